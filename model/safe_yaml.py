@@ -1,0 +1,217 @@
+"""Read an analyst's YAML file safely, keeping the line of every key.
+
+Scenario files come from people (and possibly from hostile sources), so this reader
+refuses what a scenario never needs: object-constructing tags, aliases (the
+"billion laughs" bomb), duplicate keys, several documents, deep nesting and files too
+large to be a scenario. It returns plain Python data plus a map from each key's path
+to its line, so the schema can report ``FILE:LINE: FIELD: message``.
+
+Built on PyYAML's ``SafeLoader`` (it never constructs Python objects); we compose the
+node tree ourselves so that line marks survive and duplicates are caught.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "Problem",
+    "YamlDocument",
+    "YamlProblems",
+    "load_yaml_file",
+]
+
+MAX_FILE_BYTES = 256 * 1024  # a full scenario is ~10 KiB; anything far larger is a mistake
+MAX_DEPTH = 32
+MAX_NODES = 50_000
+
+# The only tags a scenario may use: plain scalars, lists and mappings.
+_ALLOWED_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",  # kept as the text written, e.g. "2024-06-17"
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, printable as ``FILE:LINE: FIELD: message``."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        line = f"{self.line}" if self.line is not None else "?"
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.file}:{line}: {where}{self.message}"
+
+
+class YamlProblems(Exception):
+    """Raised when a file cannot be read as a scenario; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class YamlDocument:
+    """Plain data from one YAML file and the 1-based line of every key and item."""
+
+    path: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """Line of the deepest prefix of ``path`` that the file defines."""
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.lines:
+                return self.lines[path[:cut]]
+        return None
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases at compose time, before anything is expanded."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused(event.start_mark.line + 1, "YAML aliases (*name) are not allowed in a scenario; write the value out")
+        return super().compose_node(parent, index)
+
+
+class _Refused(Exception):
+    def __init__(self, line: int | None, message: str):
+        self.line = line
+        self.message = message
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Builder:
+    def __init__(self, loader: _StrictLoader):
+        self.loader = loader
+        self.lines: dict[Path_, int] = {}
+        self.nodes = 0
+
+    def build(self, node: Node, path: Path_, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Refused(node.start_mark.line + 1, f"more than {MAX_NODES} values: too large to be a scenario")
+        if depth > MAX_DEPTH:
+            raise _Refused(node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels")
+        if node.tag not in _ALLOWED_TAGS:
+            raise _Refused(
+                node.start_mark.line + 1,
+                f"{_dotted(path) or 'document'}: YAML tag '{node.tag}' is not allowed; "
+                "a scenario holds only plain numbers, text, lists and mappings",
+            )
+        if isinstance(node, MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
+                    raise _Refused(key_node.start_mark.line + 1, f"{_dotted(path) or 'document'}: keys must be plain text")
+                key = key_node.value if key_node.tag == "tag:yaml.org,2002:str" else self.loader.construct_object(key_node)
+                if key == "<<":
+                    raise _Refused(key_node.start_mark.line + 1, "YAML merge keys (<<) are not allowed; use 'extends:' instead")
+                key_str = str(key)
+                child = path + (key_str,)
+                if key_str in out:
+                    first = self.lines.get(child)
+                    raise _Refused(
+                        key_node.start_mark.line + 1,
+                        f"{_dotted(child)}: duplicate key (first given on line {first})",
+                    )
+                self.lines[child] = key_node.start_mark.line + 1
+                out[key_str] = self.build(value_node, child, depth + 1)
+            return out
+        if isinstance(node, SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                self.lines[path + (i,)] = item.start_mark.line + 1
+                items.append(self.build(item, path + (i,), depth + 1))
+            return items
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        return self.loader.construct_object(node, deep=True)
+
+
+def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> YamlDocument:
+    """Read one YAML file into plain data with key lines.
+
+    Raises
+    ------
+    YamlProblems
+        With a single :class:`Problem` naming the file and line, for any reason the
+        file cannot be read: missing, too large, not UTF-8, a syntax error, an empty
+        file, several documents, a forbidden tag, an alias, a duplicate key.
+    """
+    name = str(path)
+
+    def fail(line: int | None, message: str) -> YamlProblems:
+        return YamlProblems([Problem(name, line, "", message)])
+
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if not p.is_file():
+            raise fail(None, "not a regular file")
+        if size > max_bytes:
+            raise fail(None, f"file is {size:,} bytes; a scenario must be under {max_bytes:,} bytes")
+        raw = p.read_bytes()[: max_bytes + 1]
+    except OSError as exc:
+        raise fail(None, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(None, f"not UTF-8 text (byte {exc.start})") from None
+    if not text.strip():
+        raise fail(1, "file is empty")
+
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise fail(1, "file holds no YAML content")
+        builder = _Builder(loader)
+        data = builder.build(node, (), 0)
+    except _Refused as exc:
+        raise fail(exc.line, exc.message) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        msg = exc.problem or str(exc)
+        if "but found another document" in str(exc):
+            msg = "several YAML documents in one file; a scenario is one document"
+        raise fail(line, f"YAML syntax error: {msg}") from None
+    except yaml.YAMLError as exc:
+        raise fail(None, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise fail(None, "nested too deeply to be a scenario") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise fail(1, "a scenario file must be a mapping of keys (name:, description:, ...) at the top level")
+    return YamlDocument(name, data, builder.lines)

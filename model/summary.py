@@ -1,0 +1,155 @@
+"""Condense a run into the numbers people read: quantiles, metrics, observation fits.
+
+Pure functions from a :class:`model.experiment.RunResult` to plain data (dicts and
+arrays); writing them to files is ``model.batch``'s job. ``summary.json`` follows a
+contract other tools read:
+
+- ``scenario``, ``seed``, ``samples``, ``effective_sample_size``;
+- ``observations``: per observed figure its registry id, reported value, the model's
+  p5/p50/p95 at that date (calibrated) and whether it ``fits``;
+- ``metrics``: each metric name -> ``{"mean", "p5", "p50", "p95", "unit"}``, calibrated
+  where the scenario calibrates. A metric that may not happen in the window
+  (``months_to_shortage_after_cutoff``) also gives ``share_never`` and its quantiles
+  are ``null`` where they fall beyond the window.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .experiment import RunResult
+from .outputs import METRICS, TRAJECTORIES
+from .sensitivity import weighted_quantile
+
+__all__ = ["QUANTILES", "metric_stats", "trajectory_quantiles", "build_summary", "trajectory_rows", "metric_rows", "sensitivity_rows"]
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def _num(x: float) -> float | None:
+    """A JSON-safe float: None for nan/inf, 6 significant digits otherwise (stable bytes)."""
+    x = float(x)
+    if not math.isfinite(x):
+        return None
+    return float(f"{x:.6g}")
+
+
+def metric_stats(values: np.ndarray, weights: np.ndarray | None = None) -> dict[str, float | None]:
+    """Mean and p5/p50/p95 of one metric; nan means 'did not happen' and counts as +inf."""
+    values = np.asarray(values, dtype=float)
+    w = np.full(values.shape, 1.0 / values.size) if weights is None else np.asarray(weights, dtype=float)
+    never = np.isnan(values)
+    stats: dict[str, float | None] = {}
+    finite_w = w[~never].sum()
+    stats["mean"] = _num(np.sum(values[~never] * w[~never]) / finite_w) if finite_w > 0 else None
+    q = weighted_quantile(np.where(never, np.inf, values), np.array([0.05, 0.5, 0.95]), w)
+    stats.update({"p5": _num(q[0]), "p50": _num(q[1]), "p95": _num(q[2])})
+    if never.any():
+        stats["share_never"] = _num(w[never].sum() / w.sum())
+    return stats
+
+
+def trajectory_quantiles(values: np.ndarray, weights: np.ndarray | None = None) -> dict[float, np.ndarray]:
+    """Per-month quantiles (keys ``QUANTILES``) of a (samples, months) trajectory."""
+    q = np.asarray(QUANTILES)
+    out = np.asarray(weighted_quantile(np.asarray(values, dtype=float), q, weights))
+    return {level: out[i] for i, level in enumerate(QUANTILES)}
+
+
+def _trajectory_weights(run: RunResult) -> np.ndarray:
+    m = next(iter(run.trajectories.values())).shape[0]
+    w = run.weights[:m]
+    total = w.sum()
+    return w / total if total > 0 else np.full(m, 1.0 / m)
+
+
+def build_summary(run: RunResult) -> dict[str, Any]:
+    """The ``summary.json`` document (deterministic for the same scenario and seed)."""
+    sc = run.scenario
+    cal = run.calibration
+    metric_names = [m for m in METRICS if not (m == "months_to_shortage_after_cutoff" and run.timeline.cutoff is None)]
+    metrics = {}
+    prior_metrics = {}
+    for m in metric_names:
+        metrics[m] = {**metric_stats(run.metrics[m], run.weights), "unit": METRICS[m][0]}
+        prior_metrics[m] = {**metric_stats(run.metrics[m]), "unit": METRICS[m][0]}
+    observations = []
+    for obs, fit in zip(run.observed, cal.fits):
+        observations.append({
+            "id": obs.figure_id,
+            "output": obs.output,
+            "month": obs.month,
+            "reported": _num(obs.reported),
+            "error_range_90": [_num(obs.low), _num(obs.high)],
+            "p5": _num(fit.calibrated[0]),
+            "p50": _num(fit.calibrated[1]),
+            "p95": _num(fit.calibrated[2]),
+            "prior_p5": _num(fit.prior[0]),
+            "prior_p50": _num(fit.prior[1]),
+            "prior_p95": _num(fit.prior[2]),
+            "fits": fit.fits,
+            "leave_one_out_quantile": _num(fit.loo_quantile),
+            "in_tension_with_others": fit.in_tension,
+        })
+    return {
+        "scenario": sc.name,
+        "description": sc.description,
+        "seed": sc.seed,
+        "samples": sc.samples,
+        "sampling": sc.sampling,
+        "window": {"start": run.timeline.months[0], "end": run.timeline.months[-1]},
+        "calibrated": cal.calibrated,
+        "effective_sample_size": _num(cal.effective_sample_size),
+        "observations": observations,
+        "calibration_findings": cal.findings,
+        "conflicting_pairs": [{"a": a, "b": b, "ratio": _num(r)} for a, b, r in cal.conflicts],
+        "metrics": metrics,
+        "prior_metrics": prior_metrics,
+        "drivers": {d.metric: d.statement for d in run.drivers},
+    }
+
+
+def trajectory_rows(run: RunResult) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of ``trajectories.csv``: one row per month and trajectory."""
+    header = ["month", "trajectory", "unit"] + [f"p{round(q * 100)}" for q in QUANTILES] + ["mean"]
+    w = _trajectory_weights(run)
+    rows = []
+    for name, (unit, _) in TRAJECTORIES.items():
+        values = run.trajectories[name].astype(float)
+        qs = trajectory_quantiles(values, w)
+        mean = w @ values
+        for t, month in enumerate(run.timeline.months):
+            rows.append([month, name, unit] + [_num(qs[q][t]) for q in QUANTILES] + [_num(mean[t])])
+    return header, rows
+
+
+def metric_rows(run: RunResult) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of ``samples.csv``: per sample its inputs, metrics and weight."""
+    metric_names = list(METRICS)
+    header = ["sample"] + run.samples.names + metric_names + ["weight"]
+    rows = []
+    for i in range(len(run.samples)):
+        rows.append([i] + [f"{v:.6g}" for v in run.samples.values[i]]
+                    + [f"{run.metrics[m][i]:.6g}" for m in metric_names] + [f"{run.weights[i]:.6g}"])
+    return header, rows
+
+
+def sensitivity_rows(run: RunResult) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of ``sensitivity.csv``: one row per metric and input."""
+    header = ["metric", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
+              "swing_low", "swing_high", "swing", "rank_correlation"]
+    rows = []
+
+    def at(arr: np.ndarray | None, j: int) -> float | None:
+        return None if arr is None else _num(arr[j])
+
+    for d in run.drivers:
+        for j, name in enumerate(d.names):
+            swing = None if d.swing_low is None else _num(d.swing_high[j] - d.swing_low[j])  # type: ignore[index]
+            rows.append([d.metric, name, at(d.S1, j), at(d.S1_low, j), at(d.S1_high, j), at(d.ST, j),
+                         at(d.ST_low, j), at(d.ST_high, j), at(d.swing_low, j), at(d.swing_high, j), swing,
+                         at(d.rank_correlation, j)])
+    return header, rows
