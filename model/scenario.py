@@ -38,7 +38,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Sequence, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
@@ -61,6 +61,7 @@ __all__ = [
     "ResolvedScenario",
     "load_scenario",
     "MAX_SAMPLES",
+    "validate_files",
 ]
 
 MAX_SAMPLES = 10_000_000
@@ -731,6 +732,28 @@ def load_scenario(path: str | Path, *, registry: Registry | None = None) -> Reso
         _pydantic_problems(err, sink)
     _semantic_problems(data, registry, sink)
     if sink.problems:
-        raise ScenarioError(sink.problems)
+        raise ScenarioError(sorted(sink.problems, key=lambda p: (p.file != str(path), p.file, p.line or 0)))
     assert scenario is not None
     return ResolvedScenario(scenario, path, [Path(d.path) for d in docs], data, origins)
+
+
+def validate_files(paths: Sequence[str | Path], registry: Registry) -> tuple[list[ResolvedScenario], list[Problem]]:
+    """Validate every file; also refuse two scenarios that would share a results folder."""
+    resolved: list[ResolvedScenario] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        try:
+            r = load_scenario(path, registry=registry)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        name = r.scenario.name
+        if name in seen:
+            line = r.origins.get(("name",), (str(path), None))[1]
+            problems.append(Problem(str(path), line, "name", f"'{name}' is also the name of {seen[name]}; "
+                                    "each scenario needs its own results folder"))
+            continue
+        seen[name] = str(path)
+        resolved.append(r)
+    return resolved, problems

@@ -1,0 +1,311 @@
+"""Run many scenarios into ``results/``: validate all first, skip what is current,
+write each folder atomically, keep going when one fails, and index the batch.
+
+Parallelism: local runs spread scenarios over processes (``workers``); a Dask
+cluster (``scheduler``) receives the sample blocks of each scenario. Either way the
+numbers are identical, because every block draws its own random stream from the
+scenario seed and the block index (see ``model.sampling``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import platform
+import sys
+import tempfile
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import __version__
+from .experiment import RunResult, run_scenario
+from .plots import save_figure
+from .registry import Registry, load_registry
+from .report import render_index, render_report
+from .results_folder import Staging, code_version, is_current, read_manifest, recover, safe_target, write_json
+from .run_figures import comparison_figures, run_figures
+from .sampling import block_ranges
+from .scenario import FigureSpec, ResolvedScenario, ScenarioError, load_scenario, validate_files
+from .summary import build_summary, metric_rows, sensitivity_rows, trajectory_rows
+
+__all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", "write_index",
+           "SAMPLES_CSV_CAP"]
+
+SAMPLES_CSV_CAP = 200_000  # beyond this, per-sample values are in metrics.npz only
+_PACKAGES = ["numpy", "scipy", "matplotlib", "pydantic", "PyYAML", "simpy", "tqdm"]
+
+
+@dataclass
+class ScenarioOutcome:
+    """How one scenario of a batch ended: ``ok``, ``skipped`` (current) or ``failed``."""
+
+    name: str
+    path: str
+    status: str
+    message: str = ""
+    seconds: float = 0.0
+
+
+def scenario_hash(resolved: ResolvedScenario, *, samples: int | None, seed: int | None) -> str:
+    """Hash of the scenario as resolved (after ``extends``) plus command-line overrides."""
+    data = resolved.scenario.model_dump(mode="json")
+    data["samples"] = samples if samples is not None else data["samples"]
+    data["seed"] = seed if seed is not None else data["seed"]
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in _PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return buf.getvalue()
+
+
+def _figures_used(resolved: ResolvedScenario, registry: Registry) -> list[dict[str, Any]]:
+    sc = resolved.scenario
+    used: dict[str, str] = {}
+    for name in type(sc.parameters).model_fields:
+        spec = getattr(sc.parameters, name)
+        if isinstance(spec, FigureSpec):
+            used.setdefault(spec.figure, f"input to {name}")
+    for fid, obs in sc.observations.items():
+        used[fid] = f"observation of {obs.output}"
+    rows = []
+    for fid, role in used.items():
+        fig = registry.get(fid)
+        rows.append({"id": fid, "value": fig.display_value, "unit": fig.unit, "claimant": fig.claimant,
+                     "as_of": fig.as_of, "source": fig.source, "quote": fig.quote, "note": fig.note,
+                     "reliability": f"{fig.reliability}: {fig.reliability_reason}", "role": role})
+    return rows
+
+
+def _write_outputs(run: RunResult, resolved: ResolvedScenario, registry: Registry, folder: Path) -> dict[str, Any]:
+    summary = build_summary(run)
+    write_json(folder / "summary.json", summary)
+    (folder / "trajectories.csv").write_text(_csv_text(*trajectory_rows(run)), encoding="utf-8")
+    header, rows = metric_rows(run)
+    (folder / "samples.csv").write_text(_csv_text(header, rows[:SAMPLES_CSV_CAP]), encoding="utf-8")
+    np.savez_compressed(folder / "samples.npz", parameters=run.samples.values, names=np.array(run.samples.names),
+                        weights=run.weights, **{f"metric_{k}": v for k, v in run.metrics.items()})
+    sens_header, sens_rows = sensitivity_rows(run)
+    (folder / "sensitivity.csv").write_text(_csv_text(sens_header, sens_rows), encoding="utf-8")
+    figures = []
+    for stem, title, fig in run_figures(run, registry):
+        save_figure(fig, folder / stem)
+        figures.append((title, folder / f"{stem}.png"))
+    sensitivity = [dict(zip(sens_header, row)) for row in sens_rows]
+    return {"summary": summary, "figures": figures, "sensitivity": sensitivity}
+
+
+def execute_scenario(
+    resolved: ResolvedScenario,
+    out_dir: Path,
+    registry: Registry,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    map_blocks: Callable = map,
+    on_block: Callable[[int], None] | None = None,
+) -> None:
+    """Run one validated scenario and write ``out_dir/<name>/`` atomically."""
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    target = safe_target(out_dir, resolved.scenario.name)
+    run = run_scenario(resolved.scenario, registry, samples=samples, seed=seed, map_blocks=map_blocks,
+                       on_block=on_block)
+    with Staging(target) as staging:
+        written = _write_outputs(run, resolved, registry, staging.folder)
+        manifest = {
+            "scenario": run.scenario.name,
+            "scenario_file": str(resolved.path),
+            "extends_chain": [str(p) for p in resolved.chain],
+            "resolved": run.scenario.model_dump(mode="json"),
+            "scenario_hash": scenario_hash(resolved, samples=samples, seed=seed),
+            "seed": run.scenario.seed,
+            "samples": run.scenario.samples,
+            "packages": _versions(),
+            "code_version": code_version(),
+            "package_version": __version__,
+            "started": started,
+        }
+        manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        html = render_report(written["summary"], figures=written["figures"],
+                             figures_used=_figures_used(resolved, registry), sensitivity=written["sensitivity"],
+                             manifest=manifest)
+        (staging.folder / "report.html").write_text(html, encoding="utf-8")
+        staging.commit(manifest)
+
+
+def _execute_in_worker(path: str, out_dir: str, samples: int | None, seed: int | None) -> tuple[str, float]:
+    """Process-pool entry point: re-read the (already validated) file and run it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    t0 = datetime.now()
+    registry = load_registry()
+    resolved = load_scenario(path, registry=registry)
+    execute_scenario(resolved, Path(out_dir), registry, samples=samples, seed=seed)
+    return resolved.scenario.name, (datetime.now() - t0).total_seconds()
+
+
+def _failure_message(exc: BaseException) -> str:
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" (at {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def run_batch(
+    paths: Sequence[Path],
+    *,
+    out_dir: Path,
+    samples: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    redo: bool = False,
+    progress: bool | None = None,
+    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+) -> list[ScenarioOutcome]:
+    """Run scenarios into ``out_dir``. The caller validates first (see :func:`validate_files`)."""
+    from tqdm import tqdm
+
+    registry = load_registry()
+    resolved, problems = validate_files(paths, registry)
+    if problems:
+        raise ScenarioError(problems)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for line in recover(out_dir):
+        log(line)
+    show = sys.stderr.isatty() if progress is None else progress
+    outcomes: list[ScenarioOutcome] = []
+    todo: list[ResolvedScenario] = []
+    for r in resolved:
+        target = safe_target(out_dir, r.scenario.name)
+        if not redo and is_current(target, scenario_hash(r, samples=samples, seed=seed)):
+            outcomes.append(ScenarioOutcome(r.scenario.name, str(r.path), "skipped", "results are complete and current"))
+            log(f"{r.scenario.name}: results are complete and current, skipped (use --redo to run again)")
+        else:
+            todo.append(r)
+    bar = tqdm(total=len(todo), desc="scenarios", unit="scenario", disable=not show, file=sys.stderr)
+    try:
+        if scheduler is not None:
+            from distributed import Client
+
+            with Client(scheduler) as client:
+                def dask_map(func: Callable, tasks: Any) -> list[Any]:
+                    return client.gather(client.map(func, list(tasks), pure=False))
+
+                for r in todo:
+                    outcomes.append(_run_one(r, out_dir, registry, samples, seed, dask_map, show, log))
+                    bar.update()
+        elif workers > 1 and len(todo) > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = {pool.submit(_execute_in_worker, str(r.path), str(out_dir), samples, seed): r for r in todo}
+                for fut in as_completed(futures):
+                    r = futures[fut]
+                    try:
+                        _, secs = fut.result()
+                        outcomes.append(ScenarioOutcome(r.scenario.name, str(r.path), "ok", seconds=secs))
+                        log(f"{r.scenario.name}: done in {secs:.1f} s -> {out_dir / r.scenario.name}")
+                    except Exception as exc:  # noqa: BLE001 - one scenario's failure must not stop the rest
+                        msg = _failure_message(exc)
+                        outcomes.append(ScenarioOutcome(r.scenario.name, str(r.path), "failed", msg))
+                        log(f"{r.scenario.name}: FAILED: {msg}")
+                    bar.update()
+        else:
+            pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+            try:
+                mapper = pool.map if pool is not None else map
+                for r in todo:
+                    outcomes.append(_run_one(r, out_dir, registry, samples, seed, mapper, show, log))
+                    bar.update()
+            finally:
+                if pool is not None:
+                    pool.shutdown()
+    finally:
+        bar.close()
+    order = {str(r.path): i for i, r in enumerate(resolved)}
+    outcomes.sort(key=lambda o: order.get(o.path, 0))
+    write_index(out_dir, outcomes)
+    return outcomes
+
+
+def _run_one(r: ResolvedScenario, out_dir: Path, registry: Registry, samples: int | None, seed: int | None,
+             mapper: Callable, show: bool, log: Callable[[str], None]) -> ScenarioOutcome:
+    from tqdm import tqdm
+
+    n = samples if samples is not None else r.scenario.samples
+    t0 = datetime.now()
+    with tqdm(total=n, desc=r.scenario.name, unit="sample", leave=False, disable=not show or len(block_ranges(n)) < 2,
+              file=sys.stderr) as sample_bar:
+        done = [0]
+
+        def on_block(count: int) -> None:
+            sample_bar.update(count - done[0])
+            done[0] = count
+
+        try:
+            execute_scenario(r, out_dir, registry, samples=samples, seed=seed, map_blocks=mapper, on_block=on_block)
+        except Exception as exc:  # noqa: BLE001 - one scenario's failure must not stop the rest
+            msg = _failure_message(exc)
+            log(f"{r.scenario.name}: FAILED: {msg}")
+            return ScenarioOutcome(r.scenario.name, str(r.path), "failed", msg)
+    secs = (datetime.now() - t0).total_seconds()
+    log(f"{r.scenario.name}: done in {secs:.1f} s -> {out_dir / r.scenario.name}")
+    return ScenarioOutcome(r.scenario.name, str(r.path), "ok", seconds=secs)
+
+
+def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome]) -> Path:
+    """``out_dir/index.html`` over every complete result folder, plus this batch's failures."""
+    entries: dict[str, dict[str, Any]] = {}
+    for folder in sorted(p for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if read_manifest(folder) is None:
+            continue
+        try:
+            summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        entries[folder.name] = {"name": folder.name, "status": "ok", "message": "", "summary": summary}
+    for o in outcomes:
+        if o.status == "failed":
+            previous = entries.get(o.name, {}).get("summary")
+            note = " (showing the earlier result)" if previous else ""
+            entries[o.name] = {"name": o.name, "status": "failed", "message": o.message + note, "summary": previous}
+    summaries = [e["summary"] for e in entries.values() if e["summary"] is not None]
+    comparison_dir = out_dir / "comparison"
+    figures: list[tuple[str, Path]] = []
+    if len(summaries) > 1:
+        with Staging(comparison_dir) as staging:
+            caption = "Scenarios: " + ", ".join(
+                f"{s['scenario']} ({s['samples']:,} samples, seed {s['seed']})" for s in summaries)
+            for stem, title, fig in comparison_figures(summaries, caption):
+                save_figure(fig, staging.folder / stem)
+                figures.append((title, comparison_dir / f"{stem}.png"))
+            staging.commit({"scenarios": [s["scenario"] for s in summaries], "code_version": code_version()})
+    html = render_index(list(entries.values()), figures=figures,
+                        generated=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".index-", suffix=".html")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(html)
+    os.replace(tmp, out_dir / "index.html")
+    return out_dir / "index.html"

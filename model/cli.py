@@ -1,0 +1,213 @@
+"""Command line: ``python run.py [run|validate|sample|sources] ...``.
+
+Thin by design: parse arguments, call the library, print. Every user mistake ends as
+a message on stderr (``FILE:LINE: FIELD: message``) and an exit status, never as a
+Python traceback.
+
+Exit status: 0 success; 1 a scenario failed while running; 2 invalid input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+__all__ = ["main"]
+
+SCENARIO_DIR = Path("scenarios")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError("a seed is a whole number from 0 to 2**63-1")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python run.py",
+        description="Scenario model of Russia's artillery-supply dependency on North Korea. "
+        "With no command, runs every scenario in scenarios/ into results/.",
+    )
+    sub = p.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="run scenarios (default: all in scenarios/) into results/")
+    run.add_argument("files", nargs="*", type=Path, help="scenario YAML files (default: scenarios/*.yaml)")
+    run.add_argument("--samples", type=_positive_int, help="override every scenario's sample count")
+    run.add_argument("--seed", type=_seed, help="override every scenario's seed")
+    run.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: results/)")
+    run.add_argument("--workers", type=_positive_int, default=1, help="local processes (default: 1)")
+    run.add_argument("--scheduler", metavar="ADDRESS", help="run sample blocks on a Dask cluster, e.g. tcp://host:8786")
+    run.add_argument("--redo", action="store_true", help="run again even when results are complete and current")
+    run.add_argument("--no-progress", action="store_true", help="no progress bars")
+    val = sub.add_parser("validate", help="check scenario files without running them")
+    val.add_argument("files", nargs="+", type=Path)
+    smp = sub.add_parser("sample", help="draw a scenario's parameter samples and summarise them")
+    smp.add_argument("file", type=Path)
+    smp.add_argument("--samples", type=_positive_int, help="number of samples (default: the scenario's)")
+    smp.add_argument("--seed", type=_seed)
+    smp.add_argument("--csv", type=Path, help="also write the samples to this CSV file (must not exist)")
+    src = sub.add_parser("sources", help="list the article figures in the registry")
+    src.add_argument("--id", dest="figure_id", help="show one figure with its quote")
+    return p
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def _cmd_validate(files: Sequence[Path]) -> int:
+    from .registry import load_registry
+    from .scenario import validate_files
+
+    resolved, problems = validate_files(files, load_registry())
+    for problem in problems:
+        _err(str(problem))
+    for r in resolved:
+        print(f"{r.path}: ok ({r.scenario.name}: {len(r.scenario.events)} events, "
+              f"{len(r.scenario.observations)} observations)")
+    if problems:
+        files_bad = len({p.file for p in problems})
+        _err(f"{len(problems)} problem(s) in {files_bad} file(s)")
+    return 2 if problems else 0
+
+
+def _cmd_sources(figure_id: str | None) -> int:
+    from .registry import load_registry
+
+    registry = load_registry()
+    if figure_id is not None:
+        try:
+            fig = registry.get(figure_id)
+        except KeyError as exc:
+            _err(str(exc.args[0]) if exc.args else str(exc))
+            return 2
+        rows = [("id", fig.id), ("value", f"{fig.display_value} {fig.unit}"), ("claimant", fig.claimant),
+                ("as of", fig.as_of), ("source", f"../shared/seeds/{fig.source}"), ("quote (de)", fig.quote.strip()),
+                ("gloss (en)", fig.note.strip()), ("reliability", f"{fig.reliability}: {fig.reliability_reason}"),
+                ("used as", fig.used_as)]
+        for key, value in rows:
+            print(f"{key:>12}  {value}")
+        return 0
+
+    def cut(text: str, width: int) -> str:
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    header = ("id", "value", "unit", "claimant", "date", "source")
+    rows = [(f.id, f.display_value, f.unit, cut(f.claimant, 44), f.as_of, f.source) for f in registry]
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+    print(f"\n{len(rows)} figures. Show one with its quote: python run.py sources --id ID")
+    return 0
+
+
+def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Path | None) -> int:
+    import numpy as np
+
+    from .distributions import build_priors
+    from .registry import load_registry
+    from .sampling import sample_parameters
+    from .scenario import MAX_SAMPLES, ScenarioError, load_scenario
+
+    registry = load_registry()
+    try:
+        sc = load_scenario(file, registry=registry).scenario
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            _err(str(problem))
+        return 2
+    n = samples or sc.samples
+    if n > MAX_SAMPLES:
+        _err(f"--samples: at most {MAX_SAMPLES:,}")
+        return 2
+    if csv_path is not None and csv_path.exists():
+        _err(f"{csv_path}: exists already; choose a new file name (nothing is overwritten)")
+        return 2
+    priors = build_priors(sc.parameters, registry)
+    s = sample_parameters(priors, n, method=sc.sampling, seed=seed if seed is not None else sc.seed)
+    print(f"{sc.name}: {n:,} samples by {sc.sampling}, seed {seed if seed is not None else sc.seed}\n")
+    print(f"{'parameter':34} {'unit':18} {'p5':>12} {'p50':>12} {'p95':>12}  origin")
+    for j, p in enumerate(priors):
+        q = np.percentile(s.values[:, j], [5, 50, 95])
+        print(f"{p.name:34} {p.unit:18} {q[0]:12.4g} {q[1]:12.4g} {q[2]:12.4g}  {p.origin[:70]}")
+    if csv_path is not None:
+        header = ",".join(s.names)
+        np.savetxt(csv_path, s.values, delimiter=",", header=header, comments="", fmt="%.8g")
+        print(f"\nwrote {csv_path}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+    from .scenario import ScenarioError
+
+    files = list(args.files) or sorted(SCENARIO_DIR.glob("*.yaml"))
+    if not files:
+        _err(f"no scenario files given and none found in {SCENARIO_DIR}/")
+        return 2
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        for f in missing:
+            _err(f"{f}: no such scenario file")
+        return 2
+    try:
+        outcomes = run_batch(files, out_dir=args.out, samples=args.samples, seed=args.seed, workers=args.workers,
+                             scheduler=args.scheduler, redo=args.redo,
+                             progress=False if args.no_progress else None)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            _err(str(problem))
+        _err("nothing was run; results/ is untouched")
+        return 2
+    failed = [o for o in outcomes if o.status == "failed"]
+    ok = [o for o in outcomes if o.status == "ok"]
+    skipped = [o for o in outcomes if o.status == "skipped"]
+    print(f"{len(ok)} run, {len(skipped)} skipped (current), {len(failed)} failed; open {args.out / 'index.html'}")
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("--") and argv[0] not in ("-h", "--help"):
+        argv = ["run", *argv]
+    args = _parser().parse_args(argv)
+    debug = bool(os.environ.get("NKMODEL_DEBUG"))
+    try:
+        if args.command == "validate":
+            return _cmd_validate(args.files)
+        if args.command == "sources":
+            return _cmd_sources(args.figure_id)
+        if args.command == "sample":
+            return _cmd_sample(args.file, args.samples, args.seed, args.csv)
+        return _cmd_run(args)
+    except KeyboardInterrupt:
+        _err("interrupted; finished scenarios are kept, unfinished ones left no trace")
+        return 130
+    except OSError as exc:
+        _err(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
+        if debug:
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc} (set NKMODEL_DEBUG=1 for the traceback)")
+        return 1

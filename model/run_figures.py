@@ -1,0 +1,143 @@
+"""Which figures a scenario run gets, with their titles, labels and captions.
+
+Draws from ``model.plots`` (which only draws) the figures for one run, and names
+each with a file stem; saving is the caller's job.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import plots
+from .experiment import RunResult
+from .outputs import METRICS, TRAJECTORIES
+from .registry import Registry
+from .sensitivity import convergence
+from .summary import trajectory_quantiles
+from .units import conversion_factor
+
+__all__ = ["FAN_CHARTS", "HISTOGRAMS", "run_figures", "comparison_figures", "caption_for"]
+
+# trajectory -> (title, y label)
+FAN_CHARTS: dict[str, tuple[str, str]] = {
+    "nk_deliveries_cumulative": ("North Korean shells delivered to Russia (cumulative)", "shells"),
+    "nk_share_of_fired": ("Share of Russian fire from North Korean shells", "share of shells fired (0-1)"),
+    "ru_production": ("Russian artillery-shell production", "shells per month"),
+    "shortfall": ("Russian shortfall: shells wanted but not available", "shells per month"),
+    "troops_in_theatre": ("North Korean soldiers deployed", "soldiers"),
+    "killed_cumulative": ("North Korean soldiers killed (cumulative)", "soldiers"),
+    "payments_cumulative_usd": ("Value Russia transferred to North Korea (cumulative)", "US dollars"),
+}
+HISTOGRAMS = ["nk_share_of_fired", "nk_deliveries_total", "shortfall_total", "killed_total",
+              "payments_share_of_nk_gdp", "months_to_shortage_after_cutoff"]
+# input figures that can be drawn on a trajectory as a point at their date
+_INPUT_FIGURES_ON = {"ru_shell_production_per_year": "ru_production", "nk_soldiers_kursk": "troops_in_theatre"}
+
+
+def caption_for(run: RunResult, claimants: Sequence[str]) -> str:
+    sc = run.scenario
+    who = "; ".join(dict.fromkeys(claimants))
+    calib = f", calibrated (ESS {run.calibration.effective_sample_size:,.0f})" if run.calibration.calibrated else ""
+    text = f"Scenario '{sc.name}': {sc.samples:,} samples ({sc.sampling}), seed {sc.seed}{calib}."
+    return text + (f" Figures as reported by: {who}." if who else "")
+
+
+def _points(run: RunResult, registry: Registry, trajectory: str) -> tuple[list[dict], list[str]]:
+    points, claimants = [], []
+    for obs in run.observed:
+        if obs.output == trajectory:
+            fig = registry.get(obs.figure_id)
+            points.append({"month": obs.month, "value": obs.reported, "low": obs.low, "high": obs.high,
+                           "label": f"{fig.display_value} ({fig.claimant.split(',')[0]})"})
+            claimants.append(fig.claimant.split(",")[0])
+    for fid, traj in _INPUT_FIGURES_ON.items():
+        if traj != trajectory or fid in run.scenario.observations or fid not in registry:
+            continue
+        fig = registry.get(fid)
+        month = fig.as_of_month()
+        if month not in run.timeline.months or fig.value is None:
+            continue
+        f = conversion_factor(fig.unit, TRAJECTORIES[traj][0])
+        points.append({"month": month, "value": fig.value * f, "low": None, "high": None,
+                       "label": f"{fig.display_value} {fig.unit} ({fig.claimant.split(',')[0]}, input)"})
+        claimants.append(fig.claimant.split(",")[0])
+    return points, claimants
+
+
+def run_figures(run: RunResult, registry: Registry) -> list[tuple[str, str, Figure]]:
+    """``(file stem, title, figure)`` for every figure of one run."""
+    out: list[tuple[str, str, Figure]] = []
+    months = run.timeline.months
+    m = next(iter(run.trajectories.values())).shape[0]
+    w = run.weights[:m] / run.weights[:m].sum()
+    for name, (title, ylabel) in FAN_CHARTS.items():
+        values = run.trajectories[name].astype(float)
+        points, claimants = _points(run, registry, name)
+        fig = plots.fan_chart(
+            months, trajectory_quantiles(values, w), title=title, ylabel=ylabel,
+            caption=caption_for(run, claimants), observations=points,
+            prior_quantiles=trajectory_quantiles(values) if run.calibration.calibrated else None,
+            series_label="model (calibrated)" if run.calibration.calibrated else "model",
+        )
+        out.append((f"fan_{name}", title, fig))
+    for metric in HISTOGRAMS:
+        if metric == "months_to_shortage_after_cutoff" and run.timeline.cutoff is None:
+            continue
+        unit, label = METRICS[metric]
+        title = label[0].upper() + label[1:]
+        fig = plots.metric_histogram(
+            run.metrics[metric], posterior_weights=run.weights if run.calibration.calibrated else None,
+            title=title, xlabel=f"{metric} ({unit})", caption=caption_for(run, []),
+        )
+        out.append((f"hist_{metric}", title, fig))
+    for d in run.drivers:
+        label = METRICS[d.metric][1]
+        pretty = [n.replace("_", " ") for n in d.names]
+        if d.swing_low is not None:
+            fig = plots.tornado_chart(pretty, d.swing_low, d.swing_high, d.swing_baseline,
+                                      title=f"What moves it: {label}",
+                                      xlabel=f"{d.metric} ({METRICS[d.metric][0]})", caption=caption_for(run, []))
+            out.append((f"tornado_{d.metric}", f"Tornado: {label}", fig))
+        if d.ST is not None:
+            fig = plots.sobol_bars(pretty, d.S1, d.S1_low, d.S1_high, d.ST, d.ST_low, d.ST_high,
+                                   title=f"Sobol indices: {label}", caption=caption_for(run, []))
+            out.append((f"sobol_{d.metric}", f"Sobol indices: {label}", fig))
+    for metric in [d.metric for d in run.drivers] or ["nk_share_of_fired"]:
+        values = run.metrics[metric]
+        finite = np.isfinite(values)
+        if finite.sum() < 2:
+            continue
+        conv = convergence(values[finite], weights=run.weights[finite] if run.calibration.calibrated else None)
+        label = METRICS[metric][1]
+        fig = plots.convergence_plot(conv["n"], conv["mean"], conv["mean_low"], conv["mean_high"],
+                                     conv["q_low"], conv["q_high"], title=f"Convergence: {label}",
+                                     ylabel=f"{metric} ({METRICS[metric][0]})", caption=caption_for(run, []))
+        out.append((f"convergence_{metric}", f"Convergence: {label}", fig))
+    if run.timeline.cutoff is not None:
+        stock = trajectory_quantiles(run.trajectories["ru_stock"].astype(float), w)
+        short = trajectory_quantiles(run.trajectories["shortfall"].astype(float), w)
+        fig = plots.cutoff_chart(months, stock, short, cutoff_month=months[run.timeline.cutoff],
+                                 title="Russia's shell stock and shortfall after North Korean deliveries stop",
+                                 caption=caption_for(run, []))
+        out.append(("cutoff_stock_shortfall", "Stock and shortfall after the cut-off", fig))
+    return out
+
+
+def comparison_figures(summaries: Sequence[dict], caption: str) -> list[tuple[str, str, Figure]]:
+    """The same metrics side by side across scenarios (from their summary.json content)."""
+    out = []
+    names = [s["scenario"] for s in summaries]
+    for metric in ["nk_share_of_fired", "nk_deliveries_total", "shortfall_total", "killed_total",
+                   "payments_share_of_nk_gdp", "months_to_shortage_after_cutoff"]:
+        stats = [s["metrics"].get(metric) for s in summaries]
+        if not any(stats):
+            continue
+        unit, label = METRICS[metric]
+        title = f"Across scenarios: {label}"
+        fig = plots.scenario_comparison(names, stats, title=title, ylabel=f"{metric} ({unit})", caption=caption)
+        out.append((f"compare_{metric}", title, fig))
+    return out
+
