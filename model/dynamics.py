@@ -129,7 +129,9 @@ def simulate(
     nk_deliveries = _per_month(nk_delivered_cum)
     shipped_new = np.minimum(nk_new, shipping_capacity)
     shipped_old = nk_deliveries - shipped_new
-    nk_stockpile = p["nk_stockpile_start"][:, None] + np.cumsum(nk_new, axis=1) - nk_delivered_cum
+    nk_supplied_cum = p["nk_stockpile_start"][:, None] + np.cumsum(nk_new, axis=1)
+    nk_stockpile = nk_supplied_cum - nk_delivered_cum
+    nk_stockpile[nk_stockpile < 1e-9 * nk_supplied_cum] = 0.0  # rounding, not shells
 
     # 4. Duds: old stock (not renewed since 1991, Katkov) fails more often than new shells
     nk_usable = shipped_new * (1.0 - p["nk_dud_rate_new"][:, None]) + shipped_old * (1.0 - p["nk_dud_rate_old"][:, None])
