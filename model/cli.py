@@ -52,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--samples", type=_positive_int, help="override every scenario's sample count")
     run.add_argument("--seed", type=_seed, help="override every scenario's seed")
     run.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: results/)")
-    run.add_argument("--workers", type=_positive_int, default=1, help="local processes (default: 1)")
+    run.add_argument("--workers", type=_positive_int, default=min(4, os.cpu_count() or 1),
+                     help="local processes running scenarios side by side (default: CPUs, at most 4)")
     run.add_argument("--scheduler", metavar="ADDRESS", help="run sample blocks on a Dask cluster, e.g. tcp://host:8786")
     run.add_argument("--redo", action="store_true", help="run again even when results are complete and current")
     run.add_argument("--no-progress", action="store_true", help="no progress bars")

@@ -6,7 +6,7 @@ each with a file stem; saving is the caller's job.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -19,7 +19,7 @@ from .sensitivity import convergence
 from .summary import trajectory_quantiles
 from .units import conversion_factor
 
-__all__ = ["FAN_CHARTS", "HISTOGRAMS", "run_figures", "comparison_figures", "caption_for"]
+__all__ = ["FAN_CHARTS", "HISTOGRAMS", "SHORT_LABELS", "short_label", "run_figures", "comparison_figures", "caption_for"]
 
 # trajectory -> (title, y label)
 FAN_CHARTS: dict[str, tuple[str, str]] = {
@@ -33,6 +33,29 @@ FAN_CHARTS: dict[str, tuple[str, str]] = {
 }
 HISTOGRAMS = ["nk_share_of_fired", "nk_deliveries_total", "shortfall_total", "killed_total",
               "payments_share_of_nk_gdp", "months_to_shortage_after_cutoff"]
+# short names for titles; the long descriptions are in model.outputs.METRICS
+SHORT_LABELS = {
+    "nk_share_of_fired": "North Korean share of fired shells",
+    "nk_deliveries_total": "North Korean shells delivered",
+    "nk_usable_total": "working North Korean shells delivered",
+    "nk_duds_total": "North Korean duds",
+    "shortfall_total": "Russian shortfall",
+    "months_short": "months short",
+    "months_to_shortage_after_cutoff": "months from cut-off to shortage",
+    "nk_stockpile_end": "North Korean stockpile left",
+    "ru_production_end": "Russian production at the end",
+    "killed_total": "North Korean soldiers killed",
+    "wounded_total": "North Korean soldiers wounded",
+    "soldier_months": "North Korean soldier-months in combat",
+    "payments_total_usd": "value transferred to North Korea",
+    "payments_share_of_nk_gdp": "payments as a share of North Korean GDP",
+}
+
+
+def short_label(metric: str) -> str:
+    return SHORT_LABELS.get(metric, METRICS[metric][1])
+
+
 # input figures that can be drawn on a trajectory as a point at their date
 _INPUT_FIGURES_ON = {"ru_shell_production_per_year": "ru_production", "nk_soldiers_kursk": "troops_in_theatre"}
 
@@ -67,9 +90,8 @@ def _points(run: RunResult, registry: Registry, trajectory: str) -> tuple[list[d
     return points, claimants
 
 
-def run_figures(run: RunResult, registry: Registry) -> list[tuple[str, str, Figure]]:
-    """``(file stem, title, figure)`` for every figure of one run."""
-    out: list[tuple[str, str, Figure]] = []
+def run_figures(run: RunResult, registry: Registry) -> Iterator[tuple[str, str, Figure]]:
+    """``(file stem, title, figure)`` for every figure of one run, one at a time."""
     months = run.timeline.months
     m = next(iter(run.trajectories.values())).shape[0]
     w = run.weights[:m] / run.weights[:m].sum()
@@ -82,48 +104,51 @@ def run_figures(run: RunResult, registry: Registry) -> list[tuple[str, str, Figu
             prior_quantiles=trajectory_quantiles(values) if run.calibration.calibrated else None,
             series_label="model (calibrated)" if run.calibration.calibrated else "model",
         )
-        out.append((f"fan_{name}", title, fig))
+        yield f"fan_{name}", title, fig
     for metric in HISTOGRAMS:
         if metric == "months_to_shortage_after_cutoff" and run.timeline.cutoff is None:
             continue
-        unit, label = METRICS[metric]
-        title = label[0].upper() + label[1:]
+        unit = METRICS[metric][0]
+        label = short_label(metric)
+        title = f"{label[0].upper()}{label[1:]}: prior and calibrated" if run.calibration.calibrated else label
         fig = plots.metric_histogram(
             run.metrics[metric], posterior_weights=run.weights if run.calibration.calibrated else None,
             title=title, xlabel=f"{metric} ({unit})", caption=caption_for(run, []),
         )
-        out.append((f"hist_{metric}", title, fig))
+        yield f"hist_{metric}", title, fig
     for d in run.drivers:
-        label = METRICS[d.metric][1]
+        label = short_label(d.metric)
+        prior_note = " Inputs varied over their prior ranges (before calibration)."
         pretty = [n.replace("_", " ") for n in d.names]
         if d.swing_low is not None:
             fig = plots.tornado_chart(pretty, d.swing_low, d.swing_high, d.swing_baseline,
                                       title=f"What moves it: {label}",
-                                      xlabel=f"{d.metric} ({METRICS[d.metric][0]})", caption=caption_for(run, []))
-            out.append((f"tornado_{d.metric}", f"Tornado: {label}", fig))
+                                      xlabel=f"{d.metric} ({METRICS[d.metric][0]})",
+                                      caption=caption_for(run, []) + prior_note)
+            yield f"tornado_{d.metric}", f"What moves it: {label}", fig
         if d.ST is not None:
             fig = plots.sobol_bars(pretty, d.S1, d.S1_low, d.S1_high, d.ST, d.ST_low, d.ST_high,
-                                   title=f"Sobol indices: {label}", caption=caption_for(run, []))
-            out.append((f"sobol_{d.metric}", f"Sobol indices: {label}", fig))
+                                   title=f"Sobol indices: {label}",
+                                   caption=caption_for(run, []) + prior_note)
+            yield f"sobol_{d.metric}", f"Sobol indices: {label}", fig
     for metric in [d.metric for d in run.drivers] or ["nk_share_of_fired"]:
         values = run.metrics[metric]
         finite = np.isfinite(values)
         if finite.sum() < 2:
             continue
         conv = convergence(values[finite], weights=run.weights[finite] if run.calibration.calibrated else None)
-        label = METRICS[metric][1]
+        label = short_label(metric)
         fig = plots.convergence_plot(conv["n"], conv["mean"], conv["mean_low"], conv["mean_high"],
                                      conv["q_low"], conv["q_high"], title=f"Convergence: {label}",
                                      ylabel=f"{metric} ({METRICS[metric][0]})", caption=caption_for(run, []))
-        out.append((f"convergence_{metric}", f"Convergence: {label}", fig))
+        yield f"convergence_{metric}", f"Convergence: {label}", fig
     if run.timeline.cutoff is not None:
         stock = trajectory_quantiles(run.trajectories["ru_stock"].astype(float), w)
         short = trajectory_quantiles(run.trajectories["shortfall"].astype(float), w)
         fig = plots.cutoff_chart(months, stock, short, cutoff_month=months[run.timeline.cutoff],
                                  title="Russia's shell stock and shortfall after North Korean deliveries stop",
                                  caption=caption_for(run, []))
-        out.append(("cutoff_stock_shortfall", "Stock and shortfall after the cut-off", fig))
-    return out
+        yield "cutoff_stock_shortfall", "Stock and shortfall after the cut-off", fig
 
 
 def comparison_figures(summaries: Sequence[dict], caption: str) -> list[tuple[str, str, Figure]]:
@@ -135,8 +160,8 @@ def comparison_figures(summaries: Sequence[dict], caption: str) -> list[tuple[st
         stats = [s["metrics"].get(metric) for s in summaries]
         if not any(stats):
             continue
-        unit, label = METRICS[metric]
-        title = f"Across scenarios: {label}"
+        unit = METRICS[metric][0]
+        title = f"Across scenarios: {short_label(metric)}"
         fig = plots.scenario_comparison(names, stats, title=title, ylabel=f"{metric} ({unit})", caption=caption)
         out.append((f"compare_{metric}", title, fig))
     return out

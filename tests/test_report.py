@@ -1,0 +1,495 @@
+"""Tests for model.report: self-contained HTML reports and the batch index."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import signal
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, ClassVar
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pytest
+
+from model.report import format_interval, format_value, render_index, render_report
+
+# A trimmed summary.json of the baseline scenario.
+SUMMARY = {
+    "scenario": "baseline",
+    "description": "How much of Russia's artillery fire has North Korea supplied since 2023?",
+    "seed": 20230913,
+    "samples": 16384,
+    "sampling": "sobol",
+    "window": {"start": "2023-09", "end": "2026-08"},
+    "calibrated": True,
+    "effective_sample_size": 493.002,
+    "observations": [
+        {
+            "id": "nk_shells_delivered_2024",
+            "output": "nk_deliveries_cumulative",
+            "month": "2024-06",
+            "reported": 3500000.0,
+            "error_range_90": [2800000.0, 4375000.0],
+            "p5": 2808930.0,
+            "p50": 3441680.0,
+            "p95": 4241550.0,
+            "prior_p5": 1499510.0,
+            "prior_p50": 2985770.0,
+            "prior_p95": 5845370.0,
+            "fits": True,
+            "leave_one_out_quantile": 0.597805,
+            "in_tension_with_others": False,
+        },
+        {
+            "id": "nk_share_of_munitions_2025",
+            "output": "nk_share_of_fired",
+            "month": "2025-07",
+            "reported": 0.4,
+            "error_range_90": [0.266667, 0.6],
+            "p5": 0.321489,
+            "p50": 0.413871,
+            "p95": 0.50754,
+            "prior_p5": 0.111254,
+            "prior_p50": 0.352001,
+            "prior_p95": 0.54138,
+            "fits": True,
+            "leave_one_out_quantile": 0.472042,
+            "in_tension_with_others": False,
+        },
+    ],
+    "calibration_findings": [
+        "All observed figures are reproduced jointly; none pulls against the others."
+    ],
+    "conflicting_pairs": [],
+    "metrics": {
+        "nk_deliveries_total": {
+            "mean": 11526300.0,
+            "p5": 7955650.0,
+            "p50": 11666000.0,
+            "p95": 14666800.0,
+            "unit": "shells",
+        },
+        "nk_share_of_fired": {
+            "mean": 0.414197,
+            "p5": 0.327563,
+            "p50": 0.412875,
+            "p95": 0.504657,
+            "unit": "fraction",
+        },
+        "shortfall_total": {
+            "mean": 785564.0,
+            "p5": 0.0,
+            "p50": 0.0,
+            "p95": 5389640.0,
+            "unit": "shells",
+        },
+        "killed_total": {
+            "mean": 1289.87,
+            "p5": 576.279,
+            "p50": 1158.04,
+            "p95": 2364.25,
+            "unit": "soldiers",
+        },
+        "payments_total_usd": {
+            "mean": 28711800000.0,
+            "p5": 18950300000.0,
+            "p50": 27822500000.0,
+            "p95": 41202100000.0,
+            "unit": "usd",
+        },
+        "payments_share_of_nk_gdp": {
+            "mean": 1.25963,
+            "p5": 0.799136,
+            "p50": 1.20917,
+            "p95": 1.92787,
+            "unit": "fraction",
+        },
+    },
+    "prior_metrics": {
+        "nk_deliveries_total": {
+            "mean": 9620020.0,
+            "p5": 4686940.0,
+            "p50": 9018990.0,
+            "p95": 16599700.0,
+            "unit": "shells",
+        },
+        "nk_share_of_fired": {
+            "mean": 0.365965,
+            "p5": 0.214454,
+            "p50": 0.360482,
+            "p95": 0.537103,
+            "unit": "fraction",
+        },
+    },
+    "drivers": {
+        "nk_share_of_fired": (
+            "Share of all shells fired over the window that came from North Korea depends "
+            "mostly on nk shipping capacity per month (ST 0.56)."
+        ),
+    },
+}
+
+FIGURES_USED = [
+    {
+        "id": "nk_shells_delivered_2024",
+        "value": "3,500,000",
+        "unit": "shells",
+        "as_of": "2024-06",
+        "claimant": "South Korean intelligence (NIS), as reported by Frederic Spohr, Focus Online",
+        "source": "000_e163d328edb36f81.txt",
+        "quote": (
+            "Laut südkoreanischem Geheimdienst hat Nordkorea rund 3,5 Millionen Granaten "
+            "nach Russland geliefert."
+        ),
+        "note": '"According to South Korean intelligence, NK delivered 3.5 million shells."',
+        "reliability": "medium: indirect evidence",
+        "role": "observation of nk_deliveries_cumulative",
+    },
+]
+
+SENSITIVITY = [
+    {
+        "metric": "nk_share_of_fired",
+        "parameter": "nk_shipping_capacity_per_month",
+        "S1": 0.5,
+        "S1_low": 0.45,
+        "S1_high": 0.55,
+        "ST": 0.56,
+        "ST_low": 0.5,
+        "ST_high": 0.62,
+        "swing": 0.12,
+        "rank_correlation": 0.8,
+    },
+    {
+        "metric": "nk_share_of_fired",
+        "parameter": "nk_stockpile_start",
+        "S1": 0.3,
+        "S1_low": None,
+        "S1_high": None,
+        "ST": 0.33,
+        "ST_low": None,
+        "ST_high": None,
+        "swing": -0.05,
+        "rank_correlation": -0.4,
+    },
+    {
+        "metric": "nk_share_of_fired",
+        "parameter": "nk_dud_rate_old",
+        "S1": None,
+        "S1_low": None,
+        "S1_high": None,
+        "ST": None,
+        "ST_low": None,
+        "ST_high": None,
+        "swing": 0.01,
+        "rank_correlation": None,
+    },
+]
+
+MANIFEST = {
+    "scenario_hash": "f00dcafe" * 8,
+    "code_version": "0.1.0+abcdef123456",
+    "packages": {"python": "3.12.0", "numpy": "2.1.0"},
+    "started": "2025-01-01T10:00:00+00:00",
+    "finished": "2025-01-01T10:02:00+00:00",
+}
+
+
+class _Checker(HTMLParser):
+    """Collects tags and checks that every non-void element is closed in order."""
+
+    VOID: ClassVar[set[str]] = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unexpected </{tag}>, open: {self.stack[-3:]}")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(doc: str) -> _Checker:
+    checker = _Checker()
+    checker.feed(doc)
+    checker.close()
+    return checker
+
+
+def _png(path: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1, 2], [0, 1, 4])
+    fig.savefig(path, dpi=50)
+    plt.close(fig)
+    return path
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> str:
+    summary = copy.deepcopy(SUMMARY)
+    summary["description"] += " <script>alert('x')</script>"
+    png = _png(tmp_path / "fan.png")
+    return render_report(
+        summary,
+        figures=[("Figure 1: deliveries, reported by NIS", png)],
+        figures_used=FIGURES_USED,
+        sensitivity=SENSITIVITY,
+        manifest=MANIFEST,
+    )
+
+
+def test_report_content(report: str) -> None:
+    assert report.startswith("<!DOCTYPE html>")
+    assert '<html lang="en">' in report and '<meta charset="utf-8">' in report
+    assert re.search(r"<title>[^<]*baseline[^<]*</title>", report)
+    assert "<h1>baseline</h1>" in report
+    # user text is escaped, never executed
+    assert "<script>" not in report
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in report
+    assert 'src="data:image/png;base64,' in report
+    assert "<figcaption>Figure 1: deliveries, reported by NIS</figcaption>" in report
+    # article figure: German quote, gloss, claim wording
+    assert '<q lang="de">Laut südkoreanischem Geheimdienst' in report
+    assert "According to South Korean intelligence" in report
+    assert "reported by South Korean intelligence (NIS)" in report
+    assert "000_e163d328edb36f81.txt" in report
+    # key numbers in words
+    assert "North Korean share of fired shells:" in report
+    assert "41 %" in report and "90 % interval 33–50 %" in report
+    assert "11.7 million" in report and "28 bn USD" in report and "1,158" in report
+    # calibration, drivers, footer
+    assert "493" in report and 'class="warning"' not in report
+    assert "depends mostly on nk shipping capacity per month" in report
+    assert "nk_shipping_capacity_per_month" in report
+    assert "20230913" in report and "sobol" in report and "16,384" in report
+    assert (
+        MANIFEST["scenario_hash"] in report
+        and "0.1.0+abcdef123456" in report
+        and "numpy 2.1.0" in report
+    )
+    assert "2025-01-01T10:02:00+00:00" in report
+
+
+def test_report_is_self_contained_and_well_formed(report: str) -> None:
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", report, re.IGNORECASE)
+    assert "@import" not in report and "url(" not in report
+    assert "<link" not in report and "<script" not in report
+    checker = _parse(report)
+    assert checker.errors == []
+    assert checker.stack == []
+    tags = [t for t, _ in checker.tags]
+    for needed in (
+        "html",
+        "head",
+        "body",
+        "title",
+        "style",
+        "main",
+        "footer",
+        "table",
+        "figure",
+        "img",
+    ):
+        assert needed in tags
+    img = next(a for t, a in checker.tags if t == "img")
+    assert img["alt"] == "Figure 1: deliveries, reported by NIS"
+
+
+def test_report_is_deterministic(tmp_path: Path) -> None:
+    png = _png(tmp_path / "a.png")
+    kwargs: dict[str, Any] = {
+        "figures": [("a", png)],
+        "figures_used": FIGURES_USED,
+        "sensitivity": SENSITIVITY,
+        "manifest": MANIFEST,
+    }
+    assert render_report(SUMMARY, **kwargs) == render_report(copy.deepcopy(SUMMARY), **kwargs)
+
+
+def test_missing_figure_is_a_note(tmp_path: Path) -> None:
+    doc = render_report(
+        SUMMARY, figures=[("Fan chart", tmp_path / "nope.png")], figures_used=[], sensitivity=[]
+    )
+    assert "figure missing" in doc.lower()
+    assert "nope.png" in doc
+    assert "data:image/png" not in doc
+    assert _parse(doc).errors == []
+
+
+def test_low_ess_warning_null_quantiles_and_share_never() -> None:
+    summary = copy.deepcopy(SUMMARY)
+    summary["effective_sample_size"] = 42.0
+    summary["observations"][1]["fits"] = False
+    summary["observations"][1]["in_tension_with_others"] = True
+    summary["metrics"]["months_to_shortage_after_cutoff"] = {
+        "mean": 9.0,
+        "p5": 4.0,
+        "p50": None,
+        "p95": None,
+        "unit": "months",
+        "share_never": 0.62,
+    }
+    doc = render_report(summary, figures=[], figures_used=[], sensitivity=[])
+    assert 'class="warning"' in doc and "42 effective samples" in doc
+    assert "not within the window" in doc
+    assert "no shortage within the window in 62 % of samples" in doc
+    assert _parse(doc).errors == []
+
+
+def test_uncalibrated_summary_renders() -> None:
+    summary = copy.deepcopy(SUMMARY)
+    summary.update(
+        calibrated=False,
+        effective_sample_size=None,
+        observations=[],
+        prior_metrics={},
+        drivers={},
+        calibration_findings=[],
+    )
+    doc = render_report(summary, figures=[], figures_used=[], sensitivity=[])
+    assert "not calibrated" in doc
+    assert 'class="warning"' not in doc
+    assert _parse(doc).errors == []
+
+
+def test_number_formatting() -> None:
+    assert format_value(0.412875, "fraction") == "41 %"
+    assert format_value(11666000.0, "shells") == "11.7 million"
+    assert format_value(27822500000.0, "usd") == "28 bn USD"
+    assert format_value(8292520000.0, "usd") == "8.3 bn USD"
+    assert format_value(1158.04, "soldiers") == "1,158"
+    assert format_value(321638.0, "soldier-months") == "321,638"
+    assert format_value(36.0, "months") == "36 months"
+    assert format_value(345487.0, "shells/month") == "345,000 a month"
+    assert format_value(None, "months") == "not within the window"
+    assert format_interval(0.327563, 0.504657, "fraction") == "90 % interval 33–50 %"
+    assert format_interval(0.0, 5389640.0, "shells") == "90 % interval 0–5.4 million"
+    assert "not within the window" in format_interval(4.0, None, "months")
+
+
+def test_index_links_and_failures(tmp_path: Path) -> None:
+    png = _png(tmp_path / "cmp.png")
+    entries = [
+        {"name": "baseline", "status": "ok", "message": "", "summary": SUMMARY},
+        {
+            "name": "cutoff_2025",
+            "status": "failed",
+            "message": "ValueError: <bad> input (at dynamics.py:12)",
+            "summary": None,
+        },
+    ]
+    doc = render_index(
+        entries, figures=[("Scenario comparison", png)], generated="2025-01-01T10:00:00+00:00"
+    )
+    assert 'href="baseline/report.html"' in doc
+    assert "cutoff_2025/report.html" not in doc  # nothing to link to
+    assert "failed:" in doc and "ValueError: &lt;bad&gt; input (at dynamics.py:12)" in doc
+    assert "41 %" in doc and "33–50 %" in doc and "11.7 million" in doc and "121 %" in doc
+    assert SUMMARY["description"].replace("'", "&#x27;") in doc
+    assert 'src="data:image/png;base64,' in doc
+    assert "2025-01-01T10:00:00+00:00" in doc
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", doc, re.IGNORECASE)
+    checker = _parse(doc)
+    assert checker.errors == [] and checker.stack == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Headless Chromium: the page really opens from disk and renders
+# ---------------------------------------------------------------------------------------------
+
+
+def _chromium() -> str | None:
+    for candidate in (
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _run_chromium(args: list[str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run chromium in its own process group and kill the whole group on timeout."""
+    proc = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"chromium did not finish within {timeout} s: {' '.join(args)}")
+    return subprocess.CompletedProcess(args, proc.returncode, out, err)
+
+
+def test_report_renders_in_headless_chromium(report: str, tmp_path: Path) -> None:
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip(
+            "chromium is not installed (apt-get install chromium); the CI script installs it"
+        )
+    page = tmp_path / "report.html"
+    page.write_text(report, encoding="utf-8")
+    base = [
+        chromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ]
+
+    dom = _run_chromium(base + ["--dump-dom", page.as_uri()])
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert "<h1>baseline</h1>" in dom.stdout
+    assert re.search(r"<img [^>]*src=\"data:image/png;base64,", dom.stdout)
+
+    shot = tmp_path / "shot.png"
+    res = _run_chromium(
+        base
+        + [f"--screenshot={shot}", "--window-size=1200,2000", "--hide-scrollbars", page.as_uri()]
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert shot.exists()
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 20_000  # a blank 1200x2000 page compresses to a few kB
