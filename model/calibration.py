@@ -15,9 +15,10 @@ Diagnostics, all from the same samples:
   whether the reported value (or range) meets the calibrated 90 % band;
 - leave-one-out: where the reported value falls in the model calibrated on all
   *other* figures; outside the 5-95 % band means the figure disagrees with the rest;
-- pairs that pull against each other: figures i and j conflict when the samples that
-  fit i are not those that fit j, measured as ``ESS_ij · n / (ESS_i · ESS_j)``
-  (1 when they are unrelated, well below 1 when they conflict).
+- pairs that pull against each other: ``r_ij = mean(L_i L_j) / (mean(L_i) mean(L_j))``
+  over the prior samples, the factor by which fitting one figure changes how well the
+  model can fit the other (1: unrelated, above 1: they support each other, below
+  ``CONFLICT_RATIO``: they pull against each other; a ratio of marginal likelihoods).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import stats
+from scipy.special import logsumexp
 
 from .registry import DEFAULT_RELATIVE_SPREAD, Figure
 from .sensitivity import weighted_quantile
@@ -152,7 +154,6 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure]) -> Calib
     q = np.array([0.05, 0.5, 0.95])
     fits: list[ObservationFit] = []
     findings: list[str] = []
-    single_ess = [_ess(_normalise(loglik[:, j])) for j in range(len(observed))]
     for j, o in enumerate(observed):
         v = model_values[:, j]
         prior = tuple(float(x) for x in weighted_quantile(v, q, uniform))
@@ -173,15 +174,16 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure]) -> Calib
                 f"what the rest implies."
             )
     conflicts: list[tuple[str, str, float]] = []
+    log_mean = [logsumexp(loglik[:, j]) - np.log(n) for j in range(len(observed))]
     for i in range(len(observed)):
         for j in range(i + 1, len(observed)):
-            pair = _ess(_normalise(loglik[:, i] + loglik[:, j]))
-            ratio = pair * n / (single_ess[i] * single_ess[j])
+            joint = logsumexp(loglik[:, i] + loglik[:, j]) - np.log(n)
+            ratio = float(np.exp(joint - log_mean[i] - log_mean[j]))
             if ratio < CONFLICT_RATIO:
                 conflicts.append((observed[i].figure_id, observed[j].figure_id, float(ratio)))
                 findings.append(
                     f"{observed[i].figure_id} and {observed[j].figure_id} pull against each other: the samples "
-                    f"that fit one mostly miss the other (joint/independent ESS ratio {ratio:.2f})."
+                    f"that fit one mostly miss the other (fitting one makes the other {1 / ratio:.3g} times less likely)."
                 )
     if ess < MIN_HEALTHY_ESS:
         findings.insert(0, (

@@ -98,6 +98,12 @@ def _evaluate_block(task: tuple) -> tuple[np.ndarray, dict[str, np.ndarray], np.
     return values, outcome.metrics, obs, traj
 
 
+def _censored(values: np.ndarray, timeline: Timeline) -> np.ndarray:
+    """Metric values with 'did not happen within the window' (nan) set to the months left after
+    the cut-off, the smallest value it could take beyond the window (for rank-based analysis)."""
+    return np.nan_to_num(values, nan=float(len(timeline) - (timeline.cutoff or 0)))
+
+
 def _model_function(priors: list[ParameterPrior], timeline: Timeline, threshold: float,
                     metric_names: list[str]) -> Callable[[np.ndarray], np.ndarray]:
     """The model as ``(m, d_uncertain) -> (m, k)`` for the sensitivity analysis."""
@@ -109,7 +115,7 @@ def _model_function(priors: list[ParameterPrior], timeline: Timeline, threshold:
             if not p.is_uncertain:
                 params[p.name] = np.full(x.shape[0], p.fixed_value)
         out = simulate(params, timeline, shortage_threshold=threshold).metrics
-        return np.column_stack([np.nan_to_num(out[m], nan=len(timeline)) for m in metric_names])
+        return np.column_stack([_censored(out[m], timeline) for m in metric_names])
 
     return func
 
@@ -131,7 +137,7 @@ def analyse_drivers(run: RunResult, *, seed: int) -> list[Drivers]:
     oat = one_at_a_time_swings(func, dists, names=names) if "tornado" in methods else None
     if "rank" in methods:
         cols = [run.samples.names.index(n) for n in names]
-        outputs = np.column_stack([np.nan_to_num(run.metrics[m], nan=len(run.timeline)) for m in metric_names])
+        outputs = np.column_stack([_censored(run.metrics[m], run.timeline) for m in metric_names])
         ranks = np.atleast_2d(rank_correlations(run.samples.values[:, cols], outputs, weights=run.weights))
     else:
         ranks = None

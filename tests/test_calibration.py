@@ -1,0 +1,94 @@
+"""Importance weighting against closed-form Bayesian updates, and its diagnostics."""
+
+import numpy as np
+import pytest
+
+from model.calibration import Z90, ObservedFigure, calibrate, observed_figure
+from model.registry import load_registry
+
+
+def obs(fid, value, spread, month="2024-06"):
+    return ObservedFigure(fid, "nk_deliveries_cumulative", month, value, value / (1 + spread), value * (1 + spread), fid)
+
+
+def test_error_range_becomes_lognormal_sigma():
+    o = obs("x", 100.0, 0.5)
+    assert o.sigma_log == pytest.approx(np.log(1.5 ** 2) / (2 * Z90))
+    assert o.centre_log == pytest.approx(np.log(100.0))
+
+
+def test_range_figure_uses_its_own_bounds():
+    fig = load_registry().get("nk_soldiers_killed_kursk")  # "hundreds": 200-900
+    o = observed_figure(fig, output="killed_cumulative", month="2025-07", spread=None)
+    assert (o.low, o.high) == (200.0, 900.0)
+    assert o.reported == pytest.approx(np.sqrt(200 * 900))
+    assert o.is_range
+
+
+def test_value_figure_uses_reliability_spread():
+    fig = load_registry().get("nk_shells_delivered_2024")  # medium -> 25 %
+    o = observed_figure(fig, output="nk_deliveries_cumulative", month="2024-06", spread=None)
+    assert o.low == pytest.approx(3.5e6 / 1.25)
+    assert o.high == pytest.approx(3.5e6 * 1.25)
+
+
+def test_weights_reproduce_the_conjugate_normal_posterior():
+    # prior: log X ~ N(m0, s0); observation y with lognormal error s1 -> closed-form posterior
+    rng = np.random.default_rng(1)
+    m0, s0 = np.log(3e6), 0.6
+    x = np.exp(rng.normal(m0, s0, 400_000))
+    o = obs("x", 4e6, 0.3)
+    s1, y = o.sigma_log, o.centre_log
+    post_var = 1 / (1 / s0**2 + 1 / s1**2)
+    post_mean = post_var * (m0 / s0**2 + y / s1**2)
+    cal = calibrate(x[:, None], [o])
+    logs = np.log(x)
+    mean = np.sum(cal.weights * logs)
+    sd = np.sqrt(np.sum(cal.weights * (logs - mean) ** 2))
+    assert mean == pytest.approx(post_mean, abs=0.01)
+    assert sd == pytest.approx(np.sqrt(post_var), rel=0.02)
+    # ESS of a Gaussian update: n * sqrt(1 - r^2)... checked loosely against its definition
+    assert cal.effective_sample_size == pytest.approx(1 / np.sum(cal.weights**2))
+    assert 0 < cal.effective_sample_size < x.size
+    assert cal.weights.sum() == pytest.approx(1.0)
+    assert cal.fits[0].fits
+
+
+def test_no_observations_leaves_equal_weights():
+    cal = calibrate(np.ones((50, 0)), [])
+    np.testing.assert_allclose(cal.weights, 1 / 50)
+    assert cal.effective_sample_size == 50
+    assert not cal.calibrated
+
+
+def test_consistent_figures_do_not_conflict():
+    rng = np.random.default_rng(2)
+    x = np.exp(rng.normal(np.log(3e6), 0.5, 100_000))
+    cal = calibrate(np.column_stack([x, 2 * x]), [obs("a", 3e6, 0.3), obs("b", 6e6, 0.3)])
+    assert cal.conflicts == []
+    assert not any(f.in_tension for f in cal.fits)
+    assert all(f.fits for f in cal.fits)
+
+
+def test_contradicting_figures_are_reported_not_hidden():
+    # two reports of the same quantity, 3 M and 9 M, each claimed to within 20 %
+    rng = np.random.default_rng(3)
+    x = np.exp(rng.normal(np.log(5e6), 0.8, 200_000))
+    cal = calibrate(np.column_stack([x, x]), [obs("low_report", 3e6, 0.2), obs("high_report", 9e6, 0.2)])
+    assert [(a, b) for a, b, _ in cal.conflicts] == [("low_report", "high_report")]
+    assert all(f.in_tension for f in cal.fits)
+    assert any("pull against each other" in line for line in cal.findings)
+    assert cal.fits[0].loo_quantile < 0.05  # calibrated on the high report, the model lies above the low one
+    assert cal.fits[1].loo_quantile > 0.95
+
+
+def test_shape_mismatch_is_an_error():
+    with pytest.raises(ValueError, match="expected"):
+        calibrate(np.ones((10, 2)), [obs("a", 1.0, 0.1)])
+
+
+def test_degenerate_calibration_says_so():
+    x = np.linspace(1, 2, 1000)
+    cal = calibrate(x[:, None], [obs("far", 1e6, 0.01)])
+    assert cal.effective_sample_size < 100
+    assert "cannot be reconciled" in cal.findings[0]

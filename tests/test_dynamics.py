@@ -1,0 +1,168 @@
+"""The equations against cases whose answer can be worked out by hand."""
+
+import numpy as np
+import pytest
+
+from model.dynamics import simulate
+from model.outputs import METRICS, TRAJECTORIES
+from model.scenario import PARAMETER_INFO
+from model.timeline import Timeline, month_range
+
+H = 24
+
+
+def timeline(*, nk=None, prod=None, intensity=None, present=None, ceiling=None, cutoff=None, h=H):
+    return Timeline(
+        month_range("2023-09", h),
+        np.ones(h) if nk is None else np.asarray(nk, float),
+        np.ones(h) if prod is None else np.asarray(prod, float),
+        np.ones(h) if intensity is None else np.asarray(intensity, float),
+        np.zeros(h, bool) if present is None else np.asarray(present, bool),
+        np.full(h, np.nan) if ceiling is None else np.asarray(ceiling, float),
+        cutoff,
+    )
+
+
+def params(n=3, **values):
+    """Everything off (zero supply, zero demand) unless given."""
+    base = {name: 0.0 for name in PARAMETER_INFO}
+    base.update(troop_tour_months=6.0, nk_gdp_usd=23e9, ru_production_ceiling_per_month=1e12)
+    base.update(values)
+    return {k: np.full(n, float(v)) for k, v in base.items()}
+
+
+def test_every_metric_and_trajectory_is_produced():
+    out = simulate(params(), timeline(), keep=TRAJECTORIES)
+    assert set(out.metrics) == set(METRICS)
+    assert set(out.trajectories) == set(TRAJECTORIES)
+    assert all(v.shape == (3, H) for v in out.trajectories.values())
+
+
+def test_unknown_trajectory_is_refused():
+    with pytest.raises(ValueError, match="unknown trajectories"):
+        simulate(params(), timeline(), keep=["nk_share"])
+
+
+def test_production_only_covers_what_it_can():
+    # Russia makes 250,000 a month (NATO's 3 M a year) and wants 400,000: short 150,000 every month
+    out = simulate(params(ru_production_start_per_month=250_000, shells_wanted_per_month=400_000),
+                   timeline(), keep=["shells_fired", "shortfall", "nk_share_of_fired"])
+    np.testing.assert_allclose(out.trajectories["shells_fired"], 250_000)
+    np.testing.assert_allclose(out.trajectories["shortfall"], 150_000)
+    np.testing.assert_allclose(out.metrics["shortfall_total"], 150_000 * H)
+    assert out.metrics["months_short"][0] == H
+    np.testing.assert_allclose(out.metrics["nk_share_of_fired"], 0.0)
+
+
+def test_compound_growth_and_ceiling():
+    out = simulate(params(ru_production_start_per_month=100.0, ru_production_growth_per_year=0.2,
+                          ru_production_ceiling_per_month=125.0), timeline(), keep=["ru_production"])
+    prod = out.trajectories["ru_production"][0]
+    assert prod[12] == pytest.approx(120.0)  # one year of 20 % growth
+    assert prod[6] == pytest.approx(100 * 1.2 ** 0.5)
+    assert prod.max() == pytest.approx(125.0)  # the ceiling holds
+
+
+def test_nk_stockpile_ships_at_capacity_until_empty_and_duds_fail():
+    # 1 M shells, 300,000 a month: 300k, 300k, 300k, 100k, then nothing
+    out = simulate(params(nk_stockpile_start=1_000_000, nk_shipping_capacity_per_month=300_000, nk_dud_rate_old=0.2),
+                   timeline(), keep=["nk_deliveries", "nk_stockpile", "nk_usable_deliveries"])
+    d = out.trajectories["nk_deliveries"][0]
+    np.testing.assert_allclose(d[:5], [300_000, 300_000, 300_000, 100_000, 0], atol=1e-6)
+    np.testing.assert_allclose(out.trajectories["nk_usable_deliveries"][0], 0.8 * d, atol=1e-6)
+    assert out.metrics["nk_deliveries_total"][0] == pytest.approx(1_000_000)
+    assert out.metrics["nk_duds_total"][0] == pytest.approx(200_000)
+    assert out.trajectories["nk_stockpile"][0, -1] == 0.0
+
+
+def test_new_production_ships_first_and_the_rest_is_stockpiled():
+    # 50,000 new a month, capacity 30,000: all capacity used by new shells (new dud rate), the rest piles up
+    out = simulate(params(nk_production_per_month=50_000, nk_shipping_capacity_per_month=30_000,
+                          nk_dud_rate_new=0.1, nk_dud_rate_old=0.5), timeline(), keep=["nk_stockpile"])
+    assert out.metrics["nk_usable_total"][0] == pytest.approx(0.9 * 30_000 * H)
+    assert out.trajectories["nk_stockpile"][0, -1] == pytest.approx(20_000 * H)
+
+
+def test_share_of_fired_equals_share_of_inflow_when_everything_is_fired():
+    # depot emptied every month: share = usable NK / (Russian production + usable NK)
+    out = simulate(params(ru_production_start_per_month=300_000, nk_stockpile_start=1e9,
+                          nk_shipping_capacity_per_month=250_000, nk_dud_rate_old=0.2,
+                          shells_wanted_per_month=10_000_000), timeline(), keep=["nk_share_of_fired"])
+    expected = 200_000 / (300_000 + 200_000)
+    np.testing.assert_allclose(out.trajectories["nk_share_of_fired"], expected)
+    assert out.metrics["nk_share_of_fired"][0] == pytest.approx(expected)
+
+
+def test_stock_builds_when_supply_exceeds_demand_and_buffers_a_cut():
+    # supply 500k (300k RU + 200k NK), demand 400k: 100k a month stored; after the cut at month 12
+    # supply is 300k, so the stored 1.2 M cover 100k a month for 12 more months, then shortage
+    h = 30
+    nk = np.r_[np.ones(12), np.zeros(h - 12)]
+    out = simulate(params(ru_production_start_per_month=300_000, nk_stockpile_start=1e9,
+                          nk_shipping_capacity_per_month=200_000, shells_wanted_per_month=400_000),
+                   timeline(nk=nk, cutoff=12, h=h), keep=["ru_stock", "shortfall"])
+    assert out.trajectories["ru_stock"][0, 11] == pytest.approx(1_200_000)
+    short = out.trajectories["shortfall"][0]
+    assert short[:24].max() == pytest.approx(0.0, abs=1e-6)
+    np.testing.assert_allclose(short[24:], 100_000)
+    assert out.metrics["months_to_shortage_after_cutoff"][0] == 12
+
+
+def test_no_cutoff_means_no_months_to_shortage():
+    out = simulate(params(shells_wanted_per_month=1.0), timeline())
+    assert np.isnan(out.metrics["months_to_shortage_after_cutoff"]).all()
+
+
+def test_troops_fill_to_ceiling_and_losses_follow_the_rate():
+    # ceiling 15,000 reached in the first month; 1 % killed and 3 wounded per killed each month
+    present = np.r_[np.zeros(4), np.ones(H - 4)]
+    out = simulate(params(troop_ceiling=15_000, troop_buildup_per_month=1e6, troop_killed_rate_per_month=0.01,
+                          troop_wounded_per_killed=3.0, troop_tour_months=5.0),
+                   timeline(present=present), keep=["troops_in_theatre", "killed_cumulative"])
+    troops = out.trajectories["troops_in_theatre"][0]
+    assert troops[:4].max() == 0
+    np.testing.assert_allclose(troops[4:], 15_000)
+    months = H - 4
+    assert out.metrics["killed_total"][0] == pytest.approx(150 * months)
+    assert out.metrics["wounded_total"][0] == pytest.approx(450 * months)
+    assert out.metrics["soldier_months"][0] == pytest.approx(15_000 * months)
+    # arrivals: 15,000 at first, then 600 a month to replace losses; rotations 15,000/5 a month
+    assert out.metrics["soldiers_rotated"][0] == pytest.approx(15_000 + 600 * (months - 1) + 3_000 * months)
+
+
+def test_troop_buildup_limit_and_ceiling_event():
+    ceiling = np.r_[np.full(10, np.nan), np.full(H - 10, 30_000.0)]
+    out = simulate(params(troop_ceiling=15_000, troop_buildup_per_month=5_000),
+                   timeline(present=np.ones(H), ceiling=ceiling), keep=["troops_in_theatre"])
+    troops = out.trajectories["troops_in_theatre"][0]
+    np.testing.assert_allclose(troops[:4], [5_000, 10_000, 15_000, 15_000])
+    np.testing.assert_allclose(troops[10:14], [20_000, 25_000, 30_000, 30_000])
+    assert out.metrics["troops_peak"][0] == 30_000
+
+
+def test_payments_add_up():
+    out = simulate(params(nk_stockpile_start=1e9, nk_shipping_capacity_per_month=100_000, price_per_shell_usd=500,
+                          troop_ceiling=10_000, troop_buildup_per_month=1e6, payment_per_soldier_month_usd=2_000,
+                          other_support_per_month_usd=1e8),
+                   timeline(present=np.ones(H)))
+    expected = H * (100_000 * 500 + 10_000 * 2_000 + 1e8)
+    assert out.metrics["payments_total_usd"][0] == pytest.approx(expected)
+    assert out.metrics["payments_share_of_nk_gdp"][0] == pytest.approx(expected / 23e9)
+
+
+def test_events_scale_production_and_demand():
+    prod = np.r_[np.ones(6), np.full(H - 6, 1.5)]
+    intensity = np.r_[np.ones(12), np.full(H - 12, 2.0)]
+    out = simulate(params(ru_production_start_per_month=100.0, shells_wanted_per_month=1_000.0),
+                   timeline(prod=prod, intensity=intensity), keep=["ru_production", "shells_wanted"])
+    np.testing.assert_allclose(out.trajectories["ru_production"][0, [5, 6]], [100.0, 150.0])
+    np.testing.assert_allclose(out.trajectories["shells_wanted"][0, [11, 12]], [1_000.0, 2_000.0])
+
+
+def test_samples_are_independent_of_each_other():
+    a = params(n=1, ru_production_start_per_month=200_000, shells_wanted_per_month=300_000)
+    b = {k: np.r_[v, v * 2] for k, v in a.items()}
+    one = simulate(a, timeline()).metrics
+    two = simulate(b, timeline()).metrics
+    for name in METRICS:
+        np.testing.assert_array_equal(one[name][0], two[name][0])
