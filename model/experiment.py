@@ -17,10 +17,10 @@ import numpy as np
 from .calibration import Calibration, ObservedFigure, calibrate, observed_figure
 from .distributions import ParameterPrior, build_priors
 from .dynamics import simulate
-from .outputs import METRICS, TRAJECTORIES
+from .outputs import METRICS, TRAJECTORIES, short_label
 from .registry import Registry
 from .sampling import BLOCK_SIZE, SampleSet, block_ranges, sample_block
-from .scenario import Scenario
+from .scenario import PARAMETER_INFO, Scenario
 from .sensitivity import convergence, one_at_a_time_swings, rank_correlations, rank_drivers, sobol_analysis
 from .timeline import Timeline, build_timeline
 from .units import conversion_factor
@@ -143,8 +143,8 @@ def analyse_drivers(run: RunResult, *, seed: int) -> list[Drivers]:
         ranks = None
     result = []
     for k, metric in enumerate(metric_names):
-        label = METRICS[metric][1]
-        pretty = [n.replace("_", " ") for n in names]
+        label = f"the metric \u201c{short_label(metric)}\u201d"
+        pretty = [PARAMETER_INFO[n].label for n in names]
         if sobol is not None:
             s1, st = np.atleast_2d(sobol["S1"])[k], np.atleast_2d(sobol["ST"])[k]
             s1_lo, s1_hi = (np.atleast_2d(b)[k] for b in sobol["S1_conf"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["TRAJECTORIES", "METRICS", "TrajectoryName", "MetricName"]
+__all__ = ["TRAJECTORIES", "METRICS", "SHORT_LABELS", "short_label", "TrajectoryName", "MetricName"]
 
 # name -> (unit, description). Monthly values unless the name says cumulative.
 TRAJECTORIES: dict[str, tuple[str, str]] = {
@@ -52,6 +52,28 @@ METRICS: dict[str, tuple[str, str]] = {
     "payments_total_usd": ("usd", "value Russia transferred to North Korea over the window"),
     "payments_share_of_nk_gdp": ("fraction", "payments over the window as a share of one year of North Korean GDP"),
 }
+
+# short names for titles; the long descriptions are in model.outputs.METRICS
+SHORT_LABELS = {
+    "nk_share_of_fired": "North Korean share of fired shells",
+    "nk_deliveries_total": "North Korean shells delivered",
+    "nk_usable_total": "working North Korean shells delivered",
+    "nk_duds_total": "North Korean duds",
+    "shortfall_total": "Russian shortfall",
+    "months_short": "months short",
+    "months_to_shortage_after_cutoff": "months from cut-off to shortage",
+    "nk_stockpile_end": "North Korean stockpile left",
+    "ru_production_end": "Russian production at the end",
+    "killed_total": "North Korean soldiers killed",
+    "wounded_total": "North Korean soldiers wounded",
+    "soldier_months": "North Korean soldier-months in combat",
+    "payments_total_usd": "value transferred to North Korea",
+    "payments_share_of_nk_gdp": "payments as a share of North Korean GDP",
+}
+
+def short_label(metric: str) -> str:
+    return SHORT_LABELS.get(metric, METRICS[metric][1])
+
 
 TrajectoryName = Literal[
     "ru_production", "ru_reserve_release", "nk_deliveries", "nk_deliveries_cumulative",

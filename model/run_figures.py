@@ -13,13 +13,14 @@ from matplotlib.figure import Figure
 
 from . import plots
 from .experiment import RunResult
-from .outputs import METRICS, TRAJECTORIES
+from .outputs import METRICS, TRAJECTORIES, short_label
 from .registry import Registry
+from .scenario import PARAMETER_INFO
 from .sensitivity import convergence
 from .summary import trajectory_quantiles
 from .units import conversion_factor
 
-__all__ = ["FAN_CHARTS", "HISTOGRAMS", "SHORT_LABELS", "short_label", "run_figures", "comparison_figures", "caption_for"]
+__all__ = ["FAN_CHARTS", "HISTOGRAMS", "run_figures", "comparison_figures", "caption_for"]
 
 # trajectory -> (title, y label)
 FAN_CHARTS: dict[str, tuple[str, str]] = {
@@ -33,29 +34,6 @@ FAN_CHARTS: dict[str, tuple[str, str]] = {
 }
 HISTOGRAMS = ["nk_share_of_fired", "nk_deliveries_total", "shortfall_total", "killed_total",
               "payments_share_of_nk_gdp", "months_to_shortage_after_cutoff"]
-# short names for titles; the long descriptions are in model.outputs.METRICS
-SHORT_LABELS = {
-    "nk_share_of_fired": "North Korean share of fired shells",
-    "nk_deliveries_total": "North Korean shells delivered",
-    "nk_usable_total": "working North Korean shells delivered",
-    "nk_duds_total": "North Korean duds",
-    "shortfall_total": "Russian shortfall",
-    "months_short": "months short",
-    "months_to_shortage_after_cutoff": "months from cut-off to shortage",
-    "nk_stockpile_end": "North Korean stockpile left",
-    "ru_production_end": "Russian production at the end",
-    "killed_total": "North Korean soldiers killed",
-    "wounded_total": "North Korean soldiers wounded",
-    "soldier_months": "North Korean soldier-months in combat",
-    "payments_total_usd": "value transferred to North Korea",
-    "payments_share_of_nk_gdp": "payments as a share of North Korean GDP",
-}
-
-
-def short_label(metric: str) -> str:
-    return SHORT_LABELS.get(metric, METRICS[metric][1])
-
-
 # input figures that can be drawn on a trajectory as a point at their date
 _INPUT_FIGURES_ON = {"ru_shell_production_per_year": "ru_production", "nk_soldiers_kursk": "troops_in_theatre"}
 
@@ -119,7 +97,7 @@ def run_figures(run: RunResult, registry: Registry) -> Iterator[tuple[str, str, 
     for d in run.drivers:
         label = short_label(d.metric)
         prior_note = " Inputs varied over their prior ranges (before calibration)."
-        pretty = [n.replace("_", " ") for n in d.names]
+        pretty = [PARAMETER_INFO[n].label for n in d.names]
         if d.swing_low is not None:
             fig = plots.tornado_chart(pretty, d.swing_low, d.swing_high, d.swing_baseline,
                                       title=f"What moves it: {label}",

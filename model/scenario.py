@@ -205,10 +205,11 @@ class ParameterInfo:
     low: float | None
     high: float | None
     description: str
+    label: str  # short name for charts and tables
 
 
-def _param(description: str, unit: str, low: float | None = 0.0, high: float | None = None) -> Any:
-    return Field(description=description, json_schema_extra={"unit": unit, "low": low, "high": high})
+def _param(label: str, description: str, unit: str, low: float | None = 0.0, high: float | None = None) -> Any:
+    return Field(description=description, json_schema_extra={"label": label, "unit": unit, "low": low, "high": high})
 
 
 class Parameters(_Strict):
@@ -216,48 +217,48 @@ class Parameters(_Strict):
 
     # Russian production -- NATO: ≈3 million shells a year (registry: ru_shell_production_per_year)
     ru_production_start_per_month: DistributionSpec = _param(
-        "Russian artillery-shell production at the window's start", "shells/month")
+        "Russian production at start", "Russian artillery-shell production at the window's start", "shells/month")
     ru_production_growth_per_year: DistributionSpec = _param(
-        "yearly growth of Russian production (compounded monthly)", "fraction/year", -0.9, 3.0)
+        "Russian production growth", "yearly growth of Russian production (compounded monthly)", "fraction/year", -0.9, 3.0)
     ru_production_ceiling_per_month: DistributionSpec = _param(
-        "most Russian industry can produce, however long the war", "shells/month")
+        "Russian production ceiling", "most Russian industry can produce, however long the war", "shells/month")
     ru_reserve_stock_start: DistributionSpec = _param(
-        "usable old (Soviet-era) shells left in Russian reserves at the start", "shells")
+        "Russian old reserves", "usable old (Soviet-era) shells left in Russian reserves at the start", "shells")
     ru_reserve_release_max_per_month: DistributionSpec = _param(
-        "most shells that can be drawn from reserves and refurbished in a month", "shells/month")
+        "Russian reserve release rate", "most shells that can be drawn from reserves and refurbished in a month", "shells/month")
     shells_wanted_per_month: DistributionSpec = _param(
-        "shells Russia wants to fire in a month at normal intensity", "shells/month")
+        "shells Russia wants to fire", "shells Russia wants to fire in a month at normal intensity", "shells/month")
     # North Korean supply
     nk_stockpile_start: DistributionSpec = _param(
-        "North Korean artillery shells available for export at the start", "shells")
+        "North Korean stockpile", "North Korean artillery shells available for export at the start", "shells")
     nk_production_per_month: DistributionSpec = _param(
-        "new North Korean shell production available for export", "shells/month")
+        "North Korean new production", "new North Korean shell production available for export", "shells/month")
     nk_shipping_capacity_per_month: DistributionSpec = _param(
-        "most shells that can be moved to Russia in a month (rail and ships)", "shells/month")
+        "North Korean shipping capacity", "most shells that can be moved to Russia in a month (rail and ships)", "shells/month")
     nk_dud_rate_old: DistributionSpec = _param(
-        "share of old-stock North Korean shells that fail", "fraction", 0.0, 1.0)
+        "NK old-stock dud rate", "share of old-stock North Korean shells that fail", "fraction", 0.0, 1.0)
     nk_dud_rate_new: DistributionSpec = _param(
-        "share of newly produced North Korean shells that fail", "fraction", 0.0, 1.0)
+        "NK new-shell dud rate", "share of newly produced North Korean shells that fail", "fraction", 0.0, 1.0)
     # North Korean troops
     troop_ceiling: DistributionSpec = _param(
-        "North Korean troop strength Russia and North Korea aim for in theatre", "soldiers")
+        "NK troop ceiling", "North Korean troop strength Russia and North Korea aim for in theatre", "soldiers")
     troop_buildup_per_month: DistributionSpec = _param(
-        "most North Korean soldiers that can arrive in a month", "soldiers/month")
+        "NK troop build-up rate", "most North Korean soldiers that can arrive in a month", "soldiers/month")
     troop_killed_rate_per_month: DistributionSpec = _param(
-        "share of deployed soldiers killed each month", "fraction/month", 0.0, 1.0)
+        "NK killed per soldier-month", "share of deployed soldiers killed each month", "fraction/month", 0.0, 1.0)
     troop_wounded_per_killed: DistributionSpec = _param(
-        "soldiers wounded (and withdrawn) for each one killed", "ratio", 0.0, 50.0)
+        "wounded per killed", "soldiers wounded (and withdrawn) for each one killed", "ratio", 0.0, 50.0)
     troop_tour_months: DistributionSpec = _param(
-        "months a unit serves before it is rotated out and replaced", "months", 1.0, 120.0)
+        "tour length", "months a unit serves before it is rotated out and replaced", "months", 1.0, 120.0)
     # Payments
     price_per_shell_usd: DistributionSpec = _param(
-        "value Russia transfers per shell delivered", "usd/shell")
+        "price per shell", "value Russia transfers per shell delivered", "usd/shell")
     payment_per_soldier_month_usd: DistributionSpec = _param(
-        "value Russia transfers per North Korean soldier per month", "usd/soldier/month")
+        "pay per soldier-month", "value Russia transfers per North Korean soldier per month", "usd/soldier/month")
     other_support_per_month_usd: DistributionSpec = _param(
-        "value transferred for missiles, other arms and services each month of deliveries", "usd/month")
+        "other support per month", "value transferred for missiles, other arms and services each month of deliveries", "usd/month")
     nk_gdp_usd: DistributionSpec = _param(
-        "North Korea's yearly GDP, the yardstick for payments", "usd")
+        "North Korean GDP", "North Korea's yearly GDP, the yardstick for payments", "usd")
 
 
 PARAMETER_INFO: dict[str, ParameterInfo] = {
@@ -267,6 +268,7 @@ PARAMETER_INFO: dict[str, ParameterInfo] = {
         low=f.json_schema_extra["low"],  # type: ignore[index]
         high=f.json_schema_extra["high"],  # type: ignore[index]
         description=f.description or "",
+        label=f.json_schema_extra["label"],  # type: ignore[index]
     )
     for name, f in Parameters.model_fields.items()
 }
