@@ -42,7 +42,7 @@ __all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", 
            "SAMPLES_CSV_CAP"]
 
 SAMPLES_CSV_CAP = 200_000  # beyond this, per-sample values are in metrics.npz only
-_PACKAGES = ["numpy", "scipy", "matplotlib", "pydantic", "PyYAML", "simpy", "tqdm"]
+_PACKAGES = ["numpy", "scipy", "matplotlib", "pydantic", "PyYAML", "tqdm"]
 
 
 @dataclass
