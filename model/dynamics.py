@@ -1,11 +1,9 @@
 """The model's equations, in the order the story runs, for all samples at once.
 
-Every array has one row per Monte Carlo sample and (for trajectories) one column per
-month. Stocks that fill and drain are written as cumulative sums over time rather
-than a month-by-month loop where that is exact (a store with inflow and a capped
-outflow, shipped or fired greedily, empties along ``K_t + min(0, min_{s<=t}(S_0 + N_s - K_s))``,
-the reflection formula of queueing theory); only the two quantities that mix
-(the origin of fired shells, troop strength) step through the months.
+Every state is a numpy array with one entry per Monte Carlo sample; the only Python
+loop runs over the months (36 to 60 of them), never over samples. Each month follows
+the story below; monthly trajectories are recorded only when asked for, so a run of
+millions of samples keeps only its per-sample metrics.
 
 Story and units (every rate per month):
 
@@ -60,23 +58,9 @@ class Outcome:
     trajectories: dict[str, np.ndarray]
 
 
-def _store(flow_in_cumulative: np.ndarray, capacity_cumulative: np.ndarray, initial: np.ndarray) -> np.ndarray:
-    """Cumulative outflow of a store emptied greedily up to a capacity.
-
-    ``flow_in_cumulative`` and ``capacity_cumulative`` are (n, months) running totals,
-    ``initial`` (n,) the opening stock. Out by month t is bounded by what came in by
-    any earlier month s (opening stock included) plus the capacity between s and t, and
-    by the capacity since the start; greedy emptying meets the tightest bound:
-    ``K_t + min(0, min_{s<=t}(initial + In_s - K_s))``.
-    """
-    slack = initial[:, None] + flow_in_cumulative - capacity_cumulative
-    np.minimum.accumulate(slack, axis=1, out=slack)
-    np.minimum(slack, 0.0, out=slack)
-    return capacity_cumulative + slack
-
-
-def _per_month(cumulative: np.ndarray) -> np.ndarray:
-    return np.diff(cumulative, axis=1, prepend=0.0)
+# Samples are stepped through the months in slices of this many: the state arrays of one
+# slice then stay in the processor's cache (measured: ~1.4x faster than 65,536 at once).
+SLICE_SAMPLES = 16_384
 
 
 def simulate(
@@ -106,138 +90,146 @@ def simulate(
         raise ValueError(f"unknown trajectories {sorted(unknown)}; known: {sorted(TRAJECTORIES)}")
     p = {k: np.asarray(v, dtype=float) for k, v in params.items()}
     n = next(iter(p.values())).shape[0]
+    record = {name: np.empty((len(timeline), n)) for name in keep}  # month-major: a month's row is contiguous
+    metrics = {name: np.empty(n) for name in METRICS}
+    for start in range(0, n, SLICE_SAMPLES):
+        part = slice(start, min(start + SLICE_SAMPLES, n))
+        out = _months({k: v[part] for k, v in p.items()}, timeline, shortage_threshold,
+                      {name: rows[:, part] for name, rows in record.items()})
+        for name, values in out.items():
+            metrics[name][part] = values
+    return Outcome(metrics, {name: rows.T for name, rows in record.items()})
+
+
+def _months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold: float,
+            record: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The story, month by month, for one slice of samples; fills ``record`` rows in place."""
+    n = next(iter(p.values())).shape[0]
     h = len(timeline)
-    months = np.arange(h, dtype=float)
-    zeros = np.zeros(n)
 
-    # 1. Russian production, shells/month (NATO ≈3 M/yr), compounded monthly growth, capped
-    monthly_growth = np.log1p(p["ru_production_growth_per_year"]) / 12.0
-    ru_production = p["ru_production_start_per_month"][:, None] * np.exp(monthly_growth[:, None] * months)
-    np.minimum(ru_production, p["ru_production_ceiling_per_month"][:, None], out=ru_production)
-    ru_production *= timeline.ru_production_factor
+    def zeros() -> np.ndarray:
+        return np.zeros(n)
 
-    # 2. Russian reserves: refurbished at a capped rate until the old stock is gone
-    release_cum = np.minimum(
-        p["ru_reserve_release_max_per_month"][:, None] * (months + 1.0), p["ru_reserve_stock_start"][:, None]
-    )
-    ru_reserve_release = _per_month(release_cum)
-
-    # 3. North Korean shipping: new production first, the stockpile makes up the rest
-    nk_new = np.broadcast_to(p["nk_production_per_month"][:, None], (n, h))
-    shipping_capacity = p["nk_shipping_capacity_per_month"][:, None] * timeline.nk_delivery_factor
-    nk_delivered_cum = _store(np.cumsum(nk_new, axis=1), np.cumsum(shipping_capacity, axis=1), p["nk_stockpile_start"])
-    nk_deliveries = _per_month(nk_delivered_cum)
-    shipped_new = np.minimum(nk_new, shipping_capacity)
-    shipped_old = nk_deliveries - shipped_new
-    nk_supplied_cum = p["nk_stockpile_start"][:, None] + np.cumsum(nk_new, axis=1)
-    nk_stockpile = nk_supplied_cum - nk_delivered_cum
-    nk_stockpile[nk_stockpile < 1e-9 * nk_supplied_cum] = 0.0  # rounding, not shells
-
-    # 4. Duds: old stock (not renewed since 1991, Katkov) fails more often than new shells
-    nk_usable = shipped_new * (1.0 - p["nk_dud_rate_new"][:, None]) + shipped_old * (1.0 - p["nk_dud_rate_old"][:, None])
-
-    # 5. Firing from the depot; the shortfall is what was wanted but not there
-    shells_wanted = p["shells_wanted_per_month"][:, None] * timeline.intensity
-    inflow = ru_production + ru_reserve_release + nk_usable
-    wanted_cum = np.cumsum(shells_wanted, axis=1)
-    inflow_cum = np.cumsum(inflow, axis=1)
-    fired_cum = _store(inflow_cum, wanted_cum, zeros)
-    shells_fired = _per_month(fired_cum)
-    shortfall = shells_wanted - shells_fired
-    shortfall[shortfall < 1e-9 * shells_wanted] = 0.0  # rounding of the cumulative sums, not a shortage
-    ru_stock = inflow_cum - fired_cum
-    #    the depot is mixed, so North Korea's share of what is fired is its share of the depot
-    fired_nk = np.empty((n, h))
-    nk_in_depot = zeros.copy()
-    depot_before = 0.0
-    for t in range(h):
-        available = depot_before + inflow[:, t]
-        nk_in_depot += nk_usable[:, t]
-        share = np.divide(nk_in_depot, available, out=np.zeros(n), where=available > 0)
-        fired_nk[:, t] = shells_fired[:, t] * share
-        nk_in_depot -= fired_nk[:, t]
-        depot_before = ru_stock[:, t]
-    nk_share_of_fired = np.divide(fired_nk, shells_fired, out=np.zeros((n, h)), where=shells_fired > 0)
-
-    # 6. Troops: build-up to a ceiling, losses leave the theatre, units rotate after a tour
-    ceiling = np.where(np.isnan(timeline.troop_ceiling_soldiers)[None, :], p["troop_ceiling"][:, None],
-                       timeline.troop_ceiling_soldiers[None, :])
+    # Opening stocks
+    ru_reserve = p["ru_reserve_stock_start"].copy()
+    nk_stockpile = p["nk_stockpile_start"].copy()
+    depot = zeros()  # usable shells in Russian depots, mixed Russian and North Korean
+    nk_in_depot = zeros()  # ... of which North Korean
+    troops = zeros()
+    # Rates fixed for the whole run
+    monthly_growth = np.power(1.0 + p["ru_production_growth_per_year"], 1.0 / 12.0)  # compounded monthly
     loss_rate = np.clip(p["troop_killed_rate_per_month"] * (1.0 + p["troop_wounded_per_killed"]), 0.0, 1.0)
-    killed_share = np.divide(p["troop_killed_rate_per_month"], loss_rate, out=np.zeros(n), where=loss_rate > 0)
-    strength = zeros.copy()
-    troops = np.empty((n, h))
-    killed = np.empty((n, h))
-    wounded = np.empty((n, h))
-    arrivals_total = zeros.copy()
-    rotated_total = zeros.copy()
+    killed_share = np.divide(p["troop_killed_rate_per_month"], loss_rate, out=zeros(), where=loss_rate > 0)
+    nk_usable_new = 1.0 - p["nk_dud_rate_new"]
+    nk_usable_old = 1.0 - p["nk_dud_rate_old"]
+    # Running totals for the metrics
+    delivered_total, usable_total, fired_total, fired_nk_total = zeros(), zeros(), zeros(), zeros()
+    shortfall_total, months_short, payments_total = zeros(), zeros(), zeros()
+    killed_total, wounded_total, soldier_months, rotated_total, troops_peak = zeros(), zeros(), zeros(), zeros(), zeros()
+    first_short_after_cutoff = np.full(n, np.nan)
+    growth = np.ones(n)
+
     for t in range(h):
+        # 1. Russian production, shells/month: NATO's ≈3 M/yr grown monthly, capped, times events
+        ru_production = np.minimum(p["ru_production_start_per_month"] * growth, p["ru_production_ceiling_per_month"])
+        ru_production *= timeline.ru_production_factor[t]
+        growth *= monthly_growth
+
+        # 2. Russian reserves: old stock refurbished at a capped rate until it is gone
+        ru_reserve_release = np.minimum(p["ru_reserve_release_max_per_month"], ru_reserve)
+        ru_reserve -= ru_reserve_release
+
+        # 3. North Korean shipping: new shells first, the stockpile makes up the rest of the capacity
+        capacity = p["nk_shipping_capacity_per_month"] * timeline.nk_delivery_factor[t]
+        shipped_new = np.minimum(p["nk_production_per_month"], capacity)
+        nk_stockpile += p["nk_production_per_month"] - shipped_new  # unshipped new shells are stored
+        shipped_old = np.minimum(capacity - shipped_new, nk_stockpile)
+        nk_stockpile -= shipped_old
+        nk_deliveries = shipped_new + shipped_old
+
+        # 4. Duds: old stock (not renewed since 1991, Katkov) fails more often than new shells
+        nk_usable = shipped_new * nk_usable_new + shipped_old * nk_usable_old
+
+        # 5. Firing: Russia fires what it wants if the depot holds it; the rest is the shortfall.
+        #    The depot is mixed, so North Korea's share of fire is its share of the depot.
+        shells_wanted = p["shells_wanted_per_month"] * timeline.intensity[t]
+        available = depot + ru_production + ru_reserve_release + nk_usable
+        nk_in_depot += nk_usable
+        shells_fired = np.minimum(shells_wanted, available)
+        nk_share = np.divide(nk_in_depot, available, out=zeros(), where=available > 0)
+        fired_nk = shells_fired * nk_share
+        nk_in_depot -= fired_nk
+        depot = available - shells_fired
+        shortfall = shells_wanted - shells_fired
+        short = shortfall > shortage_threshold * shells_wanted
+        if timeline.cutoff is not None and t >= timeline.cutoff:
+            first_short_after_cutoff[short & np.isnan(first_short_after_cutoff)] = t - timeline.cutoff
+
+        # 6. Troops: arrive up to a monthly limit until the ceiling; losses leave; units rotate
         if timeline.troops_present[t]:
-            arrivals = np.clip(ceiling[:, t] - strength, 0.0, p["troop_buildup_per_month"])
-            strength += arrivals
-            arrivals_total += arrivals
-            losses = strength * loss_rate
-            killed[:, t] = losses * killed_share
-            wounded[:, t] = losses - killed[:, t]
-            rotated_total += strength / p["troop_tour_months"]
-            troops[:, t] = strength
-            strength -= losses
+            ceiling = timeline.troop_ceiling_soldiers[t]
+            if np.isnan(ceiling):
+                ceiling = p["troop_ceiling"]
+            arrivals = np.minimum(np.maximum(ceiling - troops, 0.0), p["troop_buildup_per_month"])
+            troops += arrivals
+            losses = troops * loss_rate
+            killed = losses * killed_share
+            troops_this_month = troops.copy()
+            rotated_total += arrivals + troops / p["troop_tour_months"]
+            troops -= losses
         else:
-            strength[:] = 0.0
-            troops[:, t] = killed[:, t] = wounded[:, t] = 0.0
+            troops[:] = 0.0
+            troops_this_month = killed = losses = zeros()
 
-    # 7. Payments, usd/month: shells, soldiers, and other support while deliveries run
-    payments = (
-        nk_deliveries * p["price_per_shell_usd"][:, None]
-        + troops * p["payment_per_soldier_month_usd"][:, None]
-        + p["other_support_per_month_usd"][:, None] * timeline.nk_delivery_factor
-    )
-    payments_cum = np.cumsum(payments, axis=1)
+        # 7. Payments, usd/month: shells delivered, soldiers deployed, other support while deliveries run
+        payments = (nk_deliveries * p["price_per_shell_usd"]
+                    + troops_this_month * p["payment_per_soldier_month_usd"]
+                    + p["other_support_per_month_usd"] * timeline.nk_delivery_factor[t])
 
-    # Metrics, one number per sample
-    short = shortfall > shortage_threshold * shells_wanted
-    fired_total = fired_cum[:, -1]
-    if timeline.cutoff is None:
-        to_shortage = np.full(n, np.nan)
-    else:
-        after = short[:, timeline.cutoff:]
-        hit = after.any(axis=1)
-        to_shortage = np.where(hit, after.argmax(axis=1).astype(float), np.nan)
+        # Running totals and the trajectories asked for
+        delivered_total += nk_deliveries
+        usable_total += nk_usable
+        fired_total += shells_fired
+        fired_nk_total += fired_nk
+        shortfall_total += shortfall
+        months_short += short
+        killed_total += killed
+        wounded_total += losses - killed
+        soldier_months += troops_this_month
+        np.maximum(troops_peak, troops_this_month, out=troops_peak)
+        payments_total += payments
+        if record:
+            month = {
+                "ru_production": ru_production, "ru_reserve_release": ru_reserve_release,
+                "nk_deliveries": nk_deliveries, "nk_deliveries_cumulative": delivered_total,
+                "nk_usable_deliveries": nk_usable, "nk_stockpile": nk_stockpile, "shells_wanted": shells_wanted,
+                "shells_fired": shells_fired, "shortfall": shortfall,
+                "nk_share_of_fired": np.divide(fired_nk, shells_fired, out=zeros(), where=shells_fired > 0),
+                "ru_stock": depot, "troops_in_theatre": troops_this_month, "killed_cumulative": killed_total,
+                "wounded_cumulative": wounded_total, "payments": payments, "payments_cumulative_usd": payments_total,
+            }
+            for name, rows in record.items():
+                rows[t] = month[name]
+
     metrics = {
-        "nk_deliveries_total": nk_delivered_cum[:, -1],
-        "nk_usable_total": nk_usable.sum(axis=1),
-        "nk_duds_total": nk_delivered_cum[:, -1] - nk_usable.sum(axis=1),
-        "nk_share_of_fired": np.divide(fired_nk.sum(axis=1), fired_total, out=np.zeros(n), where=fired_total > 0),
+        "nk_deliveries_total": delivered_total,
+        "nk_usable_total": usable_total,
+        "nk_duds_total": delivered_total - usable_total,
+        "nk_share_of_fired": np.divide(fired_nk_total, fired_total, out=zeros(), where=fired_total > 0),
         "shells_fired_total": fired_total,
-        "shortfall_total": shortfall.sum(axis=1),
-        "months_short": short.sum(axis=1).astype(float),
-        "months_to_shortage_after_cutoff": to_shortage,
-        "nk_stockpile_end": nk_stockpile[:, -1],
-        "ru_production_end": ru_production[:, -1],
-        "troops_peak": troops.max(axis=1),
-        "soldier_months": troops.sum(axis=1),
-        "soldiers_rotated": arrivals_total + rotated_total,
-        "killed_total": killed.sum(axis=1),
-        "wounded_total": wounded.sum(axis=1),
-        "payments_total_usd": payments_cum[:, -1],
-        "payments_share_of_nk_gdp": payments_cum[:, -1] / p["nk_gdp_usd"],
+        "shortfall_total": shortfall_total,
+        "months_short": months_short,
+        "months_to_shortage_after_cutoff": first_short_after_cutoff,
+        "nk_stockpile_end": nk_stockpile,
+        "ru_production_end": ru_production if h else zeros(),
+        "troops_peak": troops_peak,
+        "soldier_months": soldier_months,
+        "soldiers_rotated": rotated_total,
+        "killed_total": killed_total,
+        "wounded_total": wounded_total,
+        "payments_total_usd": payments_total,
+        "payments_share_of_nk_gdp": payments_total / p["nk_gdp_usd"],
     }
-    assert set(metrics) == set(METRICS)
-    everything = {
-        "ru_production": ru_production,
-        "ru_reserve_release": ru_reserve_release,
-        "nk_deliveries": nk_deliveries,
-        "nk_deliveries_cumulative": nk_delivered_cum,
-        "nk_usable_deliveries": nk_usable,
-        "nk_stockpile": nk_stockpile,
-        "shells_wanted": shells_wanted,
-        "shells_fired": shells_fired,
-        "shortfall": shortfall,
-        "nk_share_of_fired": nk_share_of_fired,
-        "ru_stock": ru_stock,
-        "troops_in_theatre": troops,
-        "killed_cumulative": np.cumsum(killed, axis=1),
-        "wounded_cumulative": np.cumsum(wounded, axis=1),
-        "payments": payments,
-        "payments_cumulative_usd": payments_cum,
-    }
-    return Outcome(metrics, {name: everything[name] for name in keep})
+    if set(metrics) != set(METRICS):  # pragma: no cover - guards the output vocabulary
+        raise RuntimeError("model.outputs.METRICS and the metrics computed here differ")
+    return metrics
