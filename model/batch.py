@@ -32,11 +32,20 @@ from .experiment import RunResult, run_scenario
 from .plots import save_figure
 from .registry import Registry, load_registry
 from .report import render_index, render_report
-from .results_folder import Staging, code_version, is_current, read_manifest, recover, safe_target, write_json
+from .results_folder import (
+    Staging,
+    code_version,
+    is_current,
+    read_manifest,
+    recover,
+    safe_target,
+    write_json,
+)
 from .run_figures import comparison_figures, run_figures
 from .sampling import block_ranges
-from .scenario import FigureSpec, ResolvedScenario, ScenarioError, load_scenario, validate_files
+from .scenario import FigureSpec, ResolvedScenario, ScenarioError, load_scenario
 from .summary import build_summary, metric_rows, sensitivity_rows, trajectory_rows
+from .validation import validate_files
 
 __all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", "write_index",
            "SAMPLES_CSV_CAP"]

@@ -75,7 +75,7 @@ def _err(line: str) -> None:
 
 def _cmd_validate(files: Sequence[Path]) -> int:
     from .registry import load_registry
-    from .scenario import validate_files
+    from .validation import validate_files
 
     resolved, problems = validate_files(files, load_registry())
     for problem in problems:
@@ -158,8 +158,8 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .batch import run_batch
-    from .scenario import ScenarioError
+    from .registry import load_registry
+    from .validation import validate_files
 
     files = list(args.files) or sorted(SCENARIO_DIR.glob("*.yaml"))
     if not files:
@@ -170,15 +170,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
         for f in missing:
             _err(f"{f}: no such scenario file")
         return 2
-    try:
-        outcomes = run_batch(files, out_dir=args.out, samples=args.samples, seed=args.seed, workers=args.workers,
-                             scheduler=args.scheduler, redo=args.redo,
-                             progress=False if args.no_progress else None)
-    except ScenarioError as exc:
-        for problem in exc.problems:
+    _, problems = validate_files(files, load_registry())
+    if problems:
+        for problem in problems:
             _err(str(problem))
-        _err("nothing was run; results/ is untouched")
+        _err(f"nothing was run; {args.out}/ is untouched")
         return 2
+    from .batch import run_batch  # after validation: a bad scenario never needs the plotting stack
+
+    outcomes = run_batch(files, out_dir=args.out, samples=args.samples, seed=args.seed, workers=args.workers,
+                         scheduler=args.scheduler, redo=args.redo, progress=False if args.no_progress else None)
     failed = [o for o in outcomes if o.status == "failed"]
     ok = [o for o in outcomes if o.status == "ok"]
     skipped = [o for o in outcomes if o.status == "skipped"]

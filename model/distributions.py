@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import optimize, stats
 
 from .registry import DEFAULT_RELATIVE_SPREAD, Registry
 from .scenario import (
@@ -32,7 +32,7 @@ from .scenario import (
 )
 from .units import conversion_factor
 
-__all__ = ["ParameterPrior", "build_priors", "pert", "fit_range"]
+__all__ = ["ParameterPrior", "build_priors", "pert", "fit_range", "support_problems"]
 
 
 @dataclass(frozen=True)
@@ -71,16 +71,64 @@ def _truncnorm(mean: float, sd: float, low: float | None, high: float | None):
 
 
 def fit_range(low: float, high: float, *, ci: float, shape: str, info: ParameterInfo):
-    """A distribution whose central ``ci`` interval is [low, high] (canonical units)."""
+    """A distribution whose central ``ci`` interval is [low, high] (canonical units).
+
+    ``normal`` is truncated to the parameter's valid range and its mean and sd are solved
+    so that low and high stay the interval's ends after truncation; ``uniform`` spreads the
+    remaining ``1 - ci`` evenly beyond low and high; ``lognormal`` is not truncated (the
+    validation refuses one that crosses the valid range, see :func:`support_problems`).
+    """
     z = float(stats.norm.ppf(0.5 + ci / 2))
     if shape == "lognormal":
         mu = (np.log(low) + np.log(high)) / 2
         sigma = (np.log(high) - np.log(low)) / (2 * z)
         return stats.lognorm(s=sigma, scale=float(np.exp(mu)))
     if shape == "uniform":
-        return stats.uniform(low, high - low)
+        half = (high - low) / (2 * ci)
+        return stats.uniform((low + high) / 2 - half, 2 * half)
     mean, sd = (low + high) / 2, (high - low) / (2 * z)
-    return _truncnorm(mean, sd, info.low, info.high)
+    dist = _truncnorm(mean, sd, info.low, info.high)
+    target = np.array([(1 - ci) / 2, (1 + ci) / 2])
+    if np.allclose(dist.cdf([low, high]), target, atol=1e-9):
+        return dist
+
+    def miss(x: np.ndarray) -> np.ndarray:
+        return _truncnorm(x[0], float(np.exp(x[1])), info.low, info.high).cdf([low, high]) - target
+
+    fit = optimize.least_squares(miss, [mean, np.log(sd)], xtol=1e-12, ftol=1e-12)
+    if fit.success and np.max(np.abs(fit.fun)) < 1e-6:
+        return _truncnorm(fit.x[0], float(np.exp(fit.x[1])), info.low, info.high)
+    return dist  # no truncated normal has these quantiles; support_problems reports the cut
+
+
+def support_problems(priors: list[ParameterPrior]) -> list[tuple[str, str]]:
+    """``(parameter, message)`` for priors that put weight outside the parameter's valid range.
+
+    A lognormal or uniform that crosses the range is refused (it would produce, say, a dud
+    rate above 1); a normal is truncated to the range, which is refused only when the cut
+    removes more than 20 % of it (the distribution would no longer be what was written).
+    """
+    out = []
+    for prior in priors:
+        if prior.dist is None:
+            continue
+        info = PARAMETER_INFO[prior.name]
+        dist = prior.dist
+        where = f"[{info.low:g}, {info.high:g}]" if info.high is not None else f"≥ {info.low:g}"
+        if getattr(getattr(dist, "dist", None), "name", "") == "truncnorm":
+            a, b = dist.args[:2]
+            kept = float(stats.norm.cdf(b) - stats.norm.cdf(a))
+            if kept < 0.8:
+                out.append((prior.name, f"{1 - kept:.0%} of this normal lies outside the valid range {where} "
+                                        f"({info.unit}) and would be cut off; narrow it or use pert or range"))
+            continue
+        below = float(dist.cdf(info.low)) if info.low is not None else 0.0
+        above = float(dist.sf(info.high)) if info.high is not None else 0.0
+        if below + above > 1e-3:
+            out.append((prior.name, f"{below + above:.1%} of this distribution lies outside the valid range "
+                                    f"{where} ({info.unit}); use pert, uniform or a normal shape (truncated), "
+                                    "or narrow it"))
+    return out
 
 
 def _prior(name: str, spec, registry: Registry) -> ParameterPrior:

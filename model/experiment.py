@@ -21,7 +21,12 @@ from .outputs import METRICS, TRAJECTORIES, short_label
 from .registry import Registry
 from .sampling import BLOCK_SIZE, SampleSet, block_ranges, sample_block
 from .scenario import PARAMETER_INFO, Scenario
-from .sensitivity import convergence, one_at_a_time_swings, rank_correlations, rank_drivers, sobol_analysis
+from .sensitivity import (
+    one_at_a_time_swings,
+    rank_correlations,
+    rank_drivers,
+    sobol_analysis,
+)
 from .timeline import Timeline, build_timeline
 from .units import conversion_factor
 

@@ -98,9 +98,10 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 class _Refused(Exception):
-    def __init__(self, line: int | None, message: str):
+    def __init__(self, line: int | None, message: str, field: str = ""):
         self.line = line
         self.message = message
+        self.field = field
 
 
 def _dotted(path: Path_) -> str:
@@ -121,29 +122,28 @@ class _Builder:
         if self.nodes > MAX_NODES:
             raise _Refused(node.start_mark.line + 1, f"more than {MAX_NODES} values: too large to be a scenario")
         if depth > MAX_DEPTH:
-            raise _Refused(node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels")
+            raise _Refused(node.start_mark.line + 1, f"nested too deeply (more than {MAX_DEPTH} levels)")
         if node.tag not in _ALLOWED_TAGS:
             raise _Refused(
                 node.start_mark.line + 1,
-                f"{_dotted(path) or 'document'}: YAML tag '{node.tag}' is not allowed; "
-                "a scenario holds only plain numbers, text, lists and mappings",
+                f"YAML tag '{node.tag}' is not allowed; a scenario holds only plain numbers, text, lists and mappings",
+                _dotted(path),
             )
         if isinstance(node, MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _Refused(key_node.start_mark.line + 1, "YAML merge keys (<<) are not allowed; use 'extends:' instead",
+                                   _dotted(path))
                 if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
-                    raise _Refused(key_node.start_mark.line + 1, f"{_dotted(path) or 'document'}: keys must be plain text")
+                    raise _Refused(key_node.start_mark.line + 1, "keys must be plain text", _dotted(path))
                 key = key_node.value if key_node.tag == "tag:yaml.org,2002:str" else self.loader.construct_object(key_node)
-                if key == "<<":
-                    raise _Refused(key_node.start_mark.line + 1, "YAML merge keys (<<) are not allowed; use 'extends:' instead")
                 key_str = str(key)
                 child = path + (key_str,)
                 if key_str in out:
                     first = self.lines.get(child)
-                    raise _Refused(
-                        key_node.start_mark.line + 1,
-                        f"{_dotted(child)}: duplicate key (first given on line {first})",
-                    )
+                    raise _Refused(key_node.start_mark.line + 1, f"duplicate key (first given on line {first})",
+                                   _dotted(child))
                 self.lines[child] = key_node.start_mark.line + 1
                 out[key_str] = self.build(value_node, child, depth + 1)
             return out
@@ -155,7 +155,10 @@ class _Builder:
             return items
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError as exc:  # e.g. an integer of thousands of digits
+            raise _Refused(node.start_mark.line + 1, f"cannot read this value: {exc}", _dotted(path)) from None
 
 
 def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> YamlDocument:
@@ -170,8 +173,8 @@ def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Yaml
     """
     name = str(path)
 
-    def fail(line: int | None, message: str) -> YamlProblems:
-        return YamlProblems([Problem(name, line, "", message)])
+    def fail(line: int | None, message: str, field: str = "") -> YamlProblems:
+        return YamlProblems([Problem(name, line, field, message)])
 
     p = Path(path)
     try:
@@ -186,32 +189,60 @@ def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Yaml
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise fail(None, f"not UTF-8 text (byte {exc.start})") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise fail(line, f"not UTF-8 text (byte {exc.start})") from None
     if not text.strip():
         raise fail(1, "file is empty")
+    deep = _too_deep(text)
+    if deep is not None:
+        raise fail(deep, f"nested too deeply (more than {MAX_DEPTH} levels)")
 
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise fail(1, "file holds no YAML content")
         builder = _Builder(loader)
         data = builder.build(node, (), 0)
     except _Refused as exc:
-        raise fail(exc.line, exc.message) from None
+        raise fail(exc.line, exc.message, exc.field) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         msg = exc.problem or str(exc)
         if "but found another document" in str(exc):
             msg = "several YAML documents in one file; a scenario is one document"
+        elif "end of stream" in msg and exc.context_mark is not None:
+            msg = f"{exc.context} (started on line {exc.context_mark.line + 1}) {msg}"
+            line = exc.context_mark.line + 1
         raise fail(line, f"YAML syntax error: {msg}") from None
+    except yaml.reader.ReaderError as exc:  # a control character the reader refuses
+        line = text[: exc.position].count("\n") + 1
+        raise fail(line, f"character {exc.character!r} is not allowed in YAML text") from None
     except yaml.YAMLError as exc:
-        raise fail(None, f"YAML error: {exc}") from None
+        raise fail(None, "YAML error: " + " ".join(str(exc).split())) from None
     except RecursionError:
-        raise fail(None, "nested too deeply to be a scenario") from None
+        raise fail(None, f"nested too deeply (more than {MAX_DEPTH} levels)") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(data, dict):
         raise fail(1, "a scenario file must be a mapping of keys (name:, description:, ...) at the top level")
     return YamlDocument(name, data, builder.lines)
+
+
+def _too_deep(text: str) -> int | None:
+    """Line where flow brackets nest deeper than ``MAX_DEPTH`` (a cheap scan before parsing)."""
+    depth = 0
+    line = 1
+    for char in text:
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "\n":
+            line += 1
+    return None

@@ -38,11 +38,11 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, Sequence, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
-from .outputs import METRICS, TRAJECTORIES, MetricName, TrajectoryName
+from .outputs import TRAJECTORIES, MetricName, TrajectoryName
 from .registry import Registry, load_registry
 from .safe_yaml import Problem, YamlDocument, YamlProblems, load_yaml_file
 from .units import UnitError, conversion_factor
@@ -61,7 +61,6 @@ __all__ = [
     "ResolvedScenario",
     "load_scenario",
     "MAX_SAMPLES",
-    "validate_files",
 ]
 
 MAX_SAMPLES = 10_000_000
@@ -70,7 +69,7 @@ NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- distributions
@@ -176,7 +175,7 @@ def _spec_tag(value: Any) -> str | None:
         if "figure" in value:
             return "figure"
         dist = value.get("dist")
-        return dist if dist in SPEC_CLASSES else None
+        return dist if isinstance(dist, str) and dist in SPEC_CLASSES else None
     if isinstance(value, BaseModel):
         return "figure" if isinstance(value, FigureSpec) else getattr(value, "dist", None)
     return None
@@ -324,7 +323,7 @@ class Observation(_Strict):
 
 class Window(_Strict):
     start: Month = Field(description="first simulated month")
-    horizon_months: int = Field(ge=1, le=240, description="number of months simulated")
+    horizon_months: int = Field(ge=1, le=240, strict=True, description="number of months simulated")
 
 
 class Sensitivity(_Strict):
@@ -336,7 +335,7 @@ class Sensitivity(_Strict):
     methods: list[Literal["sobol", "tornado", "rank"]] = Field(
         default_factory=lambda: ["sobol", "tornado", "rank"]
     )
-    sobol_samples: int = Field(1024, ge=64, le=65536, description="base samples of the Sobol design (power of 2)")
+    sobol_samples: int = Field(1024, ge=64, le=65536, strict=True, description="base samples of the Sobol design (power of 2)")
 
 
 class Scenario(_Strict):
@@ -346,8 +345,8 @@ class Scenario(_Strict):
     description: str = Field(min_length=1, description="the question the scenario answers")
     extends: str | None = Field(None, description="parent scenario (file name in the same folder)")
     window: Window
-    seed: int = Field(ge=0, le=2**63 - 1)
-    samples: int = Field(ge=64, le=MAX_SAMPLES)
+    seed: int = Field(ge=0, le=2**63 - 1, strict=True)
+    samples: int = Field(ge=64, le=MAX_SAMPLES, strict=True)
     sampling: Literal["mc", "lhs", "sobol"] = "sobol"
     shortage_threshold: float = Field(
         0.1, gt=0, le=1, description="a month counts as short when this share of wanted shells is missing"
@@ -401,6 +400,21 @@ def _merge(parent: dict, child: dict) -> dict:
         else:
             out[key] = value
     return out
+
+
+def _replaced_by(key: tuple, child: dict[str, Any]) -> bool:
+    """Whether the child's data replaces (or, for names, never inherits) the value at ``key``."""
+    if not key:
+        return False
+    top = key[0]
+    if top in _NOT_INHERITED:
+        return True
+    if top not in child:
+        return False
+    section = child[top]
+    if top in _MERGE_FIELDS | _MERGE_ENTRIES and isinstance(section, dict):
+        return len(key) > 1 and key[1] in section
+    return True
 
 
 def _origins(doc: YamlDocument) -> dict[tuple, tuple[str, int]]:
@@ -579,12 +593,14 @@ def _check_spec(name: str, spec: _Spec, registry: Registry) -> list[tuple[str, s
         if lo is not None and hi is not None and lo >= hi:
             problems.append(("low", f"truncation low ({lo:g}) must be < high ({hi:g})"))
         problems += _bound_msgs(info, {k: v * factor for k, v in (("low", spec.low), ("high", spec.high)) if v is not None})
-        if lo is not None and hi is not None and lo < hi:
+        if lo is None or hi is None or lo < hi:
             from scipy.stats import norm
 
-            mass = norm.cdf((hi - spec.mean) / spec.sd) - norm.cdf((lo - spec.mean) / spec.sd)
-            if mass < 1e-6:
-                problems.append(("mean", f"almost none of this normal lies in the valid range [{lo:g}, {hi:g}]"))
+            upper = 1.0 if hi is None else norm.cdf((hi - spec.mean) / spec.sd)
+            lower = 0.0 if lo is None else norm.cdf((lo - spec.mean) / spec.sd)
+            if upper - lower < 1e-6:
+                shown = f"[{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]"
+                problems.append(("mean", f"almost none of this normal lies in the valid range {shown}"))
     elif isinstance(spec, LognormalSpec):
         problems += _bound_msgs(info, {"median": spec.median * factor})
     return problems
@@ -718,13 +734,7 @@ def load_scenario(path: str | Path, *, registry: Registry | None = None) -> Reso
     origins: dict[tuple, tuple[str, int]] = {}
     for doc in reversed(docs):
         data = _merge(data, doc.data)
-        for key in list(origins):
-            # entries the child replaced take their lines from the child only
-            if key and key[0] in doc.data and (
-                key[0] not in _MERGE_FIELDS | _MERGE_ENTRIES
-                or (key[0] in _MERGE_ENTRIES and len(key) > 1 and key[1] in doc.data[key[0]])
-            ):
-                del origins[key]
+        origins = {key: where for key, where in origins.items() if not _replaced_by(key, doc.data)}
         origins.update(_origins(doc))
     sink = _Collector(origins, str(path))
     scenario = None
@@ -737,25 +747,3 @@ def load_scenario(path: str | Path, *, registry: Registry | None = None) -> Reso
         raise ScenarioError(sorted(sink.problems, key=lambda p: (p.file != str(path), p.file, p.line or 0)))
     assert scenario is not None
     return ResolvedScenario(scenario, path, [Path(d.path) for d in docs], data, origins)
-
-
-def validate_files(paths: Sequence[str | Path], registry: Registry) -> tuple[list[ResolvedScenario], list[Problem]]:
-    """Validate every file; also refuse two scenarios that would share a results folder."""
-    resolved: list[ResolvedScenario] = []
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for path in paths:
-        try:
-            r = load_scenario(path, registry=registry)
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
-            continue
-        name = r.scenario.name
-        if name in seen:
-            line = r.origins.get(("name",), (str(path), None))[1]
-            problems.append(Problem(str(path), line, "name", f"'{name}' is also the name of {seen[name]}; "
-                                    "each scenario needs its own results folder"))
-            continue
-        seen[name] = str(path)
-        resolved.append(r)
-    return resolved, problems

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model.distributions import ParameterPrior, build_priors, fit_range, pert
+from model.distributions import ParameterPrior, build_priors, fit_range, pert, support_problems
 from model.registry import DEFAULT_RELATIVE_SPREAD, load_registry
 from model.scenario import PARAMETER_INFO, Parameters, load_scenario
 from model.units import DAYS_PER_MONTH
@@ -130,12 +130,6 @@ def test_fit_range_normal_centre_and_width():
     assert dist.mean() == pytest.approx(25e6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="distributions.py:82-84 fit_range(shape='normal') fits mean/sd to [low, high] and then truncates "
-    "at the valid range, which renormalises: for a count range 4e6-30e6 the 5 % quantile becomes "
-    "5.03e6 (+26 %); for the figure nk_soldiers_killed_kursk (200-900) it is 209",
-)
 @pytest.mark.parametrize("low, high", [(4e6, 30e6), (200.0, 900.0)], ids=["stockpile", "killed-range"])
 def test_truncated_normal_range_keeps_low_and_high_as_quantiles(low, high):
     dist = fit_range(low, high, ci=0.9, shape="normal", info=PARAMETER_INFO["nk_stockpile_start"])
@@ -149,12 +143,6 @@ def test_fit_range_normal_is_truncated_to_the_valid_range():
     assert dist.ppf(1) <= 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="distributions.py:80 fit_range(shape='uniform') returns uniform(low, high), whose central ci "
-    "interval is narrower than [low, high]: the ci argument is ignored, contrary to the docstring "
-    "(FigureSpec shape: uniform with low/high or spread)",
-)
 def test_fit_range_uniform_puts_the_central_interval_on_low_and_high():
     dist = fit_range(10.0, 20.0, ci=0.9, shape="uniform", info=PARAMETER_INFO["troop_ceiling"])
     assert dist.ppf([0.05, 0.95]) == pytest.approx([10.0, 20.0])
@@ -275,11 +263,9 @@ def test_figure_without_spread_uses_its_reliability(prior_for, registry, figure)
     fig = registry.get(figure)
     spread = DEFAULT_RELATIVE_SPREAD[fig.reliability]
     p = prior_for("troop_ceiling", {"figure": figure})
-    # the normal before truncation: centred on the figure, 90 % range value x (1 +- spread)
-    assert p.dist.kwds == pytest.approx({"loc": fig.value, "scale": fig.value * spread / Z90})
-    # truncation at 0 (3.3 sd below for spread 0.5) moves the quantiles by < 0.3 %
-    assert q(p, 0.05, 0.5, 0.95) == pytest.approx([fig.value * (1 - spread), fig.value, fig.value * (1 + spread)],
-                                                   rel=3e-3)
+    # the 90 % range is value x (1 +- spread), kept exactly although the normal is truncated at 0
+    assert q(p, 0.05, 0.95) == pytest.approx([fig.value * (1 - spread), fig.value * (1 + spread)], rel=1e-6)
+    assert q(p, 0.5)[0] == pytest.approx(fig.value, rel=3e-3)
     assert f"from its '{fig.reliability}' reliability" in p.origin
 
 
@@ -290,11 +276,10 @@ def test_figure_with_explicit_bounds_in_the_figures_unit(prior_for):
 
 
 def test_range_figure_uses_its_bounds(prior_for):
-    # nk_soldiers_killed_kursk is 200-900 (no point value): the normal is fitted to that range ...
+    # nk_soldiers_killed_kursk is 200-900 (no point value): the truncated normal keeps that 90 % range
     p = prior_for("troop_ceiling", {"figure": "nk_soldiers_killed_kursk"})
-    assert p.dist.kwds == pytest.approx({"loc": 550, "scale": 350 / Z90})
-    # ... but truncation at 0 moves its 5 % quantile to 209 (see the xfail test above)
-    assert q(p, 0.95)[0] == pytest.approx(900, rel=1e-3)
+    assert q(p, 0.05, 0.95) == pytest.approx([200, 900], rel=1e-6)
+    assert p.dist.ppf(0) >= 0
 
 
 def test_lognormal_figure_is_centred_geometrically(prior_for):
@@ -303,33 +288,26 @@ def test_lognormal_figure_is_centred_geometrically(prior_for):
 
 
 # --------------------------------------------------------------------------- known holes (bugs)
-@pytest.mark.xfail(
-    strict=True,
-    reason="lognormal priors (RangeSpec default shape, LognormalSpec, FigureSpec shape: lognormal) are not "
-    "truncated to the parameter's valid range: a dud-rate range 0.1-0.9 passes validation and gives "
-    "P(rate > 1) = 3.6 %, i.e. negative usable shells in dynamics.py:137",
-)
 @pytest.mark.parametrize(
     "spec",
     [
         {"dist": "range", "low": 0.1, "high": 0.9, "unit": "fraction", "assumption": "t"},
         {"dist": "lognormal", "median": 0.5, "sigma": 1.0, "unit": "fraction", "assumption": "t"},
         {"figure": "nk_share_of_munitions_2025", "spread": 2.0, "shape": "lognormal"},
+        {"figure": "nk_share_of_munitions_2025", "spread": 2.0, "shape": "uniform"},
+        {"dist": "normal", "mean": -0.5, "sd": 0.3, "unit": "fraction", "assumption": "t"},
     ],
-    ids=["range", "lognormal", "figure-lognormal"],
+    ids=["range", "lognormal", "figure-lognormal", "figure-uniform", "normal-mostly-cut"],
 )
-def test_lognormal_prior_of_a_fraction_stays_at_or_below_one(prior_for, spec):
+def test_priors_outside_the_valid_range_are_refused_not_clipped(prior_for, spec):
+    # a dud rate above 1 would mean negative usable shells: such a prior is refused by validation
     p = prior_for("nk_dud_rate_old", spec)
-    assert p.dist.sf(1.0) == 0.0
+    (problem,) = support_problems([p])
+    assert problem[0] == "nk_dud_rate_old"
+    assert "outside the valid range [0, 1]" in problem[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FigureSpec with shape: uniform and spread > 1 is accepted by scenario._check_spec (bounds are "
-    "only checked for explicit low/high) and distributions.py:90-92 builds uniform(v*(1-spread), ...) "
-    "reaching below 0 (and above 1 for a fraction)",
-)
-def test_uniform_figure_with_large_spread_stays_in_the_valid_range(prior_for):
-    p = prior_for("nk_dud_rate_old", {"figure": "nk_share_of_munitions_2025", "spread": 2.0, "shape": "uniform"})
-    lo, hi = p.dist.support()
-    assert lo >= 0.0 and hi <= 1.0
+def test_priors_inside_the_valid_range_pass(priors):
+    assert support_problems(list(priors.values())) == []
+
+

@@ -15,7 +15,14 @@ from scipy import stats
 
 from model.distributions import build_priors
 from model.registry import load_registry
-from model.sampling import BLOCK_SIZE, SampleSet, block_ranges, sample_block, sample_parameters, unit_block
+from model.sampling import (
+    BLOCK_SIZE,
+    SampleSet,
+    block_ranges,
+    sample_block,
+    sample_parameters,
+    unit_block,
+)
 from model.scenario import PARAMETER_INFO, Parameters, load_scenario
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"

@@ -21,8 +21,8 @@ from model.scenario import (
     PertSpec,
     ScenarioError,
     load_scenario,
-    validate_files,
 )
+from model.validation import validate_files
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "scenarios" / "baseline.yaml"
@@ -195,12 +195,6 @@ def test_name_and_description_are_not_inherited(registry, folder):
     assert all(p.message == "required field is missing" for p in problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scenario.py load_scenario: origins of the parent's 'name'/'description' are kept although "
-    "these keys are not inherited (_NOT_INHERITED), so a child missing them is reported at the "
-    "parent's line (baseline.yaml:5 / :6) instead of in the child's file",
-)
 def test_missing_name_in_a_child_is_reported_in_the_child(registry, folder):
     path = write(folder, "bare", "extends: baseline\nseed: 3\n")
     problems = problems_of(path, registry)
@@ -696,11 +690,6 @@ def test_unreadable_files_are_refused(registry, folder, text, line, message):
     assert (problems[0].file, problems[0].line) == (str(path), line)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="safe_yaml.py puts the key path of YAML-level problems (duplicate key, forbidden tag) into "
-    "Problem.message ('seed: duplicate key ...') and leaves Problem.field empty, unlike schema problems",
-)
 def test_yaml_level_problem_carries_its_field(registry, folder):
     path = write(folder, "dup", "name: dup\nextends: baseline\ndescription: x\nseed: 1\nseed: 2\n")
     (p,) = problems_of(path, registry)
@@ -780,12 +769,6 @@ def test_validate_files_reports_every_file(registry, folder):
 
 
 # --------------------------------------------------------------------------- known holes (bugs)
-@pytest.mark.xfail(
-    strict=True,
-    reason="scenario.py:582 (_check_spec, NormalSpec branch) checks the normal's mass only when the valid range has both ends; for a count "
-    "(low 0, no high) a normal with mean -1e6, sd 1000 is accepted and silently becomes a truncnorm "
-    "sampling 0-40 shells",
-)
 def test_normal_with_all_mass_below_zero_for_a_count_is_refused(registry, folder):
     path = child(folder, "bad", """
         parameters:
@@ -800,11 +783,6 @@ def test_normal_with_all_mass_below_zero_for_a_count_is_refused(registry, folder
     assert (p.line, p.field) == (line_of(path, "mean:"), "parameters.nk_stockpile_start.mean")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scenario.py: floats allow .nan/.inf (pydantic allow_inf_nan default) and every comparison with "
-    "nan is False, so 'low: .nan' or 'high: .inf' pass validation and the samples are nan/inf",
-)
 @pytest.mark.parametrize("bad", ["low: .nan", "high: .inf"], ids=["nan", "inf"])
 def test_non_finite_numbers_are_refused(registry, folder, bad):
     # nk_stockpile_start is a count: valid range [0, inf), so only finiteness can catch these
@@ -824,11 +802,6 @@ def test_non_finite_numbers_are_refused(registry, folder, bad):
     assert p.field == f"parameters.nk_stockpile_start.{key}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scenario.py:179 _spec_tag does 'dist in SPEC_CLASSES' on an unhashable value: 'dist: [pert]' "
-    "or 'dist: {a: 1}' raises TypeError: unhashable type instead of a Problem",
-)
 @pytest.mark.parametrize("value", ["[pert]", "{a: 1}"], ids=["list", "mapping"])
 def test_unhashable_dist_is_a_problem(registry, folder, value):
     path = child(folder, "bad", f"parameters:\n  nk_dud_rate_old:\n    dist: {value}\n")
@@ -836,12 +809,6 @@ def test_unhashable_dist_is_a_problem(registry, folder, value):
     assert p.field == "parameters.nk_dud_rate_old"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scenario.py:725 (load_scenario, origins loop) does 'key[1] in doc.data[key[0]]' on a child's events/parameters/"
-    "observations value that is not a container: 'events:' left empty (None) or 'events: 5' raises "
-    "TypeError: argument of type 'NoneType' is not iterable",
-)
 @pytest.mark.parametrize("body", ["events:\n", "events: 5\n", "parameters:\n", "observations: 0\n"],
                          ids=["empty-events", "int-events", "empty-parameters", "int-observations"])
 def test_child_section_that_is_not_a_mapping_is_a_problem(registry, folder, body):
@@ -947,14 +914,10 @@ HOSTILE = [
     "python-object",
     "deep-lists",
     "top-level-lists",
-    pytest.param("every-value-a-list", marks=_bug("scenario.py:179 _spec_tag: 'dist: [range]' -> TypeError "
-                                                  "unhashable type: 'list'; CLI prints 'internal error', exit 1")),
-    pytest.param("control-characters", marks=_bug("safe_yaml.py:193 ReaderError escapes (loader built outside "
-                                                  "try); CLI prints 'internal error', exit 1")),
-    pytest.param("huge-integer", marks=_bug("safe_yaml.py:158 ValueError for >4300-digit int escapes; "
-                                            "CLI prints 'internal error', exit 1")),
-    pytest.param("empty-events-in-child", marks=_bug("scenario.py:725 'key in None' TypeError for an empty "
-                                                     "'events:' in a child; CLI prints 'internal error', exit 1")),
+    "every-value-a-list",
+    "control-characters",
+    "huge-integer",
+    "empty-events-in-child",
 ]
 
 

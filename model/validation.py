@@ -1,0 +1,53 @@
+"""Is a scenario runnable? The schema's checks plus those that need the built priors.
+
+``model.scenario`` checks what the schema can see (types, keys, ranges, figures, units,
+events); here the priors are also built and refused when they put weight outside a
+parameter's valid range, and a batch is refused when two scenarios share a name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from .distributions import build_priors, support_problems
+from .registry import Registry
+from .safe_yaml import Problem
+from .scenario import ResolvedScenario, ScenarioError, load_scenario
+
+__all__ = ["validate_files", "prior_problems"]
+
+
+def prior_problems(resolved: ResolvedScenario, registry: Registry) -> list[Problem]:
+    """Problems of the scenario's priors, each at the line of its parameter."""
+    problems = []
+    for name, message in support_problems(build_priors(resolved.scenario.parameters, registry)):
+        file, line = resolved.origins.get(("parameters", name), (str(resolved.path), None))
+        problems.append(Problem(file, line, f"parameters.{name}", message))
+    return problems
+
+
+def validate_files(paths: Sequence[str | Path], registry: Registry) -> tuple[list[ResolvedScenario], list[Problem]]:
+    """Validate every file; also refuse two scenarios that would share a results folder."""
+    resolved: list[ResolvedScenario] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        try:
+            r = load_scenario(path, registry=registry)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        found = prior_problems(r, registry)
+        if found:
+            problems.extend(found)
+            continue
+        name = r.scenario.name
+        if name in seen:
+            line = r.origins.get(("name",), (str(path), None))[1]
+            problems.append(Problem(str(path), line, "name", f"'{name}' is also the name of {seen[name]}; "
+                                    "each scenario needs its own results folder"))
+            continue
+        seen[name] = str(path)
+        resolved.append(r)
+    return resolved, problems
