@@ -186,9 +186,12 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure]) -> Calib
                     f"that fit one mostly miss the other (fitting one makes the other {1 / ratio:.3g} times less likely)."
                 )
     if ess < MIN_HEALTHY_ESS:
+        share = ess / n
+        hard = (" The reported figures are hard to reconcile under this model's assumptions (fewer than 1 % of "
+                "the samples carry the weight).") if share < 0.01 else ""
         findings.insert(0, (
-            f"The figures cannot be reconciled well under this model: only {ess:.0f} effective samples of {n} "
-            "survive the weighting, so calibrated results rest on few samples."
+            f"Only {ess:.0f} effective samples of {n:,} survive the weighting ({share:.1%}), so calibrated results "
+            f"rest on few samples: run more samples (--samples).{hard}"
         ))
     misfits = [f.figure_id for f in fits if not f.fits]
     if misfits:

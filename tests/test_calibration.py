@@ -91,4 +91,5 @@ def test_degenerate_calibration_says_so():
     x = np.linspace(1, 2, 1000)
     cal = calibrate(x[:, None], [obs("far", 1e6, 0.01)])
     assert cal.effective_sample_size < 100
-    assert "cannot be reconciled" in cal.findings[0]
+    assert "effective samples of 1,000" in cal.findings[0]
+    assert "hard to reconcile" in cal.findings[0]
