@@ -13,12 +13,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model.distributions import build_priors
+from model.distributions import build_priors, pert
 from model.registry import load_registry
 from model.sampling import (
     BLOCK_SIZE,
     SampleSet,
     block_ranges,
+    inverse_cdf,
     sample_block,
     sample_parameters,
     unit_block,
@@ -207,3 +208,24 @@ def test_block_ranges():
     assert block_ranges(2 * BLOCK_SIZE + 5) == [
         (0, 0, BLOCK_SIZE), (1, BLOCK_SIZE, 2 * BLOCK_SIZE), (2, 2 * BLOCK_SIZE, 2 * BLOCK_SIZE + 5)]
     assert block_ranges(0) == []
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        pytest.param(pert(0.05, 0.2, 0.5), id="pert"),
+        pytest.param(pert(0.0, 0.0, 1.0), id="pert-mode-at-low"),
+        pytest.param(pert(0.0, 1.0, 1.0), id="pert-mode-at-high"),
+        pytest.param(stats.truncnorm(-1.5, np.inf, loc=250_000, scale=45_000), id="truncnorm-at-zero"),
+        pytest.param(stats.truncnorm(-3, 2, loc=0.4, scale=0.1), id="truncnorm-both-sides"),
+        pytest.param(stats.lognorm(s=0.6, scale=3e6), id="lognorm"),
+        pytest.param(stats.norm(5.0, 2.0), id="norm"),
+        pytest.param(stats.uniform(2.0, 3.0), id="uniform"),
+        pytest.param(stats.triang(0.3, loc=1.0, scale=4.0), id="triang"),
+    ],
+)
+def test_inverse_cdf_matches_scipy(dist):
+    # the fast paths (closed forms, tables) must agree with scipy's ppf, tails included
+    u = np.r_[np.random.default_rng(5).random(200_000), 1e-12, 1e-4, 0.5, 1 - 1e-4, 1 - 1e-12]
+    width = dist.ppf(0.95) - dist.ppf(0.05)
+    assert np.max(np.abs(inverse_cdf(dist, u) - dist.ppf(u))) < 1e-8 * width
