@@ -26,6 +26,7 @@ __all__ = [
     "Problem",
     "YamlDocument",
     "YamlProblems",
+    "dotted_path",
     "load_yaml_file",
 ]
 
@@ -104,7 +105,8 @@ class _Refused(Exception):
         self.field = field
 
 
-def _dotted(path: Path_) -> str:
+def dotted_path(path: Path_) -> str:
+    """``('parameters', 'x', 0)`` as ``parameters.x[0]``."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -127,23 +129,23 @@ class _Builder:
             raise _Refused(
                 node.start_mark.line + 1,
                 f"YAML tag '{node.tag}' is not allowed; a scenario holds only plain numbers, text, lists and mappings",
-                _dotted(path),
+                dotted_path(path),
             )
         if isinstance(node, MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise _Refused(key_node.start_mark.line + 1, "YAML merge keys (<<) are not allowed; use 'extends:' instead",
-                                   _dotted(path))
+                                   dotted_path(path))
                 if not isinstance(key_node, ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
-                    raise _Refused(key_node.start_mark.line + 1, "keys must be plain text", _dotted(path))
+                    raise _Refused(key_node.start_mark.line + 1, "keys must be plain text", dotted_path(path))
                 key = key_node.value if key_node.tag == "tag:yaml.org,2002:str" else self.loader.construct_object(key_node)
                 key_str = str(key)
                 child = path + (key_str,)
                 if key_str in out:
                     first = self.lines.get(child)
                     raise _Refused(key_node.start_mark.line + 1, f"duplicate key (first given on line {first})",
-                                   _dotted(child))
+                                   dotted_path(child))
                 self.lines[child] = key_node.start_mark.line + 1
                 out[key_str] = self.build(value_node, child, depth + 1)
             return out
@@ -158,7 +160,7 @@ class _Builder:
         try:
             return self.loader.construct_object(node, deep=True)
         except ValueError as exc:  # e.g. an integer of thousands of digits
-            raise _Refused(node.start_mark.line + 1, f"cannot read this value: {exc}", _dotted(path)) from None
+            raise _Refused(node.start_mark.line + 1, f"cannot read this value: {exc}", dotted_path(path)) from None
 
 
 def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> YamlDocument:

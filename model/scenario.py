@@ -44,7 +44,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Validatio
 
 from .outputs import TRAJECTORIES, MetricName, TrajectoryName
 from .registry import Registry, load_registry
-from .safe_yaml import Problem, YamlDocument, YamlProblems, load_yaml_file
+from .safe_yaml import Problem, YamlDocument, YamlProblems, dotted_path, load_yaml_file
 from .units import UnitError, conversion_factor
 
 __all__ = [
@@ -358,12 +358,8 @@ class Scenario(_Strict):
 
 
 # --------------------------------------------------------------------------- loading
-class ScenarioError(Exception):
+class ScenarioError(YamlProblems):
     """A scenario is invalid; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass
@@ -421,13 +417,6 @@ def _origins(doc: YamlDocument) -> dict[tuple, tuple[str, int]]:
     return {path: (doc.path, line) for path, line in doc.lines.items()}
 
 
-def _dotted(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _unwrap(tp: Any) -> list[Any]:
     """The concrete types behind Annotated/Optional/Union."""
     origin = typing.get_origin(tp)
@@ -483,7 +472,7 @@ class _Collector:
             if loc[:cut] in self.origins:
                 file, line = self.origins[loc[:cut]]
                 break
-        self.problems.append(Problem(file, line, _dotted(loc), message))
+        self.problems.append(Problem(file, line, dotted_path(loc), message))
 
 
 def _schema_loc(loc: tuple) -> tuple:
