@@ -152,8 +152,11 @@ th, td { border: 1px solid var(--rule); padding: .35em .5em; text-align: left;
   vertical-align: top; }
 thead th { background: var(--head); }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-table.metrics td.n, table.sensitivity td.n { white-space: nowrap; }
-table.metrics td:first-child { min-width: 14em; }
+table.sensitivity td.n { white-space: nowrap; }
+table.metrics { table-layout: fixed; }
+table.metrics th:first-child { width: 44%; }
+table.metrics.three th:first-child { width: 38%; }
+.interval { display: block; color: var(--muted); font-size: .88em; font-weight: normal; }
 .num { white-space: nowrap; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .92em; }
 td code { overflow-wrap: anywhere; }
@@ -334,14 +337,45 @@ def _bare_interval(p5: Any, p95: Any, unit: str) -> str:
     return _range_text(lo, hi, unit)
 
 
-def _median_range_cells(stats: Mapping[str, Any] | None, unit: str) -> list[tuple[str, str]]:
-    """Two table cells, median and bare 90 % interval (escaped)."""
+def _interval_html(text: str, prefix: str = "") -> str:
+    """An interval as escaped HTML that breaks only between its two ends.
+
+    ``"796,000 – 3.0 million"`` may wrap after the dash but never inside
+    ``3.0 million``; a long phrase ("not within the window") wraps normally.
+    ``prefix`` (e.g. ``"range "``) stays on the line of the first end.
+    """
+    parts = text.split(" – ")
+    out = []
+    for i, part in enumerate(parts):
+        piece = (prefix if i == 0 else "") + part + (" –" if i < len(parts) - 1 else "")
+        out.append(f'<span class="num">{_e(piece)}</span>' if len(part) <= 18 else _e(piece))
+    return " ".join(out)
+
+
+def _median_range_cell(
+    stats: Mapping[str, Any] | None, unit: str, metric: str = "", strong: bool = False
+) -> tuple[str, str]:
+    """One table cell (escaped HTML): the median, the bare 90 % interval below it and, for
+    metrics that may not happen within the window, how often they do not."""
     if not stats:
-        return [("–", "n"), ("–", "n")]
-    return [
-        (_e(format_value(stats.get("p50"), unit)), "n"),
-        (_e(_bare_interval(stats.get("p5"), stats.get("p95"), unit)), "n"),
-    ]
+        return "–", "n"
+    value = _e(format_value(stats.get("p50"), unit))
+    if strong:
+        value = f"<strong>{value}</strong>"
+    cell = (
+        f'<span class="num">{value}</span>'
+        f'<span class="interval">'
+        f"{_interval_html(_bare_interval(stats.get('p5'), stats.get('p95'), unit))}</span>"
+    )
+    share_never = _as_float(stats.get("share_never"))
+    if share_never is not None:
+        cell += f'<span class="interval">{_e(_never_words(metric, share_never))}</span>'
+    return cell, "n"
+
+
+def _breakable_id(name: Any) -> str:
+    """An identifier as escaped HTML that may wrap after its underscores."""
+    return _e(name).replace("_", "_<wbr>")
 
 
 def _never_words(metric: str, share_never: float) -> str:
@@ -507,23 +541,21 @@ def _key_numbers(summary: Mapping[str, Any]) -> str:
     if not items:
         items.append('<li class="note">No metrics in this summary.</li>')
 
+    # One cell per model (median, 90 % interval below it): two or three columns that fit the
+    # page, instead of a median and an interval column each.
     rows = []
     for m, stats in metrics.items():
         unit = _unit_of(m, stats)
-        row = [(_e(_label(m)), ""), *_median_range_cells(stats, unit)]
+        row = [(_e(_label(m)), ""), _median_range_cell(stats, unit, m, strong=True)]
         if calibrated:
-            row += _median_range_cells(prior.get(m), unit)
+            prior_stats = prior.get(m)
+            row.append(_median_range_cell(prior_stats, _unit_of(m, prior_stats) or unit, m))
         rows.append(row)
-    headers = [("Metric", ""), ("Median", "n"), ("90 % interval", "n")]
+    sub = '<span class="interval">median, 90 % interval below</span>'
+    headers = [("Metric", ""), (f"Model{sub}", "n")]
     if calibrated:
-        headers = [
-            ("Metric", ""),
-            ("Calibrated median", "n"),
-            ("90 % interval", "n"),
-            ("Before calibration", "n"),
-            ("90 % interval", "n"),
-        ]
-    table = _table(headers, rows, cls="metrics") if rows else ""
+        headers = [("Metric", ""), (f"Calibrated{sub}", "n"), (f"Before calibration{sub}", "n")]
+    table = _table(headers, rows, cls="metrics" + (" three" if calibrated else "")) if rows else ""
     return (
         '<section id="key-numbers">\n<h2>Key numbers</h2>\n'
         f'<p>{"".join(lead)}</p>\n<ul class="key">\n'
@@ -550,7 +582,7 @@ def _obs_cell(obs: Mapping[str, Any], prefix: str, unit: str) -> str:
     lo, hi = _as_float(obs.get(f"{prefix}p5")), _as_float(obs.get(f"{prefix}p95"))
     rng = ""
     if lo is not None and hi is not None:
-        rng = f'<br><span class="muted small">{_e(_range_text(lo, hi, unit))}</span>'
+        rng = f'<br><span class="muted small">{_interval_html(_range_text(lo, hi, unit))}</span>'
     return f'<span class="num">{_e(format_value(p50, unit))}</span>{rng}'
 
 
@@ -596,10 +628,11 @@ def _calibration(summary: Mapping[str, Any], claimants: Mapping[str, str]) -> st
             reported = f'<span class="num">{_e(format_value(o.get("reported"), unit))}</span>'
             if _as_float(err_lo) is not None and _as_float(err_hi) is not None:
                 err_text = _range_text(float(err_lo), float(err_hi), unit)
-                reported += f'<br><span class="muted small">range {_e(err_text)}</span>'
+                err_html = _interval_html(err_text, "range ")
+                reported += f'<br><span class="muted small">{err_html}</span>'
             fid = str(o.get("id", ""))
             claim = claimants.get(fid)
-            figure_cell = f"<code>{_e(fid)}</code>" + (
+            figure_cell = f"<code>{_breakable_id(fid)}</code>" + (
                 f'<span class="claim">reported by {_e(claim)}</span>' if claim else ""
             )
             what = TRAJECTORIES.get(output, ("", output.replace("_", " ")))[1]
@@ -746,8 +779,8 @@ def _figures_used(figures_used: Sequence[Mapping[str, Any]]) -> str:
     rows = []
     for f in figures_used:
         role = f.get("role")
-        fig_cell = f"<code>{_e(f.get('id'))}</code>" + (
-            f'<br><span class="muted small">{_e(role)}</span>' if role else ""
+        fig_cell = f"<code>{_breakable_id(f.get('id'))}</code>" + (
+            f'<br><span class="muted small">{_breakable_id(role)}</span>' if role else ""
         )
         value = _e(f.get("value"))
         unit = f.get("unit")
@@ -952,7 +985,7 @@ def render_index(
             interval = _bare_interval(stats.get("p5"), stats.get("p95"), unit)
             cell = (
                 f'<span class="num"><strong>{_e(value)}</strong></span>'
-                f'<br><span class="muted small">{_e(interval)}</span>'
+                f'<br><span class="muted small">{_interval_html(interval)}</span>'
             )
             share_never = _as_float(stats.get("share_never"))
             if share_never is not None:

@@ -734,7 +734,7 @@ def _weighted_quantile_1d(v: np.ndarray, w: np.ndarray, q: np.ndarray) -> np.nda
     v, w = v[keep], w[keep]
     if v.size == 0:
         return np.full(q.shape, np.nan)
-    order = np.argsort(v, kind="stable")
+    order = np.argsort(v)  # ties hold equal values, so their order cannot change a quantile
     v, w = v[order], w[order]
     cw = np.cumsum(w)
     p = (cw - 0.5 * w) / cw[-1]

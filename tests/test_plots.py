@@ -496,3 +496,98 @@ def test_fonts_at_least_10pt():
     texts = [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(),
              *ax.get_yticklabels(), *ax.get_legend().get_texts(), *fig.texts]
     assert all(t.get_fontsize() >= 10 for t in texts if t.get_text())
+
+
+# ------------------------------------------------------------------ speed-ups keep the look
+
+
+@pytest.mark.parametrize(("step", "bymonth"), [(1, None), (3, (1, 4, 7, 10))])
+def test_month_locator_matches_matplotlib(step, bymonth):
+    lo, hi = matplotlib.dates.date2num(np.array(["2023-08-17", "2027-08-16"],
+                                                dtype="datetime64[D]"))
+    ours = plots._MonthLocator(step).tick_values(lo, hi)
+    ref = (matplotlib.dates.MonthLocator(bymonth=bymonth) if bymonth
+           else matplotlib.dates.MonthLocator()).tick_values(
+        *matplotlib.dates.num2date([lo, hi]))
+    ref = ref[(ref >= lo) & (ref <= hi)]
+    np.testing.assert_allclose(ours, ref)
+
+
+def test_month_formatter_and_month_marks():
+    fig = fan_chart(MONTHS, _quantiles(), title="T", ylabel="y", caption=CAPTION)
+    _render(fig)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[:5] == ["Oct", "2024", "Apr", "Jul", "Oct"]
+    # monthly marks between the quarterly labels, not in the legend
+    marks = [ln for ln in ax.get_lines() if ln.get_label() == "_month ticks"]
+    assert len(marks) == 1
+    n_months = len(MONTHS)
+    assert n_months - n_months // 3 - 2 <= len(marks[0].get_xdata()) <= n_months
+    assert "_month ticks" not in _legend_texts(ax)
+
+
+def _inside(fig: Figure, artist) -> bool:
+    renderer = fig.canvas.get_renderer()
+    bb, fb = artist.get_window_extent(renderer), fig.bbox
+    return fb.x0 - 0.5 <= bb.x0 and bb.x1 <= fb.x1 + 0.5 and fb.y0 - 0.5 <= bb.y0 \
+        and bb.y1 <= fb.y1 + 0.5
+
+
+LONG_TITLE = ("Value Russia transferred to North Korea (cumulative), in US dollars at 2024 "
+              "prices, counting all channels")
+
+
+def test_long_titles_wrap_inside_the_figure():
+    fig = fan_chart(MONTHS, _quantiles(), title=LONG_TITLE, ylabel="y", caption=CAPTION)
+    _render(fig)
+    ax = fig.axes[0]
+    assert "\n" in ax.get_title() and ax.get_title().replace("\n", " ") == LONG_TITLE
+    assert _inside(fig, ax.title) and _inside(fig, fig.texts[0])
+    # the tornado's title is centred on an axes pushed right by long input names
+    fig = tornado_chart([n * 2 for n in NAMES], np.arange(6.0), np.arange(6.0) + 3, 2.0,
+                        title="What moves it: payments as a share of North Korean GDP",
+                        xlabel="x", caption=CAPTION)
+    _render(fig)
+    assert _inside(fig, fig.axes[0].title)
+    fig = cutoff_chart(MONTHS, {0.05: np.zeros(len(MONTHS)), 0.5: np.ones(len(MONTHS)),
+                                0.95: 2 * np.ones(len(MONTHS))},
+                       {0.5: np.ones(len(MONTHS))}, cutoff_month="2025-01", title=LONG_TITLE,
+                       caption=CAPTION)
+    _render(fig)
+    assert fig._suptitle.get_text().replace("\n", " ") == LONG_TITLE
+    assert _inside(fig, fig._suptitle)
+
+
+def test_long_y_label_wraps_at_underscores():
+    n = np.array([10, 100, 1000])
+    m = np.array([1.0, 1.1, 1.05])
+    label = "months_to_shortage_after_cutoff_within_the_simulated_window (months)"
+    fig = convergence_plot(n, m, m - 0.1, m + 0.1, m - 1, m + 1, title="C", ylabel=label,
+                           caption=CAPTION)
+    _render(fig)
+    ax = fig.axes[0]
+    assert "\n" in ax.get_ylabel() and ax.get_ylabel().replace("\n", "") == label
+    assert _inside(fig, ax.yaxis.label)
+
+
+def test_save_figure_draws_what_savefig_draws(tmp_path):
+    png, _ = save_figure(fan_chart(MONTHS, _quantiles(), title="T", ylabel="y",
+                                   caption=CAPTION), tmp_path / "fast")
+    fig = fan_chart(MONTHS, _quantiles(), title="T", ylabel="y", caption=CAPTION)
+    fig.savefig(tmp_path / "plain.png", dpi=150, facecolor="white")
+    fast, plain = plt.imread(png), plt.imread(tmp_path / "plain.png")
+    assert fast.shape == plain.shape
+    assert np.mean(np.any(np.abs(fast - plain) > 0.1, axis=-1)) < 1e-3
+
+
+def test_save_figure_lays_out_again_after_a_change(tmp_path):
+    fig = metric_histogram(np.arange(100.0), title="T", xlabel="x", caption=CAPTION)
+    ax = fig.axes[0]
+    engine = fig.get_layout_engine()
+    left = ax.get_position().x0  # laid out by the plot to place the legend
+    ax.set_ylabel("a label\nover\nthree lines")
+    assert fig.stale
+    save_figure(fig, tmp_path / "h")
+    assert fig.get_layout_engine() is engine  # restored
+    assert ax.get_position().x0 > left  # room made for the wider label

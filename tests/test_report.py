@@ -493,3 +493,58 @@ def test_report_renders_in_headless_chromium(report: str, tmp_path: Path) -> Non
     assert shot.exists()
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000  # a blank 1200x2000 page compresses to a few kB
+
+
+# ---------------------------------------------------------------------------------------------
+# Wide tables fit the page
+# ---------------------------------------------------------------------------------------------
+
+
+def _metrics_table(doc: str) -> str:
+    match = re.search(r'<table class="metrics[^"]*">.*?</table>', doc, re.DOTALL)
+    assert match, "no metrics table"
+    return match.group(0)
+
+
+def test_all_metrics_table_has_one_cell_per_model(report: str) -> None:
+    table = _metrics_table(report)
+    head = re.search(r"<thead>.*?</thead>", table, re.DOTALL).group(0)
+    assert len(re.findall(r"<th[ >]", head)) == 3  # metric, calibrated, before calibration
+    assert "Calibrated" in head and "Before calibration" in head
+    # median on top, its 90 % interval below in the same cell; an end never splits over lines
+    assert (
+        '<td class="n"><span class="num"><strong>41 %</strong></span>'
+        '<span class="interval"><span class="num">33–50 %</span></span></td>'
+    ) in table
+    assert '<span class="num">36 %</span>' in table  # before calibration
+    assert "table.metrics { table-layout: fixed; }" in report
+    assert "table.metrics td.n" not in report  # no more nowrap on whole number cells
+
+
+def test_metrics_table_long_intervals_and_never() -> None:
+    summary = copy.deepcopy(SUMMARY)
+    summary["metrics"]["months_to_shortage_after_cutoff"] = {
+        "p5": 0.0,
+        "p50": None,
+        "p95": None,
+        "unit": "months",
+        "share_never": 0.63,
+    }
+    table = _metrics_table(render_report(summary, figures=[], figures_used=[], sensitivity=[]))
+    row = next(r for r in table.split("<tr>") if "cut-off" in r)
+    # the long phrase may wrap, the number with its unit may not
+    assert '<span class="num">0 months –</span> not within the window' in row
+    assert "no shortage within the window in 63 % of samples" in row
+
+
+def test_uncalibrated_metrics_table_has_two_columns() -> None:
+    summary = copy.deepcopy(SUMMARY)
+    summary.update(calibrated=False, prior_metrics={})
+    table = _metrics_table(render_report(summary, figures=[], figures_used=[], sensitivity=[]))
+    assert table.startswith('<table class="metrics">')
+    head = re.search(r"<thead>.*?</thead>", table, re.DOTALL).group(0)
+    assert len(re.findall(r"<th[ >]", head)) == 2
+
+
+def test_identifiers_wrap_after_underscores(report: str) -> None:
+    assert "<code>nk_<wbr>shells_<wbr>delivered_<wbr>2024</code>" in report
