@@ -13,12 +13,13 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import platform
+import signal
 import sys
 import tempfile
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
@@ -165,16 +166,29 @@ def execute_scenario(
         staging.commit(manifest)
 
 
-def _execute_in_worker(path: str, out_dir: str, samples: int | None, seed: int | None) -> tuple[str, float]:
-    """Process-pool entry point: re-read the (already validated) file and run it."""
+def _worker_init() -> None:
+    """Worker processes leave Ctrl-C to the main process, which stops them all at once."""
     import matplotlib
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     matplotlib.use("Agg")
+
+
+def _execute_in_worker(task: tuple[str, str, int | None, int | None]) -> tuple[str, str, float]:
+    """Process-pool entry point: re-read the (already validated) file and run it.
+
+    Returns ``(path, error message or "", seconds)``; never raises, so one failure cannot
+    stop the pool's other scenarios.
+    """
+    path, out_dir, samples, seed = task
     t0 = datetime.now()
-    registry = load_registry()
-    resolved = load_scenario(path, registry=registry)
-    execute_scenario(resolved, Path(out_dir), registry, samples=samples, seed=seed)
-    return resolved.scenario.name, (datetime.now() - t0).total_seconds()
+    try:
+        registry = load_registry()
+        resolved = load_scenario(path, registry=registry)
+        execute_scenario(resolved, Path(out_dir), registry, samples=samples, seed=seed)
+    except Exception as exc:  # noqa: BLE001 - reported by the main process
+        return path, _failure_message(exc), 0.0
+    return path, "", (datetime.now() - t0).total_seconds()
 
 
 def _failure_message(exc: BaseException) -> str:
@@ -227,36 +241,46 @@ def run_batch(
                 for r in todo:
                     outcomes.append(_run_one(r, out_dir, registry, samples, seed, dask_map, show, log))
                     bar.update()
-        elif workers > 1 and len(todo) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = {pool.submit(_execute_in_worker, str(r.path), str(out_dir), samples, seed): r for r in todo}
-                for fut in as_completed(futures):
-                    r = futures[fut]
-                    try:
-                        _, secs = fut.result()
-                        outcomes.append(ScenarioOutcome(r.scenario.name, str(r.path), "ok", seconds=secs))
-                        log(f"{r.scenario.name}: done in {secs:.1f} s -> {out_dir / r.scenario.name}")
-                    except Exception as exc:  # noqa: BLE001 - one scenario's failure must not stop the rest
-                        msg = _failure_message(exc)
-                        outcomes.append(ScenarioOutcome(r.scenario.name, str(r.path), "failed", msg))
-                        log(f"{r.scenario.name}: FAILED: {msg}")
-                    bar.update()
+        elif workers > 1:
+            # Ctrl-C reaches the main process only (workers ignore it): it terminates the pool,
+            # whose unfinished staging folders recover() then removes
+            with multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_init) as pool:
+                try:
+                    if len(todo) > 1:  # scenarios side by side
+                        by_path = {str(r.path): r for r in todo}
+                        tasks = [(str(r.path), str(out_dir), samples, seed) for r in todo]
+                        for path, message, secs in pool.imap_unordered(_execute_in_worker, tasks):
+                            r = by_path[path]
+                            outcomes.append(_outcome(r, message, secs, out_dir, log))
+                            bar.update()
+                    else:  # one scenario: its sample blocks side by side
+                        for r in todo:
+                            outcomes.append(_run_one(r, out_dir, registry, samples, seed, pool.imap, show, log))
+                            bar.update()
+                except BaseException:
+                    pool.terminate()
+                    pool.join()
+                    recover(out_dir)
+                    raise
         else:
-            pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
-            try:
-                mapper = pool.map if pool is not None else map
-                for r in todo:
-                    outcomes.append(_run_one(r, out_dir, registry, samples, seed, mapper, show, log))
-                    bar.update()
-            finally:
-                if pool is not None:
-                    pool.shutdown()
+            for r in todo:
+                outcomes.append(_run_one(r, out_dir, registry, samples, seed, map, show, log))
+                bar.update()
     finally:
         bar.close()
     order = {str(r.path): i for i, r in enumerate(resolved)}
     outcomes.sort(key=lambda o: order.get(o.path, 0))
     write_index(out_dir, outcomes)
     return outcomes
+
+
+def _outcome(r: ResolvedScenario, message: str, secs: float, out_dir: Path,
+             log: Callable[[str], None]) -> ScenarioOutcome:
+    if message:
+        log(f"{r.scenario.name}: FAILED: {message}")
+        return ScenarioOutcome(r.scenario.name, str(r.path), "failed", message)
+    log(f"{r.scenario.name}: done in {secs:.1f} s -> {out_dir / r.scenario.name}")
+    return ScenarioOutcome(r.scenario.name, str(r.path), "ok", seconds=secs)
 
 
 def _run_one(r: ResolvedScenario, out_dir: Path, registry: Registry, samples: int | None, seed: int | None,
@@ -276,12 +300,8 @@ def _run_one(r: ResolvedScenario, out_dir: Path, registry: Registry, samples: in
         try:
             execute_scenario(r, out_dir, registry, samples=samples, seed=seed, map_blocks=mapper, on_block=on_block)
         except Exception as exc:  # noqa: BLE001 - one scenario's failure must not stop the rest
-            msg = _failure_message(exc)
-            log(f"{r.scenario.name}: FAILED: {msg}")
-            return ScenarioOutcome(r.scenario.name, str(r.path), "failed", msg)
-    secs = (datetime.now() - t0).total_seconds()
-    log(f"{r.scenario.name}: done in {secs:.1f} s -> {out_dir / r.scenario.name}")
-    return ScenarioOutcome(r.scenario.name, str(r.path), "ok", seconds=secs)
+            return _outcome(r, _failure_message(exc), 0.0, out_dir, log)
+    return _outcome(r, "", (datetime.now() - t0).total_seconds(), out_dir, log)
 
 
 def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome]) -> Path:

@@ -1,6 +1,7 @@
 """Batch runs: atomic folders, skipping current results, failures, interruptions, Dask."""
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -160,18 +161,19 @@ def test_a_crash_while_writing_keeps_the_earlier_result(scenario_dir, tmp_path, 
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
-def test_killed_batch_resumes_without_redoing_finished_work(scenario_dir, tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_killed_batch_resumes_without_redoing_finished_work(scenario_dir, tmp_path, workers):
     out = tmp_path / "results"
     for name in ("gamma", "delta", "epsilon"):
         (scenario_dir / f"{name}.yaml").write_text(SMALL.format(name=name, extra=""))
     files = [str(scenario_dir / f"{n}.yaml") for n in ("alpha", "beta", "gamma", "delta", "epsilon")]
-    cmd = [sys.executable, str(ROOT / "run.py"), "run", *files, "--out", str(out), "--workers", "1", "--no-progress"]
+    cmd = [sys.executable, str(ROOT / "run.py"), "run", *files, "--out", str(out), "--workers", workers, "--no-progress"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 240
     while time.time() < deadline and read_manifest(out / "alpha") is None:
         time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)  # Ctrl-C halfway
-    proc.wait(timeout=60)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C halfway: the terminal signals the whole process group
+    assert proc.wait(timeout=60) == 130
     finished = {p.name for p in out.iterdir() if read_manifest(p) is not None}
     assert "alpha" in finished and len(finished) < 5
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
