@@ -9,7 +9,7 @@ It is not used by the model.
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 __all__ = ["main"]
 
@@ -208,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         _err(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}")
         return 1
-    except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
+    except Exception as exc:
         if debug:
             raise
         _err(f"internal error: {type(exc).__name__}: {exc} (set NKMODEL_DEBUG=1 for the traceback)")

@@ -11,9 +11,10 @@ scrambling for the whole run and fast-forwards to the block's first point.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 from scipy import special

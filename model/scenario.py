@@ -182,7 +182,7 @@ def _spec_tag(value: Any) -> str | None:
 
 
 DistributionSpec = Annotated[
-    Union[tuple(Annotated[cls, Tag(tag)] for tag, cls in SPEC_CLASSES.items())],  # type: ignore[misc]
+    Union[tuple(Annotated[cls, Tag(tag)] for tag, cls in SPEC_CLASSES.items())],  # type: ignore[misc]  # noqa: UP007
     Discriminator(
         _spec_tag,
         custom_error_type="distribution",
@@ -693,7 +693,7 @@ def _read_chain(path: Path) -> tuple[list[YamlDocument], list[Problem]]:
         if not isinstance(parent, str) or not re.match(NAME_PATTERN + r"|^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.ya?ml$", parent):
             return docs, [Problem(doc.path, line, "extends",
                                   "must name a scenario file in the same folder, e.g. 'baseline'")]
-        stem = parent[:-5] if parent.endswith(".yaml") else parent[:-4] if parent.endswith(".yml") else parent
+        stem = parent[:-5] if parent.endswith(".yaml") else parent.removesuffix(".yml")
         candidates = [current.parent / f"{stem}.yaml", current.parent / f"{stem}.yml"]
         found = next((c for c in candidates if c.is_file()), None)
         if found is None:

@@ -7,8 +7,8 @@ parameter's valid range, and a batch is refused when two scenarios share a name.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .distributions import build_priors, support_problems
 from .registry import Registry

@@ -50,10 +50,9 @@ def test_staging_replaces_only_on_commit(tmp_path):
         (st.folder / "summary.json").write_text("{}")
         st.commit({"scenario": "s"})
     assert read_manifest(target)["complete"] is True
-    with pytest.raises(RuntimeError):
-        with Staging(target) as st:
-            (st.folder / "summary.json").write_text('{"new": 1}')
-            raise RuntimeError("disk full")
+    with pytest.raises(RuntimeError), Staging(target) as st:
+        (st.folder / "summary.json").write_text('{"new": 1}')
+        raise RuntimeError("disk full")
     assert (target / "summary.json").read_text() == "{}"  # the earlier good result survives
     assert [p.name for p in target.parent.iterdir()] == ["s"]  # no staging left behind
 
