@@ -46,7 +46,7 @@ from .results_folder import (
 from .run_figures import comparison_figures, run_figures
 from .sampling import block_ranges
 from .scenario import FigureSpec, ResolvedScenario, ScenarioError, load_scenario
-from .summary import build_summary, metric_rows, sensitivity_rows, trajectory_rows
+from .summary import build_summary, metric_columns, sensitivity_rows, trajectory_bands, trajectory_rows
 from .validation import validate_files
 
 __all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", "write_index",
@@ -111,18 +111,20 @@ def _figures_used(resolved: ResolvedScenario, registry: Registry) -> list[dict[s
     return rows
 
 
-def _write_outputs(run: RunResult, resolved: ResolvedScenario, registry: Registry, folder: Path) -> dict[str, Any]:
+def _write_outputs(run: RunResult, registry: Registry, folder: Path) -> dict[str, Any]:
     summary = build_summary(run)
     write_json(folder / "summary.json", summary)
-    (folder / "trajectories.csv").write_text(_csv_text(*trajectory_rows(run)), encoding="utf-8")
-    header, rows = metric_rows(run)
-    (folder / "samples.csv").write_text(_csv_text(header, rows[:SAMPLES_CSV_CAP]), encoding="utf-8")
+    bands = trajectory_bands(run)
+    (folder / "trajectories.csv").write_text(_csv_text(*trajectory_rows(run, bands)), encoding="utf-8")
+    header, values = metric_columns(run)
+    np.savetxt(folder / "samples.csv", values[:SAMPLES_CSV_CAP], delimiter=",", header=",".join(header),
+               comments="", fmt=["%d"] + ["%.6g"] * (len(header) - 1))
     np.savez_compressed(folder / "samples.npz", parameters=run.samples.values, names=np.array(run.samples.names),
                         weights=run.weights, **{f"metric_{k}": v for k, v in run.metrics.items()})
     sens_header, sens_rows = sensitivity_rows(run)
     (folder / "sensitivity.csv").write_text(_csv_text(sens_header, sens_rows), encoding="utf-8")
     figures = []
-    for stem, title, fig in run_figures(run, registry):
+    for stem, title, fig in run_figures(run, registry, bands):
         save_figure(fig, folder / stem)
         figures.append((title, folder / f"{stem}.png"))
     sensitivity = [dict(zip(sens_header, row)) for row in sens_rows]
@@ -145,7 +147,7 @@ def execute_scenario(
     run = run_scenario(resolved.scenario, registry, samples=samples, seed=seed, map_blocks=map_blocks,
                        on_block=on_block)
     with Staging(target) as staging:
-        written = _write_outputs(run, resolved, registry, staging.folder)
+        written = _write_outputs(run, registry, staging.folder)
         manifest = {
             "scenario": run.scenario.name,
             "scenario_file": str(resolved.path),
@@ -208,7 +210,7 @@ def run_batch(
     scheduler: str | None = None,
     redo: bool = False,
     progress: bool | None = None,
-    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+    log: Callable[[str], None] | None = None,
 ) -> list[ScenarioOutcome]:
     """Run scenarios into ``out_dir``. The caller validates first (see :func:`validate_files`)."""
     from tqdm import tqdm
@@ -217,10 +219,13 @@ def run_batch(
     resolved, problems = validate_files(paths, registry)
     if problems:
         raise ScenarioError(problems)
+    show = sys.stderr.isatty() if progress is None else progress
+    if log is None:
+        def log(line: str) -> None:  # above the progress bars, not through them
+            tqdm.write(line, file=sys.stderr)
     out_dir.mkdir(parents=True, exist_ok=True)
     for line in recover(out_dir):
         log(line)
-    show = sys.stderr.isatty() if progress is None else progress
     outcomes: list[ScenarioOutcome] = []
     todo: list[ResolvedScenario] = []
     for r in resolved:

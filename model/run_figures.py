@@ -17,7 +17,7 @@ from .outputs import METRICS, TRAJECTORIES, short_label
 from .registry import Registry
 from .scenario import PARAMETER_INFO
 from .sensitivity import convergence
-from .summary import trajectory_quantiles
+from .summary import Bands
 from .units import conversion_factor
 
 __all__ = ["FAN_CHARTS", "HISTOGRAMS", "run_figures", "comparison_figures", "caption_for"]
@@ -68,18 +68,18 @@ def _points(run: RunResult, registry: Registry, trajectory: str) -> tuple[list[d
     return points, claimants
 
 
-def run_figures(run: RunResult, registry: Registry) -> Iterator[tuple[str, str, Figure]]:
-    """``(file stem, title, figure)`` for every figure of one run, one at a time."""
+def run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) -> Iterator[tuple[str, str, Figure]]:
+    """``(file stem, title, figure)`` for every figure of one run, one at a time.
+
+    ``bands`` are the trajectories' quantiles (``model.summary.trajectory_bands``).
+    """
     months = run.timeline.months
-    m = next(iter(run.trajectories.values())).shape[0]
-    w = run.weights[:m] / run.weights[:m].sum()
     for name, (title, ylabel) in FAN_CHARTS.items():
-        values = run.trajectories[name].astype(float)
         points, claimants = _points(run, registry, name)
         fig = plots.fan_chart(
-            months, trajectory_quantiles(values, w), title=title, ylabel=ylabel,
+            months, bands[name].calibrated, title=title, ylabel=ylabel,
             caption=caption_for(run, claimants), observations=points,
-            prior_quantiles=trajectory_quantiles(values) if run.calibration.calibrated else None,
+            prior_quantiles=bands[name].prior if run.calibration.calibrated else None,
             series_label="model (calibrated)" if run.calibration.calibrated else "model",
         )
         yield f"fan_{name}", title, fig
@@ -121,9 +121,7 @@ def run_figures(run: RunResult, registry: Registry) -> Iterator[tuple[str, str, 
                                      ylabel=f"{metric} ({METRICS[metric][0]})", caption=caption_for(run, []))
         yield f"convergence_{metric}", f"Convergence: {label}", fig
     if run.timeline.cutoff is not None:
-        stock = trajectory_quantiles(run.trajectories["ru_stock"].astype(float), w)
-        short = trajectory_quantiles(run.trajectories["shortfall"].astype(float), w)
-        fig = plots.cutoff_chart(months, stock, short, cutoff_month=months[run.timeline.cutoff],
+        fig = plots.cutoff_chart(months, bands["ru_stock"].calibrated, bands["shortfall"].calibrated, cutoff_month=months[run.timeline.cutoff],
                                  title="Russia's shell stock and shortfall after North Korean deliveries stop",
                                  caption=caption_for(run, []))
         yield "cutoff_stock_shortfall", "Stock and shortfall after the cut-off", fig

@@ -16,6 +16,7 @@ contract other tools read:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,8 @@ from .experiment import RunResult
 from .outputs import METRICS, TRAJECTORIES
 from .sensitivity import weighted_quantile
 
-__all__ = ["QUANTILES", "metric_stats", "trajectory_quantiles", "build_summary", "trajectory_rows", "metric_rows", "sensitivity_rows"]
+__all__ = ["QUANTILES", "Bands", "metric_stats", "trajectory_quantiles", "trajectory_bands", "build_summary",
+           "trajectory_rows", "metric_columns", "sensitivity_rows"]
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -64,6 +66,27 @@ def _trajectory_weights(run: RunResult) -> np.ndarray:
     w = run.weights[:m]
     total = w.sum()
     return w / total if total > 0 else np.full(m, 1.0 / m)
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Per-month quantiles of one trajectory: calibrated, before calibration, and the mean."""
+
+    calibrated: dict[float, np.ndarray]
+    prior: dict[float, np.ndarray]
+    mean: np.ndarray
+
+
+def trajectory_bands(run: RunResult) -> dict[str, Bands]:
+    """Quantile bands of every trajectory, computed once for the CSV and the figures."""
+    w = _trajectory_weights(run)
+    out = {}
+    for name in TRAJECTORIES:
+        values = run.trajectories[name].astype(float)
+        calibrated = trajectory_quantiles(values, w)
+        prior = trajectory_quantiles(values) if run.calibration.calibrated else calibrated
+        out[name] = Bands(calibrated, prior, w @ values)
+    return out
 
 
 def build_summary(run: RunResult) -> dict[str, Any]:
@@ -112,29 +135,23 @@ def build_summary(run: RunResult) -> dict[str, Any]:
     }
 
 
-def trajectory_rows(run: RunResult) -> tuple[list[str], list[list[Any]]]:
+def trajectory_rows(run: RunResult, bands: dict[str, Bands]) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of ``trajectories.csv``: one row per month and trajectory."""
     header = ["month", "trajectory", "unit"] + [f"p{round(q * 100)}" for q in QUANTILES] + ["mean"]
-    w = _trajectory_weights(run)
     rows = []
     for name, (unit, _) in TRAJECTORIES.items():
-        values = run.trajectories[name].astype(float)
-        qs = trajectory_quantiles(values, w)
-        mean = w @ values
+        qs, mean = bands[name].calibrated, bands[name].mean
         for t, month in enumerate(run.timeline.months):
             rows.append([month, name, unit] + [_num(qs[q][t]) for q in QUANTILES] + [_num(mean[t])])
     return header, rows
 
 
-def metric_rows(run: RunResult) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of ``samples.csv``: per sample its inputs, metrics and weight."""
-    metric_names = list(METRICS)
-    header = ["sample"] + run.samples.names + metric_names + ["weight"]
-    rows = []
-    for i in range(len(run.samples)):
-        rows.append([i] + [f"{v:.6g}" for v in run.samples.values[i]]
-                    + [f"{run.metrics[m][i]:.6g}" for m in metric_names] + [f"{run.weights[i]:.6g}"])
-    return header, rows
+def metric_columns(run: RunResult) -> tuple[list[str], np.ndarray]:
+    """Header and (samples, columns) values of ``samples.csv``: sample index, inputs, metrics, weight."""
+    header = ["sample"] + run.samples.names + list(METRICS) + ["weight"]
+    columns = [np.arange(len(run.samples), dtype=float), *run.samples.values.T,
+               *(run.metrics[m] for m in METRICS), run.weights]
+    return header, np.column_stack(columns)
 
 
 def sensitivity_rows(run: RunResult) -> tuple[list[str], list[list[Any]]]:
