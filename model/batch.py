@@ -45,9 +45,8 @@ from .results_folder import (
 )
 from .run_figures import comparison_figures, run_figures
 from .sampling import block_ranges
-from .scenario import FigureSpec, ResolvedScenario, ScenarioError, load_scenario
+from .scenario import FigureSpec, ResolvedScenario, load_scenario
 from .summary import build_summary, metric_columns, sensitivity_rows, trajectory_bands, trajectory_rows
-from .validation import validate_files
 
 __all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", "write_index",
            "SAMPLES_CSV_CAP"]
@@ -201,7 +200,7 @@ def _failure_message(exc: BaseException) -> str:
 
 
 def run_batch(
-    paths: Sequence[Path],
+    resolved: Sequence[ResolvedScenario],
     *,
     out_dir: Path,
     samples: int | None = None,
@@ -212,13 +211,10 @@ def run_batch(
     progress: bool | None = None,
     log: Callable[[str], None] | None = None,
 ) -> list[ScenarioOutcome]:
-    """Run scenarios into ``out_dir``. The caller validates first (see :func:`validate_files`)."""
+    """Run validated scenarios (see ``model.validation.validate_files``) into ``out_dir``."""
     from tqdm import tqdm
 
     registry = load_registry()
-    resolved, problems = validate_files(paths, registry)
-    if problems:
-        raise ScenarioError(problems)
     show = sys.stderr.isatty() if progress is None else progress
     if log is None:
         def log(line: str) -> None:  # above the progress bars, not through them

@@ -68,7 +68,9 @@ class ObservedFigure:
 
 def observed_figure(figure: Figure, *, output: str, month: str, spread: float | None, factor: float = 1.0) -> ObservedFigure:
     """Build the calibration's view of a registry figure (``factor`` converts its unit)."""
-    if figure.value is not None and not (figure.low is not None and figure.high is not None and spread is None):
+    has_range = figure.low is not None and figure.high is not None
+    # a value with a spread; the figure's own range when it has one and no spread is given
+    if figure.value is not None and (spread is not None or not has_range):
         s = spread if spread is not None else DEFAULT_RELATIVE_SPREAD[figure.reliability]
         value = figure.value * factor
         low, high = value / (1 + s), value * (1 + s)

@@ -170,7 +170,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         for f in missing:
             _err(f"{f}: no such scenario file")
         return 2
-    _, problems = validate_files(files, load_registry())
+    resolved, problems = validate_files(files, load_registry())
     if problems:
         for problem in problems:
             _err(str(problem))
@@ -178,7 +178,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     from .batch import run_batch  # after validation: a bad scenario never needs the plotting stack
 
-    outcomes = run_batch(files, out_dir=args.out, samples=args.samples, seed=args.seed, workers=args.workers,
+    outcomes = run_batch(resolved, out_dir=args.out, samples=args.samples, seed=args.seed, workers=args.workers,
                          scheduler=args.scheduler, redo=args.redo, progress=False if args.no_progress else None)
     failed = [o for o in outcomes if o.status == "failed"]
     ok = [o for o in outcomes if o.status == "ok"]

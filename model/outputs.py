@@ -75,15 +75,6 @@ def short_label(metric: str) -> str:
     return SHORT_LABELS.get(metric, METRICS[metric][1])
 
 
-TrajectoryName = Literal[
-    "ru_production", "ru_reserve_release", "nk_deliveries", "nk_deliveries_cumulative",
-    "nk_usable_deliveries", "nk_stockpile", "shells_wanted", "shells_fired", "shortfall",
-    "nk_share_of_fired", "ru_stock", "troops_in_theatre", "killed_cumulative",
-    "wounded_cumulative", "payments", "payments_cumulative_usd",
-]
-MetricName = Literal[
-    "nk_deliveries_total", "nk_usable_total", "nk_duds_total", "nk_share_of_fired",
-    "shells_fired_total", "shortfall_total", "months_short", "months_to_shortage_after_cutoff",
-    "nk_stockpile_end", "ru_production_end", "troops_peak", "soldier_months", "soldiers_rotated",
-    "killed_total", "wounded_total", "payments_total_usd", "payments_share_of_nk_gdp",
-]
+# For the schema: the same names as the catalogues above, never typed twice.
+TrajectoryName = Literal[tuple(TRAJECTORIES)]  # type: ignore[valid-type]
+MetricName = Literal[tuple(METRICS)]  # type: ignore[valid-type]

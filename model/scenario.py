@@ -477,12 +477,9 @@ class _Collector:
 
 def _schema_loc(loc: tuple) -> tuple:
     """Drop pydantic's union-tag elements so a loc matches the YAML keys."""
-    out: list[Any] = []
-    for i, part in enumerate(loc):
-        if part in SPEC_CLASSES and i >= 2 and loc[0] == "parameters" and i == 2:
-            continue
-        out.append(part)
-    return tuple(out)
+    if len(loc) > 2 and loc[0] == "parameters" and loc[2] in SPEC_CLASSES:
+        return loc[:2] + loc[3:]
+    return loc
 
 
 def _pydantic_problems(err: ValidationError, sink: _Collector) -> None:

@@ -128,6 +128,15 @@ def _check_names(names: Sequence[str] | None, d: int) -> list[str]:
     return out
 
 
+def _require_finite(values: np.ndarray, what: str) -> None:
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(
+            f"{what} must be finite, got {int(bad.sum())} non-finite value(s), "
+            f"e.g. {_show(values[bad][0])} at index {int(np.flatnonzero(bad)[0])}"
+        )
+
+
 def _check_weights(weights: ArrayLike | None, n: int) -> NDArray[np.float64] | None:
     """Validate importance weights: shape (n,), finite, >= 0, not all zero."""
     if weights is None:
@@ -135,12 +144,7 @@ def _check_weights(weights: ArrayLike | None, n: int) -> NDArray[np.float64] | N
     w = np.asarray(weights, dtype=float)
     if w.shape != (n,):
         raise ValueError(f"weights must have shape ({n},), got {w.shape}")
-    bad = ~np.isfinite(w)
-    if bad.any():
-        raise ValueError(
-            f"weights must be finite, got {int(bad.sum())} non-finite value(s), "
-            f"e.g. {_show(w[bad][0])} at index {int(np.flatnonzero(bad)[0])}"
-        )
+    _require_finite(w, "weights")
     if (w < 0).any():
         i = int(np.flatnonzero(w < 0)[0])
         raise ValueError(f"weights must be >= 0, got {_show(w[i])} at index {i}")
@@ -856,12 +860,7 @@ def convergence(
     x = np.asarray(samples, dtype=float)
     if x.ndim != 1 or x.size == 0:
         raise ValueError(f"samples must be a non-empty 1-D array, got shape {x.shape}")
-    bad = ~np.isfinite(x)
-    if bad.any():
-        raise ValueError(
-            f"samples must be finite, got {int(bad.sum())} non-finite value(s), "
-            f"e.g. {_show(x[bad][0])} at index {int(np.flatnonzero(bad)[0])}"
-        )
+    _require_finite(x, "samples")
     n = x.size
     w = _check_weights(weights, n)
     if w is None:
