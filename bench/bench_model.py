@@ -14,7 +14,7 @@ What it does, in one run:
    This runs first, while this process is still small: a child's ``ru_maxrss``
    starts from its parent's size at the fork (the child's ``VmHWM`` is reported too).
 2. Draws the baseline scenario's samples once, runs ``bench.loop_model.simulate_loop``
-   on the first ``--loop-samples`` of them and ``model.dynamics.simulate`` on the same
+   on the first ``--loop-samples`` of them and ``model.core.dynamics.simulate`` on the same
    samples and on a full block (``BLOCK_SIZE``), and reports samples per second for
    each (``time.perf_counter``; best of ``--repeats`` runs of the vectorized model and
    of ``--loop-repeats`` runs of the loop). Both must give the same metrics on the
@@ -49,12 +49,12 @@ if str(ROOT) not in sys.path:
 
 import numpy as np
 
-from model.distributions import build_priors
-from model.dynamics import simulate
-from model.registry import load_registry
-from model.sampling import BLOCK_SIZE, block_ranges, sample_block, sample_parameters
-from model.scenario import Event, load_scenario
-from model.timeline import build_timeline
+from model.inputs.priors import build_priors
+from model.core.dynamics import simulate
+from model.inputs.registry import load_registry
+from model.inputs.sampling import BLOCK_SIZE, block_ranges, sample_block, sample_parameters
+from model.inputs.schema import Event, load_scenario
+from model.inputs.events import build_timeline
 
 SCENARIO = ROOT / "scenarios" / "baseline.yaml"
 DEFAULT_OUTPUT = ROOT / "bench" / "latest.json"

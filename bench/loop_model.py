@@ -1,6 +1,6 @@
 """The model's equations as a straightforward per-sample, per-month Python loop.
 
-This is the yardstick for ``model.dynamics.simulate``: written the obvious way (a
+This is the yardstick for ``model.core.dynamics.simulate``: written the obvious way (a
 store that ships or fires what it can each month), it checks that the vectorized
 cumulative-sum formulation gives the same numbers, and the benchmark times both.
 It is not used by the model.
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from model.timeline import Timeline
+from model.core.timeline import Timeline
 
 
 def simulate_one(p: Mapping[str, float], timeline: Timeline, shortage_threshold: float = 0.1) -> dict[str, float]:

@@ -31,22 +31,14 @@ import numpy as np
 
 from . import __version__
 from .experiment import RunResult, run_scenario
-from .plots import save_figure
-from .registry import Registry, load_registry
-from .report import render_index, render_report
-from .results_folder import (
-    Staging,
-    code_version,
-    is_current,
-    read_manifest,
-    recover,
-    safe_target,
-    write_json,
-)
-from .run_figures import comparison_figures, run_figures
-from .sampling import block_ranges
-from .scenario import FigureSpec, ResolvedScenario, load_scenario
-from .summary import build_summary, metric_columns, sensitivity_rows, trajectory_bands, trajectory_rows
+from .inputs.registry import Registry, load_registry
+from .inputs.sampling import block_ranges
+from .inputs.schema import FigureSpec, ResolvedScenario, load_scenario
+from .presentation.plots import save_figure
+from .presentation.report import render_index, render_report
+from .presentation.run_figures import comparison_figures, run_figures
+from .presentation.summary import build_summary, metric_columns, sensitivity_rows, trajectory_bands, trajectory_rows
+from .storage.results_folder import Staging, code_version, is_current, read_manifest, recover, safe_target, write_json
 
 __all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", "write_index",
            "SAMPLES_CSV_CAP"]

@@ -74,8 +74,8 @@ def _err(line: str) -> None:
 
 
 def _cmd_validate(files: Sequence[Path]) -> int:
-    from .registry import load_registry
-    from .validation import validate_files
+    from .inputs.registry import load_registry
+    from .inputs.validation import validate_files
 
     resolved, problems = validate_files(files, load_registry())
     for problem in problems:
@@ -90,7 +90,7 @@ def _cmd_validate(files: Sequence[Path]) -> int:
 
 
 def _cmd_sources(figure_id: str | None) -> int:
-    from .registry import load_registry
+    from .inputs.registry import load_registry
 
     registry = load_registry()
     if figure_id is not None:
@@ -124,10 +124,10 @@ def _cmd_sources(figure_id: str | None) -> int:
 def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Path | None) -> int:
     import numpy as np
 
-    from .distributions import build_priors
-    from .registry import load_registry
-    from .sampling import sample_parameters
-    from .scenario import MAX_SAMPLES, ScenarioError, load_scenario
+    from .inputs.priors import build_priors
+    from .inputs.registry import load_registry
+    from .inputs.sampling import sample_parameters
+    from .inputs.schema import MAX_SAMPLES, ScenarioError, load_scenario
 
     registry = load_registry()
     try:
@@ -158,8 +158,8 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .registry import load_registry
-    from .validation import validate_files
+    from .inputs.registry import load_registry
+    from .inputs.validation import validate_files
 
     files = list(args.files) or sorted(SCENARIO_DIR.glob("*.yaml"))
     if not files:

@@ -10,28 +10,24 @@ comes from the scenario seed and the block index alone.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .calibration import Calibration, ObservedFigure, calibrate, observed_figure
-from .distributions import ParameterPrior, build_priors
-from .dynamics import simulate
-from .outputs import METRICS, TRAJECTORIES, short_label
-from .registry import Registry
-from .sampling import BLOCK_SIZE, SampleSet, block_ranges, sample_block
-from .scenario import PARAMETER_INFO, Scenario
-from .sensitivity import (
-    one_at_a_time_swings,
-    rank_correlations,
-    rank_drivers,
-    sobol_analysis,
-)
-from .timeline import Timeline, build_timeline
-from .units import conversion_factor
+from .analysis.calibration import ObservedFigure, calibrate, observed_figure
+from .analysis.outcome import Drivers, RunResult
+from .core.catalogue import METRICS, TRAJECTORIES
+from .core.dynamics import simulate
+from .core.timeline import Timeline
+from .inputs.events import build_timeline
+from .inputs.priors import ParameterPrior, build_priors
+from .inputs.registry import Registry
+from .inputs.sampling import BLOCK_SIZE, SampleSet, block_ranges, sample_block
+from .inputs.schema import Scenario
+from .inputs.units import conversion_factor
+from .sensitivity import one_at_a_time_swings, rank_correlations, sobol_analysis
 
-__all__ = ["RunResult", "Drivers", "run_scenario", "analyse_drivers", "observed_figures", "TRAJECTORY_SAMPLE_CAP"]
+__all__ = ["run_scenario", "analyse_drivers", "observed_figures", "TRAJECTORY_SAMPLE_CAP"]
 
 # Per-month trajectories are kept for at most this many samples (the first blocks);
 # metrics and observed values are kept for every sample.
@@ -40,51 +36,12 @@ TRAJECTORY_SAMPLE_CAP = 2 * BLOCK_SIZE
 MapFn = Callable[[Callable[..., Any], Iterable[Any]], Iterable[Any]]
 
 
-@dataclass
-class Drivers:
-    """Which inputs matter for one metric."""
-
-    metric: str
-    names: list[str]  # uncertain inputs, in schema order
-    S1: np.ndarray | None
-    S1_low: np.ndarray | None
-    S1_high: np.ndarray | None
-    ST: np.ndarray | None
-    ST_low: np.ndarray | None
-    ST_high: np.ndarray | None
-    swing_low: np.ndarray | None  # metric with the input at its 5th percentile
-    swing_high: np.ndarray | None  # ... at its 95th percentile
-    swing_baseline: float | None
-    rank_correlation: np.ndarray | None  # Spearman, calibrated weights
-    statement: str
-
-
-@dataclass
-class RunResult:
-    """Everything one scenario run produced, in memory."""
-
-    scenario: Scenario
-    priors: list[ParameterPrior]
-    timeline: Timeline
-    samples: SampleSet
-    metrics: dict[str, np.ndarray]
-    trajectories: dict[str, np.ndarray]  # (min(n, cap), months) float32
-    observed: list[ObservedFigure]
-    observed_values: np.ndarray  # (n, k) model value at each figure's date
-    calibration: Calibration
-    drivers: list[Drivers]
-
-    @property
-    def weights(self) -> np.ndarray:
-        return self.calibration.weights
-
-
 def observed_figures(scenario: Scenario, registry: Registry) -> list[ObservedFigure]:
     """The scenario's observations as the calibration sees them."""
     out = []
     for fid, obs in scenario.observations.items():
         fig = registry.get(fid)
-        factor = conversion_factor(fig.unit, TRAJECTORIES[obs.output][0])
+        factor = conversion_factor(fig.unit, TRAJECTORIES[obs.output].unit)
         out.append(observed_figure(fig, output=obs.output, month=obs.at or fig.as_of_month(),
                                    spread=obs.spread, factor=factor))
     return out
@@ -149,28 +106,21 @@ def analyse_drivers(run: RunResult, *, seed: int) -> list[Drivers]:
         ranks = None
     result = []
     for k, metric in enumerate(metric_names):
-        label = f"the metric \u201c{short_label(metric)}\u201d"
-        pretty = [PARAMETER_INFO[n].label for n in names]
         if sobol is not None:
             s1, st = np.atleast_2d(sobol["S1"])[k], np.atleast_2d(sobol["ST"])[k]
             s1_lo, s1_hi = (np.atleast_2d(b)[k] for b in sobol["S1_conf"])
             st_lo, st_hi = (np.atleast_2d(b)[k] for b in sobol["ST_conf"])
-            statement = rank_drivers(st, pretty, metric_label=label)
         else:
             s1 = st = s1_lo = s1_hi = st_lo = st_hi = None
-            statement = ""
         if oat is not None:
             lo = np.atleast_2d(oat["low_value"])[k]
             hi = np.atleast_2d(oat["high_value"])[k]
             base = float(np.atleast_1d(oat["baseline"])[k])
-            if not statement:
-                statement = rank_drivers(np.abs(hi - lo) / max(np.abs(hi - lo).sum(), 1e-300), pretty,
-                                         metric_label=label, index_label="share of swing")
         else:
             lo = hi = None
             base = None
         rc = ranks[k] if ranks is not None else None
-        result.append(Drivers(metric, names, s1, s1_lo, s1_hi, st, st_lo, st_hi, lo, hi, base, rc, statement))
+        result.append(Drivers(metric, names, s1, s1_lo, s1_hi, st, st_lo, st_hi, lo, hi, base, rc))
     return result
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from model import batch
 from model.cli import main
-from model.results_folder import Staging, read_manifest, recover, safe_target
+from model.storage.results_folder import Staging, read_manifest, recover, safe_target
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = """name: {name}

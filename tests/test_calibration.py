@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from model.calibration import Z90, ObservedFigure, calibrate, observed_figure
-from model.registry import load_registry
+from model.analysis.calibration import Z90, ObservedFigure, calibrate, observed_figure
+from model.inputs.registry import load_registry
+from model.presentation.words import calibration_findings
 
 
 def obs(fid, value, spread, month="2024-06"):
@@ -74,10 +75,11 @@ def test_contradicting_figures_are_reported_not_hidden():
     # two reports of the same quantity, 3 M and 9 M, each claimed to within 20 %
     rng = np.random.default_rng(3)
     x = np.exp(rng.normal(np.log(5e6), 0.8, 200_000))
-    cal = calibrate(np.column_stack([x, x]), [obs("low_report", 3e6, 0.2), obs("high_report", 9e6, 0.2)])
+    observed = [obs("low_report", 3e6, 0.2), obs("high_report", 9e6, 0.2)]
+    cal = calibrate(np.column_stack([x, x]), observed)
     assert [(a, b) for a, b, _ in cal.conflicts] == [("low_report", "high_report")]
     assert all(f.in_tension for f in cal.fits)
-    assert any("pull against each other" in line for line in cal.findings)
+    assert any("pull against each other" in line for line in calibration_findings(cal, observed, samples=x.size))
     assert cal.fits[0].loo_quantile < 0.05  # calibrated on the high report, the model lies above the low one
     assert cal.fits[1].loo_quantile > 0.95
 
@@ -89,7 +91,9 @@ def test_shape_mismatch_is_an_error():
 
 def test_degenerate_calibration_says_so():
     x = np.linspace(1, 2, 1000)
-    cal = calibrate(x[:, None], [obs("far", 1e6, 0.01)])
+    observed = [obs("far", 1e6, 0.01)]
+    cal = calibrate(x[:, None], observed)
     assert cal.effective_sample_size < 100
-    assert "effective samples of 1,000" in cal.findings[0]
-    assert "hard to reconcile" in cal.findings[0]
+    findings = calibration_findings(cal, observed, samples=x.size)
+    assert "effective samples of 1,000" in findings[0]
+    assert "hard to reconcile" in findings[0]

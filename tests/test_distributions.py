@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model.distributions import ParameterPrior, build_priors, fit_range, pert, support_problems
-from model.registry import DEFAULT_RELATIVE_SPREAD, load_registry
-from model.scenario import PARAMETER_INFO, Parameters, load_scenario
-from model.units import DAYS_PER_MONTH
+from model.inputs.priors import ParameterPrior, build_priors, fit_range, pert, support_problems
+from model.inputs.registry import DEFAULT_RELATIVE_SPREAD, load_registry
+from model.inputs.schema import PARAMETER_INFO, Parameters, load_scenario
+from model.inputs.units import DAYS_PER_MONTH
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 Z90 = stats.norm.ppf(0.95)

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from model.dynamics import simulate
-from model.outputs import METRICS, TRAJECTORIES
-from model.scenario import PARAMETER_INFO
-from model.timeline import Timeline, month_range
+from model.core.dynamics import simulate
+from model.core.catalogue import METRICS, TRAJECTORIES
+from model.inputs.schema import PARAMETER_INFO
+from model.core.timeline import Timeline
+from model.core.months import month_range
 
 H = 24
 

@@ -1,7 +1,7 @@
 """The vectorized model gives the same metrics as the plain per-sample loop.
 
 ``bench.loop_model.simulate_loop`` writes the equations the obvious way, month by
-month; ``model.dynamics.simulate`` uses cumulative sums and the reflection formula.
+month; ``model.core.dynamics.simulate`` uses cumulative sums and the reflection formula.
 On the same samples they must agree to rounding, on the baseline and on a variant
 where North Korean deliveries stop (so the months-to-shortage metric is exercised).
 """
@@ -19,13 +19,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.loop_model import simulate_loop
-from model.distributions import build_priors
-from model.dynamics import simulate
-from model.outputs import METRICS
-from model.registry import load_registry
-from model.sampling import sample_parameters
-from model.scenario import Event, load_scenario
-from model.timeline import build_timeline
+from model.inputs.priors import build_priors
+from model.core.dynamics import simulate
+from model.core.catalogue import METRICS
+from model.inputs.registry import load_registry
+from model.inputs.sampling import sample_parameters
+from model.inputs.schema import Event, load_scenario
+from model.inputs.events import build_timeline
 
 N = 300
 RTOL = 1e-9

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from model.experiment import run_scenario
-from model.registry import load_registry
-from model.scenario import load_scenario
-from model.summary import build_summary
+from model.inputs.registry import load_registry
+from model.inputs.schema import load_scenario
+from model.presentation.summary import build_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).with_name("golden") / "baseline_1024.json"

@@ -1,4 +1,4 @@
-"""Tests for model.plots: figures are built from synthetic data and inspected."""
+"""Tests for model.presentation.plots: figures are built from synthetic data and inspected."""
 
 from __future__ import annotations
 
@@ -11,20 +11,8 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from model import plots
-from model.plots import (
-    PALETTE,
-    convergence_plot,
-    cutoff_chart,
-    fan_chart,
-    format_number,
-    metric_histogram,
-    months_to_dates,
-    save_figure,
-    scenario_comparison,
-    sobol_bars,
-    tornado_chart,
-)
+from model.presentation import plots
+from model.presentation.plots import PALETTE, convergence_plot, cutoff_chart, fan_chart, format_number, metric_histogram, months_to_dates, save_figure, scenario_comparison, sobol_bars, tornado_chart
 
 CAPTION = ("Scenario 'baseline' - 1,000 samples, seed 42. "
            "Figures: 3.5 M (South Korean intelligence).")

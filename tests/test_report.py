@@ -1,4 +1,4 @@
-"""Tests for model.report: self-contained HTML reports and the batch index."""
+"""Tests for model.presentation.report: self-contained HTML reports and the batch index."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from model.report import format_interval, format_value, render_index, render_report
+from model.presentation.report import format_interval, format_value, render_index, render_report
 
 # A trimmed summary.json of the baseline scenario.
 SUMMARY = {

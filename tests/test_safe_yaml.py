@@ -8,15 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from model import safe_yaml
-from model.safe_yaml import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    Problem,
-    YamlDocument,
-    YamlProblems,
-    load_yaml_file,
-)
+from model.inputs import safe_yaml
+from model.inputs.safe_yaml import MAX_DEPTH, MAX_FILE_BYTES, Problem, YamlDocument, YamlProblems, load_yaml_file
 
 
 # --------------------------------------------------------------------------- helpers

@@ -13,18 +13,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model.distributions import build_priors, pert
-from model.registry import load_registry
-from model.sampling import (
-    BLOCK_SIZE,
-    SampleSet,
-    block_ranges,
-    inverse_cdf,
-    sample_block,
-    sample_parameters,
-    unit_block,
-)
-from model.scenario import PARAMETER_INFO, Parameters, load_scenario
+from model.inputs.priors import build_priors, pert
+from model.inputs.registry import load_registry
+from model.inputs.sampling import BLOCK_SIZE, SampleSet, block_ranges, inverse_cdf, sample_block, sample_parameters, unit_block
+from model.inputs.schema import PARAMETER_INFO, Parameters, load_scenario
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 METHODS = ["mc", "lhs", "sobol"]

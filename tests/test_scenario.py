@@ -12,17 +12,10 @@ import numpy as np
 import pytest
 
 from model.cli import main
-from model.registry import load_registry
-from model.safe_yaml import MAX_FILE_BYTES
-from model.scenario import (
-    MAX_SAMPLES,
-    PARAMETER_INFO,
-    FixedSpec,
-    PertSpec,
-    ScenarioError,
-    load_scenario,
-)
-from model.validation import validate_files
+from model.inputs.registry import load_registry
+from model.inputs.safe_yaml import MAX_FILE_BYTES
+from model.inputs.schema import MAX_SAMPLES, PARAMETER_INFO, FixedSpec, PertSpec, ScenarioError, load_scenario
+from model.inputs.validation import validate_files
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "scenarios" / "baseline.yaml"

@@ -7,15 +7,10 @@ import pytest
 from scipy import stats
 from scipy.stats._sensitivity_analysis import saltelli_2010
 
-from model.sensitivity import (
-    _sobol_bootstrap,
-    convergence,
-    one_at_a_time_swings,
-    rank_correlations,
-    rank_drivers,
-    sobol_analysis,
-    weighted_quantile,
-)
+from model.sensitivity.sobol import _sobol_bootstrap
+from model.sensitivity import convergence, one_at_a_time_swings, rank_correlations, sobol_analysis
+from model.presentation.words import rank_drivers
+from model.analysis.stats import weighted_quantile
 
 # --------------------------------------------------------------------------
 # Fixtures / analytic cases

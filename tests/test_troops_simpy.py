@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 import simpy
 
-from model.dynamics import simulate
-from model.scenario import PARAMETER_INFO
-from model.timeline import Timeline, month_range
+from model.core.dynamics import simulate
+from model.inputs.schema import PARAMETER_INFO
+from model.core.timeline import Timeline
+from model.core.months import month_range
 
 
 def contingent(env, unit, tour_months, log):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from model.units import UNITS, UnitError, compatible_units, conversion_factor
+from model.inputs.units import UNITS, UnitError, compatible_units, conversion_factor
 
 CANONICAL = sorted({canonical for canonical, _ in UNITS.values()})
 

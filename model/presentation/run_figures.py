@@ -11,29 +11,18 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..analysis.outcome import RunResult
+from ..core.catalogue import FAN_TRAJECTORIES, HISTOGRAM_METRICS, METRICS, TRAJECTORIES
+from ..core.catalogue import title as output_title
+from ..inputs.registry import Registry
+from ..inputs.schema import PARAMETER_INFO
+from ..inputs.units import conversion_factor
+from ..sensitivity import convergence
 from . import plots
-from .experiment import RunResult
-from .outputs import METRICS, TRAJECTORIES, short_label
-from .registry import Registry
-from .scenario import PARAMETER_INFO
-from .sensitivity import convergence
 from .summary import Bands
-from .units import conversion_factor
 
-__all__ = ["FAN_CHARTS", "HISTOGRAMS", "run_figures", "comparison_figures", "caption_for"]
+__all__ = ["run_figures", "comparison_figures", "caption_for"]
 
-# trajectory -> (title, y label)
-FAN_CHARTS: dict[str, tuple[str, str]] = {
-    "nk_deliveries_cumulative": ("North Korean shells delivered to Russia (cumulative)", "shells"),
-    "nk_share_of_fired": ("Share of Russian fire from North Korean shells", "share of shells fired (0-1)"),
-    "ru_production": ("Russian artillery-shell production", "shells per month"),
-    "shortfall": ("Russian shortfall: shells wanted but not available", "shells per month"),
-    "troops_in_theatre": ("North Korean soldiers deployed", "soldiers"),
-    "killed_cumulative": ("North Korean soldiers killed (cumulative)", "soldiers"),
-    "payments_cumulative_usd": ("Value Russia transferred to North Korea (cumulative)", "US dollars"),
-}
-HISTOGRAMS = ["nk_share_of_fired", "nk_deliveries_total", "shortfall_total", "killed_total",
-              "payments_share_of_nk_gdp", "months_to_shortage_after_cutoff"]
 # input figures that can be drawn on a trajectory as a point at their date
 _INPUT_FIGURES_ON = {"ru_shell_production_per_year": "ru_production", "nk_soldiers_kursk": "troops_in_theatre"}
 
@@ -61,7 +50,7 @@ def _points(run: RunResult, registry: Registry, trajectory: str) -> tuple[list[d
         month = fig.as_of_month()
         if month not in run.timeline.months or fig.value is None:
             continue
-        f = conversion_factor(fig.unit, TRAJECTORIES[traj][0])
+        f = conversion_factor(fig.unit, TRAJECTORIES[traj].unit)
         points.append({"month": month, "value": fig.value * f, "low": None, "high": None,
                        "label": f"{fig.display_value} {fig.unit} ({fig.claimant.split(',')[0]}, input)"})
         claimants.append(fig.claimant.split(",")[0])
@@ -74,7 +63,8 @@ def run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) -> 
     ``bands`` are the trajectories' quantiles (``model.summary.trajectory_bands``).
     """
     months = run.timeline.months
-    for name, (title, ylabel) in FAN_CHARTS.items():
+    for name in FAN_TRAJECTORIES:
+        title, ylabel = TRAJECTORIES[name].chart_title, TRAJECTORIES[name].axis_label
         points, claimants = _points(run, registry, name)
         fig = plots.fan_chart(
             months, bands[name].calibrated, title=title, ylabel=ylabel,
@@ -83,11 +73,11 @@ def run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) -> 
             series_label="model (calibrated)" if run.calibration.calibrated else "model",
         )
         yield f"fan_{name}", title, fig
-    for metric in HISTOGRAMS:
+    for metric in HISTOGRAM_METRICS:
         if metric == "months_to_shortage_after_cutoff" and run.timeline.cutoff is None:
             continue
-        unit = METRICS[metric][0]
-        label = short_label(metric)
+        unit = METRICS[metric].unit
+        label = output_title(metric)
         title = f"{label[0].upper()}{label[1:]}: prior and calibrated" if run.calibration.calibrated else label
         fig = plots.metric_histogram(
             run.metrics[metric], posterior_weights=run.weights if run.calibration.calibrated else None,
@@ -95,13 +85,13 @@ def run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) -> 
         )
         yield f"hist_{metric}", title, fig
     for d in run.drivers:
-        label = short_label(d.metric)
+        label = output_title(d.metric)
         prior_note = " Inputs varied over their prior ranges (before calibration)."
         pretty = [PARAMETER_INFO[n].label for n in d.names]
         if d.swing_low is not None:
             fig = plots.tornado_chart(pretty, d.swing_low, d.swing_high, d.swing_baseline,
                                       title=f"What moves it: {label}",
-                                      xlabel=f"{d.metric} ({METRICS[d.metric][0]})",
+                                      xlabel=f"{d.metric} ({METRICS[d.metric].unit})",
                                       caption=caption_for(run, []) + prior_note)
             yield f"tornado_{d.metric}", f"What moves it: {label}", fig
         if d.ST is not None:
@@ -115,10 +105,10 @@ def run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) -> 
         if finite.sum() < 2:
             continue
         conv = convergence(values[finite], weights=run.weights[finite] if run.calibration.calibrated else None)
-        label = short_label(metric)
+        label = output_title(metric)
         fig = plots.convergence_plot(conv["n"], conv["mean"], conv["mean_low"], conv["mean_high"],
                                      conv["q_low"], conv["q_high"], title=f"Convergence: {label}",
-                                     ylabel=f"{metric} ({METRICS[metric][0]})", caption=caption_for(run, []))
+                                     ylabel=f"{metric} ({METRICS[metric].unit})", caption=caption_for(run, []))
         yield f"convergence_{metric}", f"Convergence: {label}", fig
     if run.timeline.cutoff is not None:
         fig = plots.cutoff_chart(months, bands["ru_stock"].calibrated, bands["shortfall"].calibrated, cutoff_month=months[run.timeline.cutoff],
@@ -131,13 +121,12 @@ def comparison_figures(summaries: Sequence[dict], caption: str) -> list[tuple[st
     """The same metrics side by side across scenarios (from their summary.json content)."""
     out = []
     names = [s["scenario"] for s in summaries]
-    for metric in ["nk_share_of_fired", "nk_deliveries_total", "shortfall_total", "killed_total",
-                   "payments_share_of_nk_gdp", "months_to_shortage_after_cutoff"]:
+    for metric in HISTOGRAM_METRICS:
         stats = [s["metrics"].get(metric) for s in summaries]
         if not any(stats):
             continue
-        unit = METRICS[metric][0]
-        title = f"Across scenarios: {short_label(metric)}"
+        unit = METRICS[metric].unit
+        title = f"Across scenarios: {output_title(metric)}"
         fig = plots.scenario_comparison(names, stats, title=title, ylabel=f"{metric} ({unit})", caption=caption)
         out.append((f"compare_{metric}", title, fig))
     return out

@@ -26,71 +26,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .outputs import METRICS, TRAJECTORIES
+from ..core.catalogue import INDEX_METRICS, KEY_METRICS, METRICS, TRAJECTORIES, header, label
 
 __all__ = [
-    "INDEX_METRICS",
-    "KEY_METRICS",
     "format_interval",
     "format_value",
     "render_index",
     "render_report",
 ]
-
-#: Metrics shown in the report's key-numbers block, in this order (where present).
-KEY_METRICS: tuple[str, ...] = (
-    "nk_share_of_fired",
-    "nk_deliveries_total",
-    "shortfall_total",
-    "months_to_shortage_after_cutoff",
-    "killed_total",
-    "payments_total_usd",
-    "payments_share_of_nk_gdp",
-)
-
-#: Metrics shown per scenario on the index page (columns appear where any scenario has them).
-INDEX_METRICS: tuple[str, ...] = (
-    "nk_share_of_fired",
-    "nk_deliveries_total",
-    "shortfall_total",
-    "months_to_shortage_after_cutoff",
-    "payments_share_of_nk_gdp",
-)
-
-# Plain-English labels; METRICS descriptions are the fallback for anything new.
-_LABELS: dict[str, str] = {
-    "nk_share_of_fired": "North Korean share of fired shells",
-    "nk_deliveries_total": "Shells shipped from North Korea",
-    "nk_usable_total": "Working North Korean shells delivered",
-    "nk_duds_total": "North Korean shells that fail (duds)",
-    "shells_fired_total": "Shells fired by Russia",
-    "shortfall_total": "Shortfall: shells wanted but not available",
-    "months_short": "Months in which Russia ran short",
-    "months_to_shortage_after_cutoff": "Months from a North Korean cut-off to a Russian shortage",
-    "nk_stockpile_end": "North Korean stockpile left at the end",
-    "ru_production_end": "Russian production in the last month",
-    "troops_peak": "Peak North Korean troop strength in theatre",
-    "soldier_months": "Soldier-months of combat experience gained by North Korea",
-    "soldiers_rotated": "North Korean soldiers who served, rotations included",
-    "killed_total": "North Korean soldiers killed",
-    "wounded_total": "North Korean soldiers wounded",
-    "payments_total_usd": "Value transferred by Russia to North Korea",
-    "payments_share_of_nk_gdp": "Payments as a share of one year of North Korean GDP",
-}
-
-# Short column headers for the index table.
-_SHORT_LABELS: dict[str, str] = {
-    "nk_share_of_fired": "NK share of fired shells",
-    "nk_deliveries_total": "Shells shipped from NK",
-    "shortfall_total": "Shortfall (shells)",
-    "months_to_shortage_after_cutoff": "Months from cut-off to shortage",
-    "payments_share_of_nk_gdp": "Payments / NK GDP",
-}
-
-# What "never" means for metrics that may not happen within the window.
-_NEVER_WORDS: dict[str, str] = {
-    "months_to_shortage_after_cutoff": "no shortage within the window",
-}
 
 _BEYOND = "not within the window"
 _MODEL = "Open scenario-simulation model of Russia's artillery-supply dependency on North Korea."
@@ -380,7 +323,7 @@ def _breakable_id(name: Any) -> str:
 
 def _never_words(metric: str, share_never: float) -> str:
     """``"no shortage within the window in 23 % of samples"``."""
-    words = _NEVER_WORDS.get(metric, "not reached within the window")
+    words = (METRICS[metric].never if metric in METRICS else "") or "not reached within the window"
     return f"{words} in {_percent(share_never * 100)} % of samples"
 
 
@@ -416,19 +359,14 @@ def _e(x: Any) -> str:
 
 
 def _label(metric: str) -> str:
-    if metric in _LABELS:
-        return _LABELS[metric]
-    if metric in METRICS:
-        d = METRICS[metric][1]
-        return d[:1].upper() + d[1:]
-    return metric.replace("_", " ").capitalize()
+    return label(metric)
 
 
 def _unit_of(metric: str, stats: Mapping[str, Any] | None = None) -> str:
     if stats and stats.get("unit"):
         return str(stats["unit"])
     if metric in METRICS:
-        return METRICS[metric][0]
+        return METRICS[metric].unit
     return ""
 
 
@@ -623,7 +561,7 @@ def _calibration(summary: Mapping[str, Any], claimants: Mapping[str, str]) -> st
         rows = []
         for o in observations:
             output = str(o.get("output", ""))
-            unit = TRAJECTORIES.get(output, ("", ""))[0]
+            unit = TRAJECTORIES[output].unit if output in TRAJECTORIES else ""
             err_lo, err_hi = (list(o.get("error_range_90") or []) + [None, None])[:2]
             reported = f'<span class="num">{_e(format_value(o.get("reported"), unit))}</span>'
             if _as_float(err_lo) is not None and _as_float(err_hi) is not None:
@@ -635,7 +573,7 @@ def _calibration(summary: Mapping[str, Any], claimants: Mapping[str, str]) -> st
             figure_cell = f"<code>{_breakable_id(fid)}</code>" + (
                 f'<span class="claim">reported by {_e(claim)}</span>' if claim else ""
             )
-            what = TRAJECTORIES.get(output, ("", output.replace("_", " ")))[1]
+            what = TRAJECTORIES[output].description if output in TRAJECTORIES else output.replace("_", " ")
             where = f'{_e(what)}<br><span class="muted small">{_e(o.get("month", ""))}</span>'
 
             fits = _yes_no(o.get("fits"), good=True)
@@ -953,7 +891,7 @@ def render_index(
         if any(m in ((e.get("summary") or {}).get("metrics") or {}) for e in entries)
     ]
     headers = [("Scenario", ""), ("Question", ""), ("Status", "")] + [
-        (_e(_SHORT_LABELS.get(m, _label(m))), "") for m in present
+        (_e(header(m)), "") for m in present
     ]
     rows = []
     for e in entries:

@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from .experiment import RunResult
-from .outputs import METRICS, TRAJECTORIES
-from .sensitivity import weighted_quantile
+from ..analysis.outcome import RunResult
+from ..analysis.stats import weighted_quantile
+from ..core.catalogue import METRICS, TRAJECTORIES
+from .words import calibration_findings, driver_statement
 
 __all__ = ["QUANTILES", "Bands", "metric_stats", "trajectory_quantiles", "trajectory_bands", "build_summary",
            "trajectory_rows", "metric_columns", "sensitivity_rows"]
@@ -97,8 +98,8 @@ def build_summary(run: RunResult) -> dict[str, Any]:
     metrics = {}
     prior_metrics = {}
     for m in metric_names:
-        metrics[m] = {**metric_stats(run.metrics[m], run.weights), "unit": METRICS[m][0]}
-        prior_metrics[m] = {**metric_stats(run.metrics[m]), "unit": METRICS[m][0]}
+        metrics[m] = {**metric_stats(run.metrics[m], run.weights), "unit": METRICS[m].unit}
+        prior_metrics[m] = {**metric_stats(run.metrics[m]), "unit": METRICS[m].unit}
     observations = []
     for obs, fit in zip(run.observed, cal.fits):
         observations.append({
@@ -127,11 +128,11 @@ def build_summary(run: RunResult) -> dict[str, Any]:
         "calibrated": cal.calibrated,
         "effective_sample_size": _num(cal.effective_sample_size),
         "observations": observations,
-        "calibration_findings": cal.findings,
+        "calibration_findings": calibration_findings(cal, run.observed, samples=sc.samples),
         "conflicting_pairs": [{"a": a, "b": b, "ratio": _num(r)} for a, b, r in cal.conflicts],
         "metrics": metrics,
         "prior_metrics": prior_metrics,
-        "drivers": {d.metric: d.statement for d in run.drivers},
+        "drivers": {d.metric: driver_statement(d) for d in run.drivers},
     }
 
 
@@ -139,7 +140,8 @@ def trajectory_rows(run: RunResult, bands: dict[str, Bands]) -> tuple[list[str],
     """Header and rows of ``trajectories.csv``: one row per month and trajectory."""
     header = ["month", "trajectory", "unit"] + [f"p{round(q * 100)}" for q in QUANTILES] + ["mean"]
     rows = []
-    for name, (unit, _) in TRAJECTORIES.items():
+    for name, entry in TRAJECTORIES.items():
+        unit = entry.unit
         qs, mean = bands[name].calibrated, bands[name].mean
         for t, month in enumerate(run.timeline.months):
             rows.append([month, name, unit] + [_num(qs[q][t]) for q in QUANTILES] + [_num(mean[t])])

@@ -21,7 +21,7 @@ from scipy import special
 from scipy.interpolate import CubicSpline
 from scipy.stats import qmc
 
-from .distributions import ParameterPrior
+from .priors import ParameterPrior
 
 __all__ = ["BLOCK_SIZE", "SampleSet", "unit_block", "sample_block", "sample_parameters", "block_ranges", "inverse_cdf"]
 

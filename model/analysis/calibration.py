@@ -29,8 +29,8 @@ import numpy as np
 from scipy import stats
 from scipy.special import logsumexp
 
-from .registry import DEFAULT_RELATIVE_SPREAD, Figure
-from .sensitivity import weighted_quantile
+from ..inputs.registry import DEFAULT_RELATIVE_SPREAD, Figure
+from .stats import weighted_quantile
 
 __all__ = ["ObservedFigure", "ObservationFit", "Calibration", "observed_figure", "calibrate", "MIN_HEALTHY_ESS"]
 
@@ -101,13 +101,13 @@ class ObservationFit:
 
 @dataclass
 class Calibration:
-    """Importance weights (summing to 1) and what they say about the figures."""
+    """Importance weights (summing to 1) and how each figure fits (numbers only; the
+    sentences a person reads are made by ``model.presentation.words``)."""
 
     weights: np.ndarray
     effective_sample_size: float
     fits: list[ObservationFit]
-    conflicts: list[tuple[str, str, float]] = field(default_factory=list)
-    findings: list[str] = field(default_factory=list)
+    conflicts: list[tuple[str, str, float]] = field(default_factory=list)  # (figure a, figure b, ratio)
 
     @property
     def calibrated(self) -> bool:
@@ -145,7 +145,7 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure]) -> Calib
     n = model_values.shape[0]
     if not observed:
         w = np.full(n, 1.0 / n)
-        return Calibration(w, float(n), [], [], ["No observations: results are the uncalibrated Monte Carlo spread."])
+        return Calibration(w, float(n), [], [])
     if model_values.shape != (n, len(observed)):
         raise ValueError(f"model_values has shape {model_values.shape}, expected ({n}, {len(observed)})")
     loglik = np.column_stack([o.log_likelihood(model_values[:, j]) for j, o in enumerate(observed)])
@@ -155,7 +155,6 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure]) -> Calib
     uniform = np.full(n, 1.0 / n)
     q = np.array([0.05, 0.5, 0.95])
     fits: list[ObservationFit] = []
-    findings: list[str] = []
     for j, o in enumerate(observed):
         v = model_values[:, j]
         prior = tuple(float(x) for x in weighted_quantile(v, q, uniform))
@@ -168,13 +167,6 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure]) -> Calib
         loo = _weighted_cdf(v, others, o.reported)
         tension = loo < 0.05 or loo > 0.95
         fits.append(ObservationFit(o.figure_id, o.reported, o.low, o.high, o.month, prior, post, bool(fit), loo, tension))  # type: ignore[arg-type]
-        if tension:
-            direction = "above" if loo > 0.95 else "below"
-            findings.append(
-                f"{o.figure_id} ({o.label}) is in tension with the other figures: calibrated on them, "
-                f"the model puts {loo:.0%} of its weight below the reported value, so the report lies {direction} "
-                f"what the rest implies."
-            )
     conflicts: list[tuple[str, str, float]] = []
     log_mean = [logsumexp(loglik[:, j]) - np.log(n) for j in range(len(observed))]
     for i in range(len(observed)):
@@ -183,21 +175,4 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure]) -> Calib
             ratio = float(np.exp(joint - log_mean[i] - log_mean[j]))
             if ratio < CONFLICT_RATIO:
                 conflicts.append((observed[i].figure_id, observed[j].figure_id, float(ratio)))
-                findings.append(
-                    f"{observed[i].figure_id} and {observed[j].figure_id} pull against each other: the samples "
-                    f"that fit one mostly miss the other (fitting one makes the other {1 / ratio:.3g} times less likely)."
-                )
-    if ess < MIN_HEALTHY_ESS:
-        share = ess / n
-        hard = (" The reported figures are hard to reconcile under this model's assumptions (fewer than 1 % of "
-                "the samples carry the weight).") if share < 0.01 else ""
-        findings.insert(0, (
-            f"Only {ess:.0f} effective samples of {n:,} survive the weighting ({share:.1%}), so calibrated results "
-            f"rest on few samples: run more samples (--samples).{hard}"
-        ))
-    misfits = [f.figure_id for f in fits if not f.fits]
-    if misfits:
-        findings.append("Not reproduced within the calibrated 90 % band: " + ", ".join(misfits) + ".")
-    if not findings:
-        findings.append("All observed figures are reproduced jointly; none pulls against the others.")
-    return Calibration(weights, ess, fits, conflicts, findings)
+    return Calibration(weights, ess, fits, conflicts)

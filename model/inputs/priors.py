@@ -17,7 +17,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from .registry import DEFAULT_RELATIVE_SPREAD, Registry
-from .scenario import (
+from .schema import (
     PARAMETER_INFO,
     FigureSpec,
     FixedSpec,

@@ -42,7 +42,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
-from .outputs import TRAJECTORIES, MetricName, TrajectoryName
+from ..core.catalogue import SENSITIVITY_METRICS, TRAJECTORIES, MetricName, TrajectoryName
 from .registry import Registry, load_registry
 from .safe_yaml import Problem, YamlDocument, YamlProblems, dotted_path, load_yaml_file
 from .units import UnitError, conversion_factor
@@ -328,8 +328,7 @@ class Window(_Strict):
 
 class Sensitivity(_Strict):
     metrics: list[MetricName] = Field(
-        default_factory=lambda: ["nk_share_of_fired", "nk_deliveries_total", "shortfall_total",
-                                 "killed_total", "payments_share_of_nk_gdp"],
+        default_factory=lambda: list(SENSITIVITY_METRICS),
         description="metrics whose drivers are analysed",
     )
     methods: list[Literal["sobol", "tornado", "rank"]] = Field(
@@ -650,7 +649,7 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
             except ValidationError:
                 continue
             fig = registry.get(fid)
-            unit = TRAJECTORIES[obs.output][0]
+            unit = TRAJECTORIES[obs.output].unit
             try:
                 conversion_factor(fig.unit, unit)
             except UnitError:

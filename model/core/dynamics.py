@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .outputs import METRICS, TRAJECTORIES
+from .catalogue import METRICS, TRAJECTORIES
 from .timeline import Timeline
 
 __all__ = ["Outcome", "simulate"]

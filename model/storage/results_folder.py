@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import model
+from .. import __version__
 
 __all__ = ["Staging", "recover", "is_current", "read_manifest", "code_version", "safe_target", "write_json"]
 
@@ -27,13 +27,16 @@ MANIFEST = "manifest.json"
 
 
 def code_version() -> str:
-    """Package version plus a hash of the model's source and registry (changes with the code)."""
-    root = Path(model.__file__).resolve().parent
+    """Package version plus a hash of every file of the package (source, registry, templates,
+    subpackages included; caches excluded): it changes whenever anything that shapes a result does."""
+    root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for path in sorted(list(root.glob("*.py")) + list(root.glob("*.yaml"))):
-        digest.update(path.name.encode())
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and p.suffix not in {".pyc", ".pyo"}):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
         digest.update(path.read_bytes())
-    return f"{model.__version__}+{digest.hexdigest()[:12]}"
+    return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
 def safe_target(out_dir: Path, name: str) -> Path:

@@ -1,0 +1,171 @@
+"""Weighted statistics shared by calibration, sensitivity and the summary.
+
+Weights are importance (calibration) weights: non-negative, finite, not necessarily
+summing to one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+__all__ = ["check_weights", "weighted_quantile", "weighted_ranks", "weighted_corr", "effective_sample_size", "normalise_log_weights"]
+
+def _show(value: object) -> str:
+    """repr of a value for error messages, numpy scalars shown as plain numbers."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _require_finite(values: np.ndarray, what: str) -> None:
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(
+            f"{what} must be finite, got {int(bad.sum())} non-finite value(s), "
+            f"e.g. {_show(values[bad][0])} at index {int(np.flatnonzero(bad)[0])}"
+        )
+
+
+
+def check_weights(weights: ArrayLike | None, n: int) -> NDArray[np.float64] | None:
+    """Validate importance weights: shape (n,), finite, >= 0, not all zero."""
+    if weights is None:
+        return None
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (n,):
+        raise ValueError(f"weights must have shape ({n},), got {w.shape}")
+    _require_finite(w, "weights")
+    if (w < 0).any():
+        i = int(np.flatnonzero(w < 0)[0])
+        raise ValueError(f"weights must be >= 0, got {_show(w[i])} at index {i}")
+    if not (w > 0).any():
+        raise ValueError("weights must not all be zero")
+    return w
+
+
+
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size ``(sum w)^2 / sum w^2``: how many equal samples the weights are worth."""
+    w = np.asarray(weights, dtype=float)
+    total = w.sum()
+    return float(total * total / np.sum(w * w)) if total > 0 else 0.0
+
+
+def normalise_log_weights(log_w: np.ndarray) -> np.ndarray:
+    """Weights summing to 1 from log weights, computed stably (all -inf gives zeros)."""
+    top = np.max(log_w)
+    if not np.isfinite(top):
+        return np.zeros_like(log_w)
+    w = np.exp(log_w - top)
+    return w / w.sum()
+
+
+def weighted_ranks(a: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+    """Column-wise mid-ranks of ``a`` (n, p); with weights, weighted mid-ranks.
+
+    The weighted mid-rank of a value is the total weight of smaller values
+    plus half the weight of equal values (ties share one rank). With unit
+    weights it equals the usual average rank minus 1/2.
+    """
+    if w is None:
+        return stats.rankdata(a, axis=0)
+    out = np.empty_like(a, dtype=float)
+    for j in range(a.shape[1]):
+        uniq, inverse = np.unique(a[:, j], return_inverse=True)
+        group_w = np.bincount(inverse.ravel(), weights=w, minlength=uniq.size)
+        before = np.cumsum(group_w) - group_w
+        out[:, j] = (before + 0.5 * group_w)[inverse.ravel()]
+    return out
+
+
+def weighted_corr(a: np.ndarray, b: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+    """Pearson correlations between columns of ``b`` (n, k) and ``a`` (n, d): (k, d).
+
+    Columns with (numerically) zero spread give correlation 0.
+    """
+    ww = np.ones(a.shape[0]) if w is None else w
+    sw = ww.sum()
+    ac = a - (ww @ a) / sw
+    bc = b - (ww @ b) / sw
+    cov = (bc * ww[:, None]).T @ ac  # (k, d)
+    va = ww @ ac**2
+    vb = ww @ bc**2
+    # Spread that is only rounding error counts as zero.
+    tiny_a = (np.finfo(float).eps * a.shape[0]) ** 2 * (ww @ a**2)
+    tiny_b = (np.finfo(float).eps * b.shape[0]) ** 2 * (ww @ b**2)
+    ok = (vb > tiny_b)[:, None] & (va > tiny_a)[None, :]
+    denom = np.sqrt(np.where(ok, np.outer(vb, va), 1.0))
+    return np.where(ok, np.clip(cov / denom, -1.0, 1.0), 0.0)
+
+
+
+def _weighted_quantile_1d(v: np.ndarray, w: np.ndarray, q: np.ndarray) -> np.ndarray:
+    keep = ~np.isnan(v) & (w > 0)
+    v, w = v[keep], w[keep]
+    if v.size == 0:
+        return np.full(q.shape, np.nan)
+    order = np.argsort(v)  # ties hold equal values, so their order cannot change a quantile
+    v, w = v[order], w[order]
+    cw = np.cumsum(w)
+    p = (cw - 0.5 * w) / cw[-1]
+    with np.errstate(invalid="ignore"):
+        return np.interp(q, p, v)
+
+
+def weighted_quantile(
+    values: ArrayLike, q: ArrayLike, weights: ArrayLike | None = None
+) -> np.ndarray | float:
+    """Quantiles of (importance-)weighted samples, vectorized over `q`.
+
+    Sorted values ``v_i`` with weights ``w_i`` are placed at plotting
+    positions ``p_i = (W_i - w_i / 2) / W`` (``W_i`` cumulative weight, ``W``
+    total: the weighted Hazen rule) and the quantile is linearly interpolated
+    in ``p``; below ``p_1`` / above ``p_n`` it is the min / max. With equal
+    weights this is ``np.quantile(..., method="hazen")``, which is within one
+    plotting step (1/n in probability) of the default ``np.quantile``.
+
+    Parameters
+    ----------
+    values : array_like, shape (n,) or (n, ...)
+        Samples; quantiles are taken along axis 0 (each column separately).
+    q : float or array_like
+        Probabilities in [0, 1].
+    weights : array_like, shape (n,), optional
+        Importance weights, >= 0 and finite; they need not sum to 1. Samples
+        with zero weight are ignored. Default: equal weights.
+
+    Returns
+    -------
+    float or ndarray
+        Shape ``np.shape(q) + values.shape[1:]`` (a float for scalar `q` and
+        1-D `values`).
+
+    Notes
+    -----
+    NaN in `values` marks a missing sample: it is dropped (with its weight),
+    like `numpy.nanquantile`. A column with no non-NaN, positive-weight sample
+    gives NaN. Infinite values are kept; quantiles interpolated next to one
+    are infinite (or NaN).
+
+    Raises
+    ------
+    ValueError
+        If `values` is empty, `q` is outside [0, 1] or NaN, or `weights` has the
+        wrong shape, negative, non-finite or all-zero entries.
+    """
+    v = np.asarray(values, dtype=float)
+    if v.ndim == 0 or v.shape[0] == 0:
+        raise ValueError(f"values must be a non-empty array of samples, got shape {v.shape}")
+    qa = np.asarray(q, dtype=float)
+    if np.isnan(qa).any() or (qa < 0).any() or (qa > 1).any():
+        raise ValueError(f"q must be in [0, 1], got {q!r}")
+    n = v.shape[0]
+    w = check_weights(weights, n)
+    if w is None:
+        w = np.ones(n)
+    flat = v.reshape(n, -1)
+    out = np.stack([_weighted_quantile_1d(flat[:, j], w, qa) for j in range(flat.shape[1])], -1)
+    out = out.reshape(qa.shape + v.shape[1:])
+    return float(out) if out.ndim == 0 else out
+
+
