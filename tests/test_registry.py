@@ -18,7 +18,6 @@ if str(_REPO_ROOT) not in sys.path:
 
 from model.inputs.registry import DEFAULT_FIGURES_PATH, DEFAULT_RELATIVE_SPREAD, RELIABILITIES, UNITS, USES, Figure, Registry, load_registry
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 REQUIRED_IDS = [
     "nk_shells_delivered_2024",
@@ -80,9 +79,8 @@ def raw_entries() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def seeds() -> dict[str, str]:
-    files = sorted(SEEDS_DIR.glob("*.txt"))
-    assert files, f"no seed files in {SEEDS_DIR}"
+def seeds(seeds_dir: Path) -> dict[str, str]:
+    files = sorted(seeds_dir.glob("*.txt"))
     return {p.name: normalise(p.read_text(encoding="utf-8")) for p in files}
 
 
@@ -117,9 +115,9 @@ def test_every_quote_verbatim_in_its_seed(registry: Registry, seeds: dict[str, s
     assert not missing, f"quotes not found verbatim: {missing}"
 
 
-def test_every_source_is_a_seed_file(registry: Registry) -> None:
+def test_every_source_is_a_seed_file(registry: Registry, seeds_dir: Path) -> None:
     for figure in registry:
-        assert (SEEDS_DIR / figure.source).is_file(), f"{figure.id}: {figure.source}"
+        assert (seeds_dir / figure.source).is_file(), f"{figure.id}: {figure.source}"
 
 
 def test_reliability_unit_and_use_valid(registry: Registry) -> None:

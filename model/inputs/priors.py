@@ -32,7 +32,11 @@ from .schema import (
 )
 from .units import conversion_factor
 
-__all__ = ["ParameterPrior", "build_priors", "pert", "fit_range", "support_problems"]
+# Largest magnitude any input may reach (in its canonical unit) within its 1e-6..1-1e-6 quantiles:
+# far above any real stock or price (the world makes ~1e7 shells a year) and far below float overflow.
+MAX_MAGNITUDE = 1e15
+
+__all__ = ["MAX_MAGNITUDE", "ParameterPrior", "build_priors", "pert", "fit_range", "support_problems"]
 
 
 @dataclass(frozen=True)
@@ -111,9 +115,18 @@ def support_problems(priors: list[ParameterPrior]) -> list[tuple[str, str]]:
     out = []
     for prior in priors:
         if prior.dist is None:
+            if prior.fixed_value is not None and abs(prior.fixed_value) > MAX_MAGNITUDE:
+                out.append((prior.name, f"{prior.fixed_value:g} is too large for the model ({prior.unit})"))
             continue
         info = PARAMETER_INFO[prior.name]
         dist = prior.dist
+        with np.errstate(all="ignore"):
+            tails = np.asarray(dist.ppf([1e-6, 0.5, 1 - 1e-6]), dtype=float)  # type: ignore[attr-defined]
+        if not np.all(np.isfinite(tails)) or np.max(np.abs(tails)) > MAX_MAGNITUDE:
+            out.append((prior.name, f"this distribution reaches {np.max(np.abs(tails)):.3g} {info.unit} in its "
+                                    f"tails (beyond {MAX_MAGNITUDE:.0e}, where the model's sums overflow); "
+                                    "narrow it or lower its median"))
+            continue
         where = f"[{info.low:g}, {info.high:g}]" if info.high is not None else f"≥ {info.low:g}"
         if getattr(getattr(dist, "dist", None), "name", "") == "truncnorm":
             a, b = dist.args[:2]

@@ -161,6 +161,10 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         except ValueError as exc:  # e.g. an integer of thousands of digits
             raise _Refused(node.start_mark.line + 1, f"cannot read this value: {exc}", dotted_path(path)) from None
+        except (KeyError, TypeError, yaml.YAMLError):  # e.g. `!!bool abc`: a tag its text does not fit
+            short = node.tag.rsplit(":", 1)[-1]
+            raise _Refused(node.start_mark.line + 1, f"'{node.value}' cannot be read as !!{short}",
+                           dotted_path(path)) from None
 
 
 def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> YamlDocument:

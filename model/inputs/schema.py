@@ -61,11 +61,14 @@ __all__ = [
     "ResolvedScenario",
     "load_scenario",
     "MAX_SAMPLES",
+    "RESERVED_NAMES",
 ]
 
 MAX_SAMPLES = 10_000_000
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a month, YYYY-MM")]
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+# Folders the batch writes itself beside the scenarios' folders: no scenario may take these names.
+RESERVED_NAMES = ("comparison", "teaching")
 
 
 class _Strict(BaseModel):
@@ -85,7 +88,7 @@ class FixedSpec(_Spec):
     """A value held fixed (not uncertain)."""
 
     dist: Literal["fixed"]
-    value: float
+    value: float = Field(strict=True)  # strict: `value: true` is not 1.0
 
 
 class UniformSpec(_Spec):
@@ -129,7 +132,7 @@ class LognormalSpec(_Spec):
 
     dist: Literal["lognormal"]
     median: float = Field(gt=0)
-    sigma: float = Field(gt=0)
+    sigma: float = Field(gt=0, le=5, description="sd of the logarithm; 5 already spans a factor of 150 per sd")
 
 
 class RangeSpec(_Spec):
@@ -138,7 +141,7 @@ class RangeSpec(_Spec):
     dist: Literal["range"]
     low: float
     high: float
-    ci: float = Field(0.9, gt=0, lt=1)
+    ci: float = Field(0.9, ge=0.5, le=0.999, description="how sure: low-high holds this share (0.5-0.999)")
     shape: Literal["normal", "lognormal"] = "lognormal"
 
 
@@ -151,10 +154,10 @@ class FigureSpec(_Spec):
     """
 
     figure: str = Field(description="registry id (see `python run.py sources`)")
-    spread: float | None = Field(None, gt=0, le=5)
+    spread: float | None = Field(None, ge=0.01, le=5)
     low: float | None = None
     high: float | None = None
-    ci: float = Field(0.9, gt=0, lt=1)
+    ci: float = Field(0.9, ge=0.5, le=0.999)
     shape: Literal["normal", "lognormal", "uniform"] = "normal"
 
 
@@ -315,7 +318,7 @@ class Observation(_Strict):
     output: TrajectoryName = Field(description="the model trajectory it measures")
     at: Month | None = Field(None, description="month it refers to; default: the figure's as_of")
     spread: float | None = Field(
-        None, gt=0, le=5,
+        None, ge=0.01, le=5,
         description="relative half-width of the figure's 90 % error range; default from its reliability",
     )
     note: str | None = None
@@ -341,7 +344,7 @@ class Scenario(_Strict):
     """One scenario file after ``extends`` is resolved."""
 
     name: str = Field(pattern=NAME_PATTERN, description="also the results folder name")
-    description: str = Field(min_length=1, description="the question the scenario answers")
+    description: str = Field(pattern=r"\S", description="the question the scenario answers")
     extends: str | None = Field(None, description="parent scenario (file name in the same folder)")
     window: Window
     seed: int = Field(ge=0, le=2**63 - 1, strict=True)
@@ -501,6 +504,8 @@ def _pydantic_problems(err: ValidationError, sink: _Collector) -> None:
             sink.add(loc, e["msg"])
         elif kind == "string_pattern_mismatch" and loc and loc[-1] == "name":
             sink.add(loc, "a name is 1-64 letters, digits, '_' or '-' (it becomes a folder name under results/)")
+        elif kind == "string_pattern_mismatch" and loc and loc[-1] == "description":
+            sink.add(loc, "say in words what question the scenario answers (it is blank)")
         elif kind == "string_pattern_mismatch":
             sink.add(loc, f"'{e.get('input')}' should be a month written YYYY-MM")
         else:
@@ -537,8 +542,9 @@ def _check_spec(name: str, spec: _Spec, registry: Registry) -> list[tuple[str, s
         if (spec.low is None) != (spec.high is None):
             problems.append(("low" if spec.low is None else "high", "give both low and high, or neither"))
         if spec.low is not None and spec.high is not None:
-            if spec.low > spec.high:
-                problems.append(("low", f"low ({spec.low:g}) must be ≤ high ({spec.high:g})"))
+            if spec.low >= spec.high:
+                problems.append(("low", f"low ({spec.low:g}) must be < high ({spec.high:g}); "
+                                        "for a value held fixed use dist: fixed"))
             problems += _bound_msgs(info, {"low": spec.low * factor, "high": spec.high * factor})
             if spec.spread is not None:
                 problems.append(("spread", "give either spread or low/high, not both"))
@@ -598,6 +604,9 @@ def _month_index(month: str) -> int:
 
 def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None:
     """Checks the schema types cannot express, run on every part that parsed."""
+    if isinstance(data.get("name"), str) and data["name"].lower() in RESERVED_NAMES:
+        sink.add(("name",), f"'{data['name']}' is the name of a folder the batch writes itself "
+                           f"({', '.join(RESERVED_NAMES)}); choose another name")
     params = data.get("parameters")
     if isinstance(params, dict):
         for name, raw in params.items():
