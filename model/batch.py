@@ -9,6 +9,7 @@ scenario seed and the block index (see ``model.sampling``).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -18,9 +19,8 @@ import os
 import platform
 import signal
 import sys
-import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
@@ -38,7 +38,18 @@ from .presentation.plots import save_figure
 from .presentation.report import render_index, render_report
 from .presentation.run_figures import comparison_figures, run_figures
 from .presentation.summary import build_summary, metric_columns, sensitivity_rows, trajectory_bands, trajectory_rows
-from .storage.results_folder import Staging, code_version, is_current, read_manifest, recover, safe_target, write_json
+from .storage.results_folder import (
+    ResultsLock,
+    Staging,
+    code_version,
+    guard_parent,
+    is_current,
+    read_manifest,
+    recover,
+    safe_target,
+    write_json,
+    write_text_atomic,
+)
 
 __all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", "write_index",
            "SAMPLES_CSV_CAP"]
@@ -110,8 +121,9 @@ def _write_outputs(run: RunResult, registry: Registry, folder: Path) -> dict[str
     header, values = metric_columns(run)
     np.savetxt(folder / "samples.csv", values[:SAMPLES_CSV_CAP], delimiter=",", header=",".join(header),
                comments="", fmt=["%d"] + ["%.6g"] * (len(header) - 1))
+    kept = len(run.samples)  # the first samples only: bounded files for runs of millions (see README)
     np.savez_compressed(folder / "samples.npz", parameters=run.samples.values, names=np.array(run.samples.names),
-                        weights=run.weights, **{f"metric_{k}": v for k, v in run.metrics.items()})
+                        weights=run.weights[:kept], **{f"metric_{k}": v[:kept] for k, v in run.metrics.items()})
     sens_header, sens_rows = sensitivity_rows(run)
     (folder / "sensitivity.csv").write_text(_csv_text(sens_header, sens_rows), encoding="utf-8")
     figures = []
@@ -142,6 +154,7 @@ def execute_scenario(
         manifest = {
             "scenario": run.scenario.name,
             "scenario_file": str(resolved.path),
+            "scenario_path": str(resolved.path.resolve()),
             "extends_chain": [str(p) for p in resolved.chain],
             "resolved": run.scenario.model_dump(mode="json"),
             "scenario_hash": scenario_hash(resolved, samples=samples, seed=seed),
@@ -160,11 +173,28 @@ def execute_scenario(
         staging.commit(manifest)
 
 
-def _worker_init() -> None:
-    """Worker processes leave Ctrl-C to the main process, which stops them all at once."""
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the batch's process dies (even by SIGKILL)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent check in Staging.commit still holds
+        pass
+
+
+def _worker_init(parent_pid: int) -> None:
+    """Worker processes leave Ctrl-C and SIGTERM to the main process, which stops them all at
+    once; they die with it, and one left behind never commits (``guard_parent``)."""
     import matplotlib
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    guard_parent(parent_pid)
+    if os.getppid() != parent_pid:  # the batch died while this worker was starting
+        os._exit(1)
     matplotlib.use("Agg")
 
 
@@ -185,6 +215,17 @@ def _execute_in_worker(task: tuple[str, str, int | None, int | None]) -> tuple[s
     return path, "", (datetime.now() - t0).total_seconds()
 
 
+def _start_pool(workers: int) -> Any:
+    """A spawn pool whose workers are born with Ctrl-C ignored (a signal in their first second,
+    before their initializer runs, must not print a traceback from each of them)."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_init,
+                                                         initargs=(os.getpid(),))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _failure_message(exc: BaseException) -> str:
     last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f" (at {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
@@ -203,7 +244,11 @@ def run_batch(
     progress: bool | None = None,
     log: Callable[[str], None] | None = None,
 ) -> list[ScenarioOutcome]:
-    """Run validated scenarios (see ``model.validation.validate_files``) into ``out_dir``."""
+    """Run validated scenarios (see ``model.inputs.validation.validate_files``) into ``out_dir``.
+
+    Holds ``out_dir``'s lock for the whole batch: a second batch on the same folder raises
+    :class:`~model.storage.results_folder.ResultsBusy` before touching anything.
+    """
     from tqdm import tqdm
 
     registry = load_registry()
@@ -212,60 +257,95 @@ def run_batch(
         def log(line: str) -> None:  # above the progress bars, not through them
             tqdm.write(line, file=sys.stderr)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for line in recover(out_dir):
-        log(line)
-    outcomes: list[ScenarioOutcome] = []
-    todo: list[ResolvedScenario] = []
-    for r in resolved:
-        target = safe_target(out_dir, r.scenario.name)
-        if not redo and is_current(target, scenario_hash(r, samples=samples, seed=seed)):
-            outcomes.append(ScenarioOutcome(r.scenario.name, str(r.path), "skipped", "results are complete and current"))
-            log(f"{r.scenario.name}: results are complete and current, skipped (use --redo to run again)")
-        else:
-            todo.append(r)
-    bar = tqdm(total=len(todo), desc="scenarios", unit="scenario", disable=not show, file=sys.stderr)
-    try:
-        if scheduler is not None:
-            from distributed import Client
-
-            with Client(scheduler) as client:
-                def dask_map(func: Callable, tasks: Any) -> list[Any]:
-                    return client.gather(client.map(func, list(tasks), pure=False))
-
-                for r in todo:
-                    outcomes.append(_run_one(r, out_dir, registry, samples, seed, dask_map, show, log))
-                    bar.update()
-        elif workers > 1:
-            # Ctrl-C reaches the main process only (workers ignore it): it terminates the pool,
-            # whose unfinished staging folders recover() then removes
-            with multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_init) as pool:
-                try:
-                    if len(todo) > 1:  # scenarios side by side
-                        by_path = {str(r.path): r for r in todo}
-                        tasks = [(str(r.path), str(out_dir), samples, seed) for r in todo]
-                        for path, message, secs in pool.imap_unordered(_execute_in_worker, tasks):
-                            r = by_path[path]
-                            outcomes.append(_outcome(r, message, secs, out_dir, log))
-                            bar.update()
-                    else:  # one scenario: its sample blocks side by side
-                        for r in todo:
-                            outcomes.append(_run_one(r, out_dir, registry, samples, seed, pool.imap, show, log))
-                            bar.update()
-                except BaseException:
-                    pool.terminate()
-                    pool.join()
-                    recover(out_dir)
-                    raise
-        else:
-            for r in todo:
-                outcomes.append(_run_one(r, out_dir, registry, samples, seed, map, show, log))
-                bar.update()
-    finally:
-        bar.close()
-    order = {str(r.path): i for i, r in enumerate(resolved)}
-    outcomes.sort(key=lambda o: order.get(o.path, 0))
-    write_index(out_dir, outcomes)
+    with ResultsLock(out_dir):
+        for line in recover(out_dir):
+            log(line)
+        outcomes: list[ScenarioOutcome] = []
+        todo: list[ResolvedScenario] = []
+        for r in resolved:
+            target = safe_target(out_dir, r.scenario.name)
+            if not redo and is_current(target, scenario_hash(r, samples=samples, seed=seed)):
+                outcomes.append(ScenarioOutcome(r.scenario.name, str(r.path), "skipped",
+                                                "results are complete and current"))
+                log(f"{r.scenario.name}: results are complete and current, skipped (use --redo to run again)")
+            else:
+                todo.append(r)
+        bar = tqdm(total=len(todo), desc="scenarios", unit="scenario", disable=not show, file=sys.stderr)
+        try:
+            outcomes += _run_todo(todo, out_dir, registry, samples, seed, workers, scheduler, show, log, bar)
+        finally:
+            bar.close()
+        order = {str(r.path): i for i, r in enumerate(resolved)}
+        outcomes.sort(key=lambda o: order.get(o.path, 0))
+        write_index(out_dir, outcomes, scenarios=resolved, log=log)
     return outcomes
+
+
+def _run_todo(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, samples: int | None,
+              seed: int | None, workers: int, scheduler: str | None, show: bool,
+              log: Callable[[str], None], bar: Any) -> list[ScenarioOutcome]:
+    """Run the scenarios that are not current, on the chosen executor."""
+    outcomes: list[ScenarioOutcome] = []
+    if not todo:
+        return outcomes
+    if scheduler is not None:
+        from distributed import Client
+
+        with _quiet_dask_on_interrupt(), Client(scheduler) as client:
+            def dask_map(func: Callable, tasks: Any) -> list[Any]:
+                return client.gather(client.map(func, list(tasks), pure=False))
+
+            for r in todo:
+                outcomes.append(_run_one(r, out_dir, registry, samples, seed, dask_map, show, log))
+                bar.update()
+        return outcomes
+    # no more processes than there is work for: scenarios side by side, or one scenario's blocks
+    if len(todo) > 1:
+        workers = min(workers, len(todo))
+    else:
+        n = samples if samples is not None else todo[0].scenario.samples
+        workers = min(workers, len(block_ranges(n)))
+    if workers <= 1:
+        for r in todo:
+            outcomes.append(_run_one(r, out_dir, registry, samples, seed, map, show, log))
+            bar.update()
+        return outcomes
+    # Ctrl-C and SIGTERM reach the main process only (workers ignore them): it terminates the
+    # pool, whose unfinished staging folders recover() then removes
+    pool = _start_pool(workers)
+    try:
+        if len(todo) > 1:  # scenarios side by side
+            by_path = {str(r.path): r for r in todo}
+            tasks = [(str(r.path), str(out_dir), samples, seed) for r in todo]
+            for path, message, secs in pool.imap_unordered(_execute_in_worker, tasks):
+                outcomes.append(_outcome(by_path[path], message, secs, out_dir, log))
+                bar.update()
+        else:  # one scenario: its sample blocks side by side
+            outcomes.append(_run_one(todo[0], out_dir, registry, samples, seed, pool.imap, show, log))
+            bar.update()
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        recover(out_dir)
+        raise
+    finally:
+        pool.terminate()
+        pool.join()
+    return outcomes
+
+
+@contextlib.contextmanager
+def _quiet_dask_on_interrupt() -> Iterator[None]:
+    """On Ctrl-C, silence dask.distributed's own shutdown tracebacks: the interrupt is reported once."""
+    import logging
+
+    try:
+        yield
+    except BaseException:
+        for name in ("distributed", "tornado", "asyncio"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        raise
 
 
 def _outcome(r: ResolvedScenario, message: str, secs: float, out_dir: Path,
@@ -298,22 +378,56 @@ def _run_one(r: ResolvedScenario, out_dir: Path, registry: Registry, samples: in
     return _outcome(r, "", (datetime.now() - t0).total_seconds(), out_dir, log)
 
 
-def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome]) -> Path:
-    """``out_dir/index.html`` over every complete result folder, plus this batch's failures."""
+def _scenario_file_exists(manifest: dict[str, Any]) -> bool:
+    for key in ("scenario_path", "scenario_file"):
+        value = manifest.get(key)
+        if isinstance(value, str) and Path(value).is_file():
+            return True
+    return False
+
+
+def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome], *,
+                scenarios: Sequence[ResolvedScenario] = (), log: Callable[[str], None] | None = None) -> Path:
+    """``out_dir/index.html`` over every complete result folder, plus this batch's failures.
+
+    A folder whose scenario file no longer exists (and is not part of this batch) stays on disk
+    but is left out of the index and the comparison. When nothing ran and the index already
+    shows the same folders, nothing is rewritten (so a batch with nothing to do also works on a
+    read-only results folder).
+    """
+    in_batch = {r.scenario.name for r in scenarios}
     entries: dict[str, dict[str, Any]] = {}
+    state: list[list[Any]] = []
     for folder in sorted(p for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        if read_manifest(folder) is None:
+        manifest = read_manifest(folder)
+        if manifest is None or folder.name == "comparison":
+            continue
+        if folder.name not in in_batch and not _scenario_file_exists(manifest):
+            if log is not None:
+                log(f"{folder.name}: its scenario file {manifest.get('scenario_file')} is gone; the results stay in "
+                    f"{folder} but are not listed")
             continue
         try:
             summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         entries[folder.name] = {"name": folder.name, "status": "ok", "message": "", "summary": summary}
+        state.append([folder.name, manifest.get("finished"), manifest.get("scenario_hash")])
     for o in outcomes:
         if o.status == "failed":
             previous = entries.get(o.name, {}).get("summary")
             note = " (showing the earlier result)" if previous else ""
             entries[o.name] = {"name": o.name, "status": "failed", "message": o.message + note, "summary": previous}
+            state.append([o.name, "failed", o.message])
+    state_text = json.dumps({"entries": state, "code_version": code_version()}, sort_keys=True) + "\n"
+    state_file = out_dir / ".index-state.json"
+    index = out_dir / "index.html"
+    try:
+        unchanged = index.is_file() and state_file.read_text(encoding="utf-8") == state_text
+    except OSError:
+        unchanged = False
+    if unchanged:
+        return index
     summaries = [e["summary"] for e in entries.values() if e["summary"] is not None]
     comparison_dir = out_dir / "comparison"
     figures: list[tuple[str, Path]] = []
@@ -326,9 +440,7 @@ def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome]) -> Path:
                 figures.append((title, comparison_dir / f"{stem}.png"))
             staging.commit({"scenarios": [s["scenario"] for s in summaries], "code_version": code_version()})
     html = render_index(list(entries.values()), figures=figures,
-                        generated=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".index-", suffix=".html")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(html)
-    os.replace(tmp, out_dir / "index.html")
-    return out_dir / "index.html"
+                        generated=datetime.now(timezone.utc).isoformat(timespec="seconds"), folder=out_dir)
+    write_text_atomic(index, html)
+    write_text_atomic(state_file, state_text)
+    return index

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,21 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def _sample_count(text: str) -> int:
+    from .inputs.schema import MAX_SAMPLES, MIN_SAMPLES
+
+    value = _positive_int(text)
+    if not MIN_SAMPLES <= value <= MAX_SAMPLES:
+        raise argparse.ArgumentTypeError(f"a sample count is from {MIN_SAMPLES} to {MAX_SAMPLES:,}, got {value:,}")
+    return value
+
+
+def _out_dir(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a folder name (an empty one would write into the current folder)")
+    return Path(text)
 
 
 def _seed(text: str) -> int:
@@ -49,9 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     run = sub.add_parser("run", help="run scenarios (default: all in scenarios/) into results/")
     run.add_argument("files", nargs="*", type=Path, help="scenario YAML files (default: scenarios/*.yaml)")
-    run.add_argument("--samples", type=_positive_int, help="override every scenario's sample count")
+    run.add_argument("--samples", type=_sample_count, help="override every scenario's sample count")
     run.add_argument("--seed", type=_seed, help="override every scenario's seed")
-    run.add_argument("--out", type=Path, default=Path("results"), help="output folder (default: results/)")
+    run.add_argument("--out", type=_out_dir, default=Path("results"), help="output folder (default: results/)")
     run.add_argument("--workers", type=_positive_int, default=min(4, os.cpu_count() or 1),
                      help="local processes running scenarios side by side (default: CPUs, at most 4)")
     run.add_argument("--scheduler", metavar="ADDRESS", help="run sample blocks on a Dask cluster, e.g. tcp://host:8786")
@@ -61,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("files", nargs="+", type=Path)
     smp = sub.add_parser("sample", help="draw a scenario's parameter samples and summarise them")
     smp.add_argument("file", type=Path)
-    smp.add_argument("--samples", type=_positive_int, help="number of samples (default: the scenario's)")
+    smp.add_argument("--samples", type=_sample_count, help="number of samples (default: the scenario's)")
     smp.add_argument("--seed", type=_seed)
     smp.add_argument("--csv", type=Path, help="also write the samples to this CSV file (must not exist)")
     src = sub.add_parser("sources", help="list the article figures in the registry")
@@ -127,7 +143,7 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
     from .inputs.priors import build_priors
     from .inputs.registry import load_registry
     from .inputs.sampling import sample_parameters
-    from .inputs.schema import MAX_SAMPLES, ScenarioError, load_scenario
+    from .inputs.schema import ScenarioError, load_scenario
 
     registry = load_registry()
     try:
@@ -137,9 +153,6 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
             _err(str(problem))
         return 2
     n = samples or sc.samples
-    if n > MAX_SAMPLES:
-        _err(f"--samples: at most {MAX_SAMPLES:,}")
-        return 2
     if csv_path is not None and csv_path.exists():
         _err(f"{csv_path}: exists already; choose a new file name (nothing is overwritten)")
         return 2
@@ -177,14 +190,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
         _err(f"nothing was run; {args.out}/ is untouched")
         return 2
     from .batch import run_batch  # after validation: a bad scenario never needs the plotting stack
+    from .storage.results_folder import ResultsBusy
 
-    outcomes = run_batch(resolved, out_dir=args.out, samples=args.samples, seed=args.seed, workers=args.workers,
-                         scheduler=args.scheduler, redo=args.redo, progress=False if args.no_progress else None)
+    try:
+        outcomes = run_batch(resolved, out_dir=args.out, samples=args.samples, seed=args.seed,
+                             workers=args.workers, scheduler=args.scheduler, redo=args.redo,
+                             progress=False if args.no_progress else None)
+    except ResultsBusy as exc:
+        _err(str(exc))
+        return 2
     failed = [o for o in outcomes if o.status == "failed"]
     ok = [o for o in outcomes if o.status == "ok"]
     skipped = [o for o in outcomes if o.status == "skipped"]
     print(f"{len(ok)} run, {len(skipped)} skipped (current), {len(failed)} failed; open {args.out / 'index.html'}")
     return 1 if failed else 0
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the batch stops its workers and cleans up."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -194,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["run", *argv]
     args = _parser().parse_args(argv)
     debug = bool(os.environ.get("NKMODEL_DEBUG"))
+    previous_term = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM stops a run like Ctrl-C
     try:
         if args.command == "validate":
             return _cmd_validate(args.files)
@@ -202,14 +230,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sample":
             return _cmd_sample(args.file, args.samples, args.seed, args.csv)
         return _cmd_run(args)
+    except Terminated:
+        _err("terminated; finished scenarios are kept, unfinished ones left no trace")
+        return 143
     except KeyboardInterrupt:
         _err("interrupted; finished scenarios are kept, unfinished ones left no trace")
         return 130
     except OSError as exc:
-        _err(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}")
+        where = getattr(exc, "filename", None)
+        _err(f"{where}: {exc.strerror or exc}" if where else f"{exc.strerror or exc}")
         return 1
     except Exception as exc:
         if debug:
             raise
         _err(f"internal error: {type(exc).__name__}: {exc} (set NKMODEL_DEBUG=1 for the traceback)")
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)

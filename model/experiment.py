@@ -1,37 +1,48 @@
 """One scenario from validated YAML to calibrated numbers, with no file I/O.
 
-Steps: priors from the scenario and registry -> samples in fixed blocks -> the
-model on each block -> calibration against the observed figures -> which inputs
-drive the chosen metrics. Blocks may be mapped over any executor (local processes,
-Dask); results do not depend on how many, because each block's random stream
-comes from the scenario seed and the block index alone.
+Steps: priors from the scenario and registry -> samples in fixed blocks -> the model on
+each block -> calibration against the observed figures (importance weighting, or tempered
+SMC whose particles are then run once more) -> which inputs drive the chosen metrics.
+Blocks may be mapped over any executor (local processes, Dask); results do not depend on
+how many, because each block's random stream comes from the scenario seed and the block
+index alone, and SMC runs in this process from its own stream of the same seed.
+
+Memory is bounded for the documented maximum (10,000,000 samples): per sample only the
+metrics (float32) and the model values at the observed figures' dates are kept; the
+trajectories of the first ``TRAJECTORY_SAMPLE_CAP`` samples and the inputs of the first
+``SAMPLES_KEPT``.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .analysis.calibration import ObservedFigure, calibrate, observed_figure
-from .analysis.outcome import Drivers, RunResult
+from .analysis.calibration import Calibration, ObservedFigure, Posterior, calibrate, log_likelihoods, observed_figure
+from .analysis.outcome import Drivers, Ensemble, RunResult
+from .analysis.smc import temper
 from .core.catalogue import METRICS, TRAJECTORIES
 from .core.dynamics import simulate
 from .core.timeline import Timeline
 from .inputs.events import build_timeline
 from .inputs.priors import ParameterPrior, build_priors
 from .inputs.registry import Registry
-from .inputs.sampling import BLOCK_SIZE, SampleSet, block_ranges, sample_block
-from .inputs.schema import Scenario
+from .inputs.sampling import BLOCK_SIZE, SampleSet, block_ranges, uncertain_count, unit_block, unit_to_values
+from .inputs.schema import SMC_MAX_PARTICLES, Scenario
 from .inputs.units import conversion_factor
 from .sensitivity import one_at_a_time_swings, rank_correlations, sobol_analysis
 
-__all__ = ["run_scenario", "analyse_drivers", "observed_figures", "TRAJECTORY_SAMPLE_CAP"]
+__all__ = ["run_scenario", "analyse_drivers", "observed_figures", "TRAJECTORY_SAMPLE_CAP", "SAMPLES_KEPT"]
 
-# Per-month trajectories are kept for at most this many samples (the first blocks);
-# metrics and observed values are kept for every sample.
-TRAJECTORY_SAMPLE_CAP = 2 * BLOCK_SIZE
+# Per-month trajectories are kept for the first block of samples (prior and calibrated), and
+# parameter values for the first SAMPLES_KEPT samples; metrics and observed values for all.
+TRAJECTORY_SAMPLE_CAP = BLOCK_SIZE
+SAMPLES_KEPT = 200_000
+_SMC_STREAM = 2**31 - 2  # spawn key of the SMC random stream (sampling uses block indices and 2**31-1)
 
 MapFn = Callable[[Callable[..., Any], Iterable[Any]], Iterable[Any]]
 
@@ -47,18 +58,107 @@ def observed_figures(scenario: Scenario, registry: Registry) -> list[ObservedFig
     return out
 
 
-def _evaluate_block(task: tuple) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, dict[str, np.ndarray]]:
-    """Sample and simulate one block (a top-level function so process pools can pickle it)."""
-    priors, timeline, block, size, method, seed, threshold, observed, keep_trajectories = task
-    values = sample_block(priors, block, size, method=method, seed=seed)
-    params = {p.name: values[:, j] for j, p in enumerate(priors)}
-    wanted = {o.output for o in observed} | (set(TRAJECTORIES) if keep_trajectories else set())
-    outcome = simulate(params, timeline, shortage_threshold=threshold, keep=wanted)
-    obs = np.column_stack(
-        [outcome.trajectories[o.output][:, timeline.index(o.month)] for o in observed]
-    ) if observed else np.empty((size, 0))
-    traj = {k: v.astype(np.float32) for k, v in outcome.trajectories.items()} if keep_trajectories else {}
-    return values, outcome.metrics, obs, traj
+@dataclass(frozen=True)
+class _Block:
+    """One block of samples to evaluate: drawn from the design, or given as design points."""
+
+    priors: list[ParameterPrior]
+    timeline: Timeline
+    block: int
+    start: int
+    size: int
+    method: str
+    seed: int
+    threshold: float
+    observed: list[tuple[str, int]]  # (trajectory, month index) of each observed figure
+    keep_trajectories: bool
+    keep_inputs: int  # rows of parameter values to return
+    keep_unit: bool  # return the design points (SMC starts from them)
+    unit: np.ndarray | None = None  # given design points (SMC particles)
+
+
+@dataclass(frozen=True)
+class _BlockOut:
+    metrics: dict[str, np.ndarray]
+    observed_values: np.ndarray
+    trajectories: dict[str, np.ndarray]
+    inputs: np.ndarray
+    unit: np.ndarray | None
+
+
+def _evaluate_block(task: _Block) -> _BlockOut:
+    """Sample (or take) and simulate one block (a top-level function so process pools can pickle it)."""
+    d = uncertain_count(task.priors)
+    unit = task.unit if task.unit is not None else unit_block(d, task.block, task.size, method=task.method,
+                                                              seed=task.seed)  # type: ignore[arg-type]
+    values = unit_to_values(task.priors, unit)
+    params = {p.name: values[:, j] for j, p in enumerate(task.priors)}
+    wanted = {name for name, _ in task.observed} | (set(TRAJECTORIES) if task.keep_trajectories else set())
+    with np.errstate(all="ignore"):
+        outcome = simulate(params, task.timeline, shortage_threshold=task.threshold, keep=wanted)
+    obs = np.column_stack([outcome.trajectories[name][:, t] for name, t in task.observed]) \
+        if task.observed else np.empty((task.size, 0))
+    traj = {k: v.astype(np.float32) for k, v in outcome.trajectories.items()} if task.keep_trajectories else {}
+    return _BlockOut({k: v.astype(np.float32) for k, v in outcome.metrics.items()}, obs.astype(np.float32), traj,
+                     values[:task.keep_inputs].copy(), unit if task.keep_unit else None)
+
+
+def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Block], map_blocks: MapFn,
+              on_block: Callable[[int], None] | None, weights: np.ndarray | None = None
+              ) -> tuple[Ensemble, np.ndarray | None]:
+    """Evaluate the blocks and gather their per-sample results (and the design, if kept)."""
+    n = sum(t.size for t in tasks)
+    metrics = {m: np.empty(n, dtype=np.float32) for m in METRICS}
+    obs = np.empty((n, len(tasks[0].observed)), dtype=np.float32)
+    kept = min(n, SAMPLES_KEPT)
+    inputs = np.empty((kept, len(priors)))
+    unit = np.empty((n, uncertain_count(priors))) if tasks[0].keep_unit else None
+    traj_parts: dict[str, list[np.ndarray]] = {}
+    done = 0
+    for task, out in zip(tasks, map_blocks(_evaluate_block, tasks)):
+        a, b = task.start, task.start + task.size
+        for m in METRICS:
+            metrics[m][a:b] = out.metrics[m]
+        obs[a:b] = out.observed_values
+        if a < kept:
+            inputs[a:min(b, kept)] = out.inputs[:min(b, kept) - a]
+        if unit is not None and out.unit is not None:
+            unit[a:b] = out.unit
+        for k, v in out.trajectories.items():
+            traj_parts.setdefault(k, []).append(v)
+        done += task.size
+        if on_block is not None:
+            on_block(done)
+    trajectories = {k: np.concatenate(v)[:TRAJECTORY_SAMPLE_CAP] for k, v in traj_parts.items()}
+    w = np.full(n, 1.0 / n) if weights is None else weights
+    return Ensemble(metrics, w, obs, trajectories, SampleSet([p.name for p in priors], inputs)), unit
+
+
+def _tasks(scenario: Scenario, priors: list[ParameterPrior], timeline: Timeline, observed: list[ObservedFigure],
+           n: int, *, keep_unit: bool, unit: np.ndarray | None = None) -> list[_Block]:
+    points = [(o.output, timeline.index(o.month)) for o in observed]
+    return [_Block(priors, timeline, b, start, stop - start, scenario.sampling, scenario.seed,
+                   scenario.shortage_threshold, points, start < TRAJECTORY_SAMPLE_CAP,
+                   max(0, min(stop, SAMPLES_KEPT) - start), keep_unit,
+                   None if unit is None else unit[start:stop])
+            for b, start, stop in block_ranges(n)]
+
+
+def _smc_log_likelihood(priors: list[ParameterPrior], timeline: Timeline, threshold: float,
+                        observed: list[ObservedFigure]) -> Callable[[np.ndarray], np.ndarray]:
+    """The calibration target for SMC: design points (m, d) -> summed log-likelihood (m,)."""
+    points = [(o.output, timeline.index(o.month)) for o in observed]
+    outputs = {name for name, _ in points}
+
+    def log_likelihood(unit: np.ndarray) -> np.ndarray:
+        values = unit_to_values(priors, unit)
+        params = {p.name: values[:, j] for j, p in enumerate(priors)}
+        with np.errstate(all="ignore"):
+            out = simulate(params, timeline, shortage_threshold=threshold, keep=outputs).trajectories
+        at = np.column_stack([out[name][:, t] for name, t in points])
+        return log_likelihoods(at, observed).sum(axis=1)
+
+    return log_likelihood
 
 
 def _censored(values: np.ndarray, timeline: Timeline) -> np.ndarray:
@@ -77,7 +177,8 @@ def _model_function(priors: list[ParameterPrior], timeline: Timeline, threshold:
         for p in priors:
             if not p.is_uncertain:
                 params[p.name] = np.full(x.shape[0], p.fixed_value)
-        out = simulate(params, timeline, shortage_threshold=threshold).metrics
+        with np.errstate(all="ignore"):
+            out = simulate(params, timeline, shortage_threshold=threshold).metrics
         return np.column_stack([_censored(out[m], timeline) for m in metric_names])
 
     return func
@@ -99,9 +200,12 @@ def analyse_drivers(run: RunResult, *, seed: int) -> list[Drivers]:
     sobol = sobol_analysis(func, dists, sc.sensitivity.sobol_samples, seed=seed, names=names) if "sobol" in methods else None
     oat = one_at_a_time_swings(func, dists, names=names) if "tornado" in methods else None
     if "rank" in methods:
-        cols = [run.samples.names.index(n) for n in names]
-        outputs = np.column_stack([_censored(run.metrics[m], run.timeline) for m in metric_names])
-        ranks = np.atleast_2d(rank_correlations(run.samples.values[:, cols], outputs, weights=run.weights))
+        kept = run.calibrated.inputs
+        m = len(kept)
+        cols = [kept.names.index(n) for n in names]
+        outputs = np.column_stack([_censored(run.metrics[name][:m].astype(float), run.timeline)
+                                   for name in metric_names])
+        ranks = np.atleast_2d(rank_correlations(kept.values[:, cols], outputs, weights=run.calibrated.head_weights(m)))
     else:
         ranks = None
     result = []
@@ -143,32 +247,38 @@ def run_scenario(
     seed = seed if seed is not None else scenario.seed
     if samples is not None or seed is not None:
         scenario = scenario.model_copy(update={"samples": n, "seed": seed})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # extreme inputs: nan/inf are handled as values
+        return _run(scenario, registry, n, seed, map_blocks, on_block)
+
+
+def _run(scenario: Scenario, registry: Registry, n: int, seed: int, map_blocks: MapFn,
+         on_block: Callable[[int], None] | None) -> RunResult:
     priors = build_priors(scenario.parameters, registry)
     timeline = build_timeline(scenario)
     observed = observed_figures(scenario, registry)
-    tasks = [
-        (priors, timeline, b, stop - start, scenario.sampling, seed, scenario.shortage_threshold, observed,
-         start < TRAJECTORY_SAMPLE_CAP)
-        for b, start, stop in block_ranges(n)
-    ]
-    values = np.empty((n, len(priors)))
-    metrics = {m: np.empty(n) for m in METRICS}
-    obs_values = np.empty((n, len(observed)))
-    traj_parts: dict[str, list[np.ndarray]] = {}
-    done = 0
-    for (b, start, stop), (vals, mets, obs, traj) in zip(block_ranges(n), map_blocks(_evaluate_block, tasks)):
-        values[start:stop] = vals
-        for m in METRICS:
-            metrics[m][start:stop] = mets[m]
-        obs_values[start:stop] = obs
-        for k, v in traj.items():
-            traj_parts.setdefault(k, []).append(v)
-        done += stop - start
-        if on_block is not None:
-            on_block(done)
-    trajectories = {k: np.concatenate(v)[:TRAJECTORY_SAMPLE_CAP] for k, v in traj_parts.items()}
-    calibration = calibrate(obs_values, observed)
-    run = RunResult(scenario, priors, timeline, SampleSet([p.name for p in priors], values), metrics,
-                    trajectories, observed, obs_values, calibration, [])
+    settings = scenario.calibration
+    use_smc = bool(observed) and settings.method == "smc" and n <= SMC_MAX_PARTICLES and uncertain_count(priors) > 0
+    prior, unit = _ensemble(priors, timeline, _tasks(scenario, priors, timeline, observed, n, keep_unit=use_smc),
+                            map_blocks, on_block)
+    calibrated = prior
+    posterior: Posterior | None = None
+    if use_smc:
+        assert unit is not None
+        total = log_likelihoods(prior.observed_values, observed).sum(axis=1)
+        result = temper(_smc_log_likelihood(priors, timeline, scenario.shortage_threshold, observed), unit,
+                        seed=np.random.SeedSequence(seed, spawn_key=(_SMC_STREAM,)),
+                        target_ess_fraction=settings.target_ess, initial_log_likelihood=total)
+        if result.method == "smc":
+            tasks = _tasks(scenario, priors, timeline, observed, n, keep_unit=False, unit=result.unit_samples)
+            calibrated, _ = _ensemble(priors, timeline, tasks, map_blocks, None, weights=result.weights)
+        posterior = Posterior(calibrated.observed_values, result.weights, result.method, result.log_evidence,
+                              result.effective_sample_size, result.stages + 0, result.evaluations,
+                              result.acceptance_rates, result.temperatures, result.unique_fraction)
+    calibration: Calibration = calibrate(prior.observed_values, observed, posterior=posterior)
+    if posterior is None or posterior.method == "importance":
+        calibrated = Ensemble(prior.metrics, calibration.weights, prior.observed_values, prior.trajectories,
+                              prior.inputs)
+    run = RunResult(scenario, priors, timeline, prior, calibrated, observed, calibration, [])
     run.drivers = analyse_drivers(run, seed=seed)
     return run

@@ -47,7 +47,7 @@ def assert_close(new, old, path="summary"):
 
 def test_small_baseline_matches_the_golden_summary():
     summary = json.loads(json.dumps(small_baseline_summary()))
-    if os.environ.get("NKMODEL_REFRESH_GOLDEN"):
+    if os.environ.get("NKMODEL_REFRESH_GOLDEN") == "1":
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(json.dumps(summary, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
         pytest.skip(f"golden summary rewritten: {GOLDEN}")

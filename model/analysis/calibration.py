@@ -1,13 +1,15 @@
-"""Weight the Monte Carlo samples by how well they reproduce the article figures.
+"""How well each Monte Carlo future reproduces the article figures, and what follows.
 
-Method: importance weighting of the prior samples (a likelihood-weighted, i.e.
-"sampling-importance" form of Bayesian updating). Each observed figure is treated
-as the model quantity at its date times a lognormal error: the figure's 90 % error
-range is ``value / (1 + spread)`` to ``value × (1 + spread)`` (spread from the
-scenario, else from the figure's reliability), or the figure's own low-high range
-("hundreds" is 200-900). A sample's weight is the product of these likelihoods.
+The observation model: each observed figure is the model quantity at its date times a
+lognormal error; the figure's 90 % error range is ``value / (1 + spread)`` to
+``value × (1 + spread)`` (spread from the scenario, else from the figure's reliability),
+or the figure's own low-high range ("hundreds" is 200-900). The likelihood of a future is
+the product of these densities (with their normalising constants, so that the marginal
+likelihood, the model evidence, can be compared between scenarios on the same figures).
 
-Diagnostics, all from the same samples:
+The calibrated ("posterior") sample comes either from importance weighting of the prior
+samples or, when that leaves too few effective samples, from tempered Sequential Monte
+Carlo (``model.analysis.smc``); this module takes either and computes the diagnostics:
 
 - effective sample size ``ESS = 1 / sum(w²)`` (weights summing to 1): how many
   equally weighted samples the calibrated result is worth;
@@ -19,22 +21,31 @@ Diagnostics, all from the same samples:
   over the prior samples, the factor by which fitting one figure changes how well the
   model can fit the other (1: unrelated, above 1: they support each other, below
   ``CONFLICT_RATIO``: they pull against each other; a ratio of marginal likelihoods).
+
+Leave-one-out and the pairwise ratios are always computed from the *prior* samples by
+importance weighting, whichever method made the posterior: both are statements about
+marginal likelihoods over the prior (what the other figures alone imply), which the prior
+design estimates directly; only the calibrated bands and weights come from the posterior.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from scipy import stats
 from scipy.special import logsumexp
 
 from ..inputs.registry import DEFAULT_RELATIVE_SPREAD, Figure
-from .stats import weighted_quantile
+from .smc import importance_weights
+from .stats import normalise_log_weights, weighted_quantile
 
-__all__ = ["ObservedFigure", "ObservationFit", "Calibration", "observed_figure", "calibrate", "MIN_HEALTHY_ESS"]
+__all__ = ["ObservedFigure", "ObservationFit", "Calibration", "Posterior", "observed_figure", "calibrate",
+           "log_likelihoods", "MIN_HEALTHY_ESS"]
 
 Z90 = float(stats.norm.ppf(0.95))
+_SQRT_2PI = float(np.sqrt(2 * np.pi))
 MIN_HEALTHY_ESS = 100.0
 CONFLICT_RATIO = 0.5
 
@@ -61,9 +72,10 @@ class ObservedFigure:
         return float((np.log(self.high) + np.log(self.low)) / 2)
 
     def log_likelihood(self, model_values: np.ndarray) -> np.ndarray:
-        """Log-likelihood of the figure given each sample's model value (same unit)."""
-        safe = np.log(np.maximum(model_values, 1e-300))
-        return -0.5 * ((safe - self.centre_log) / self.sigma_log) ** 2
+        """Log density of the reported (log) value given each sample's model value (same unit)."""
+        safe = np.log(np.maximum(np.asarray(model_values, dtype=float), 1e-300))
+        sigma = self.sigma_log
+        return -0.5 * ((safe - self.centre_log) / sigma) ** 2 - np.log(sigma * _SQRT_2PI)
 
 
 def observed_figure(figure: Figure, *, output: str, month: str, spread: float | None, factor: float = 1.0) -> ObservedFigure:
@@ -99,74 +111,103 @@ class ObservationFit:
     in_tension: bool
 
 
+@dataclass(frozen=True)
+class Posterior:
+    """A calibrated sample made elsewhere (SMC): model values at the figures' dates and weights."""
+
+    values: np.ndarray  # (m, k)
+    weights: np.ndarray  # (m,), sum 1
+    method: Literal["importance", "smc"]
+    log_evidence: float
+    effective_sample_size: float
+    stages: int = 1
+    evaluations: int = 0
+    acceptance_rates: tuple[float, ...] = ()
+    temperatures: tuple[float, ...] = (0.0, 1.0)
+    unique_fraction: float = 1.0
+
+
 @dataclass
 class Calibration:
-    """Importance weights (summing to 1) and how each figure fits (numbers only; the
-    sentences a person reads are made by ``model.presentation.words``)."""
+    """Posterior weights (summing to 1) and how each figure fits (numbers only; the sentences a
+    person reads are made by ``model.presentation.words``).
+
+    ``weights`` belong to the calibrated sample: the prior samples themselves (importance
+    weighting) or the SMC particles."""
 
     weights: np.ndarray
     effective_sample_size: float
     fits: list[ObservationFit]
     conflicts: list[tuple[str, str, float]] = field(default_factory=list)  # (figure a, figure b, ratio)
+    method: Literal["none", "importance", "smc"] = "importance"
+    log_evidence: float | None = None  # natural log of the marginal likelihood of the observed figures
+    stages: int = 1
+    evaluations: int = 0  # model evaluations beyond the prior sample, counted per sample
+    acceptance_rates: tuple[float, ...] = ()
+    temperatures: tuple[float, ...] = (0.0, 1.0)
+    unique_fraction: float = 1.0
 
     @property
     def calibrated(self) -> bool:
         return bool(self.fits)
 
 
-def _normalise(log_w: np.ndarray) -> np.ndarray:
-    finite = np.isfinite(log_w)
-    if not finite.any():
-        return np.full(log_w.shape, 1.0 / log_w.size)
-    w = np.exp(log_w - log_w[finite].max())
-    w[~finite] = 0.0
-    return w / w.sum()
-
-
-def _ess(w: np.ndarray) -> float:
-    return float(1.0 / np.sum(w * w))
+def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure]) -> np.ndarray:
+    """(n, k) log density of each figure given each sample's model values (n, k)."""
+    values = np.asarray(model_values)
+    return np.column_stack([o.log_likelihood(values[:, j]) for j, o in enumerate(observed)]) \
+        if observed else np.zeros((values.shape[0], 0))
 
 
 def _weighted_cdf(values: np.ndarray, weights: np.ndarray, x: float) -> float:
     return float(np.sum(weights[values <= x]))
 
 
-def calibrate(model_values: np.ndarray, observed: list[ObservedFigure]) -> Calibration:
-    """Weight samples by the likelihood of every observed figure.
+def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
+              posterior: Posterior | None = None) -> Calibration:
+    """Calibrate, and say how every observed figure fits.
 
     Parameters
     ----------
     model_values
-        (n, k): sample i's model value for figure j at its date, in the figure's unit.
+        (n, k): prior sample i's model value for figure j at its date, in the figure's unit.
     observed
         The k figures, in the same order as the columns.
+    posterior
+        The calibrated sample when made by SMC; without it the prior samples are
+        importance-weighted by their likelihood.
     """
     model_values = np.asarray(model_values, dtype=float)
     n = model_values.shape[0]
     if not observed:
         w = np.full(n, 1.0 / n)
-        return Calibration(w, float(n), [], [])
+        return Calibration(w, float(n), [], [], method="none")
     if model_values.shape != (n, len(observed)):
         raise ValueError(f"model_values has shape {model_values.shape}, expected ({n}, {len(observed)})")
-    loglik = np.column_stack([o.log_likelihood(model_values[:, j]) for j, o in enumerate(observed)])
+    loglik = log_likelihoods(model_values, observed)
     total = loglik.sum(axis=1)
-    weights = _normalise(total)
-    ess = _ess(weights)
+    if posterior is None:
+        weights, ess, log_evidence = importance_weights(total)
+        post_values = model_values
+        run = Posterior(model_values, weights, "importance", log_evidence, ess)
+    else:
+        weights, post_values, run = posterior.weights, np.asarray(posterior.values, dtype=float), posterior
     uniform = np.full(n, 1.0 / n)
     q = np.array([0.05, 0.5, 0.95])
     fits: list[ObservationFit] = []
     for j, o in enumerate(observed):
         v = model_values[:, j]
         prior = tuple(float(x) for x in weighted_quantile(v, q, uniform))
-        post = tuple(float(x) for x in weighted_quantile(v, q, weights))
+        post = tuple(float(x) for x in weighted_quantile(post_values[:, j], q, weights))
         if o.is_range:
             fit = o.low <= post[2] and o.high >= post[0]
         else:
             fit = post[0] <= o.reported <= post[2]
-        others = _normalise(total - loglik[:, j]) if len(observed) > 1 else uniform
+        others = normalise_log_weights(total - loglik[:, j]) if len(observed) > 1 else uniform
         loo = _weighted_cdf(v, others, o.reported)
         tension = loo < 0.05 or loo > 0.95
-        fits.append(ObservationFit(o.figure_id, o.reported, o.low, o.high, o.month, prior, post, bool(fit), loo, tension))  # type: ignore[arg-type]
+        fits.append(ObservationFit(o.figure_id, o.reported, o.low, o.high, o.month, prior, post,  # type: ignore[arg-type]
+                                   bool(fit), loo, tension))
     conflicts: list[tuple[str, str, float]] = []
     log_mean = [logsumexp(loglik[:, j]) - np.log(n) for j in range(len(observed))]
     for i in range(len(observed)):
@@ -175,4 +216,7 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure]) -> Calib
             ratio = float(np.exp(joint - log_mean[i] - log_mean[j]))
             if ratio < CONFLICT_RATIO:
                 conflicts.append((observed[i].figure_id, observed[j].figure_id, float(ratio)))
-    return Calibration(weights, ess, fits, conflicts)
+    return Calibration(weights, float(run.effective_sample_size), fits, conflicts, method=run.method,
+                       log_evidence=float(run.log_evidence), stages=run.stages, evaluations=run.evaluations,
+                       acceptance_rates=run.acceptance_rates, temperatures=run.temperatures,
+                       unique_fraction=run.unique_fraction)

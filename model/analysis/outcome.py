@@ -12,7 +12,7 @@ from ..inputs.sampling import SampleSet
 from ..inputs.schema import Scenario
 from .calibration import Calibration, ObservedFigure
 
-__all__ = ["Drivers", "RunResult"]
+__all__ = ["Drivers", "Ensemble", "RunResult"]
 
 
 @dataclass
@@ -33,21 +33,61 @@ class Drivers:
     rank_correlation: np.ndarray | None  # Spearman, calibrated weights
 
 
+@dataclass(frozen=True)
+class Ensemble:
+    """Per-sample results of one set of futures: the prior samples, or the calibrated ones.
+
+    ``metrics[name]`` has one value per sample (float32: 7 significant digits, half the memory
+    of a ten-million-sample run); ``trajectories`` and ``inputs`` hold only the first samples
+    (``TRAJECTORY_SAMPLE_CAP``, ``SAMPLES_KEPT``), which is what the charts, the CSV files and the
+    rank correlations use; every metric and every calibration number uses all samples.
+    """
+
+    metrics: dict[str, np.ndarray]
+    weights: np.ndarray  # (n,), summing to 1
+    observed_values: np.ndarray  # (n, k) model value at each observed figure's date
+    trajectories: dict[str, np.ndarray]  # (m, months) float32, the first m samples
+    inputs: SampleSet  # the first samples' parameter values
+
+    def __len__(self) -> int:
+        return int(self.weights.shape[0])
+
+    def head_weights(self, m: int) -> np.ndarray:
+        """Weights of the first ``m`` samples, renormalised to sum 1 (equal if they carry none)."""
+        w = self.weights[:m]
+        total = w.sum()
+        return w / total if total > 0 else np.full(m, 1.0 / m)
+
+
 @dataclass
 class RunResult:
-    """Everything one scenario run produced, in memory."""
+    """Everything one scenario run produced, in memory.
+
+    ``prior`` holds the futures drawn from the priors (equal weights); ``calibrated`` the
+    calibrated ones: the same samples re-weighted (importance weighting) or the SMC particles.
+    """
 
     scenario: Scenario
     priors: list[ParameterPrior]
     timeline: Timeline
-    samples: SampleSet
-    metrics: dict[str, np.ndarray]
-    trajectories: dict[str, np.ndarray]  # (min(n, cap), months) float32
+    prior: Ensemble
+    calibrated: Ensemble
     observed: list[ObservedFigure]
-    observed_values: np.ndarray  # (n, k) model value at each figure's date
     calibration: Calibration
     drivers: list[Drivers]
 
     @property
+    def metrics(self) -> dict[str, np.ndarray]:
+        return self.calibrated.metrics
+
+    @property
     def weights(self) -> np.ndarray:
-        return self.calibration.weights
+        return self.calibrated.weights
+
+    @property
+    def samples(self) -> SampleSet:
+        return self.calibrated.inputs
+
+    @property
+    def trajectories(self) -> dict[str, np.ndarray]:
+        return self.calibrated.trajectories

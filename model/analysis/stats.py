@@ -52,11 +52,12 @@ def effective_sample_size(weights: np.ndarray) -> float:
 
 
 def normalise_log_weights(log_w: np.ndarray) -> np.ndarray:
-    """Weights summing to 1 from log weights, computed stably (all -inf gives zeros)."""
-    top = np.max(log_w)
-    if not np.isfinite(top):
-        return np.zeros_like(log_w)
-    w = np.exp(log_w - top)
+    """Weights summing to 1 from log weights, computed stably (no finite weight at all: equal weights)."""
+    finite = np.isfinite(log_w)
+    if not finite.any():
+        return np.full(log_w.shape, 1.0 / log_w.size)
+    w = np.exp(log_w - log_w[finite].max())
+    w[~finite] = 0.0
     return w / w.sum()
 
 

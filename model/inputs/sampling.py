@@ -23,7 +23,7 @@ from scipy.stats import qmc
 
 from .priors import ParameterPrior
 
-__all__ = ["BLOCK_SIZE", "SampleSet", "unit_block", "sample_block", "sample_parameters", "block_ranges", "inverse_cdf"]
+__all__ = ["BLOCK_SIZE", "SampleSet", "unit_block", "unit_to_values", "uncertain_count", "sample_block", "sample_parameters", "block_ranges", "inverse_cdf"]
 
 BLOCK_SIZE = 65_536
 Method = Literal["mc", "lhs", "sobol"]
@@ -131,17 +131,20 @@ def inverse_cdf(dist: object, u: np.ndarray) -> np.ndarray:
     return dist.ppf(u)  # type: ignore[attr-defined]
 
 
-def sample_block(
-    priors: Sequence[ParameterPrior], block: int, size: int, *, method: Method, seed: int
-) -> np.ndarray:
-    """``(size, len(priors))`` parameter values for one block, fixed parameters included.
+def uncertain_count(priors: Sequence[ParameterPrior]) -> int:
+    """How many of the priors are uncertain: the dimension of the unit hypercube design."""
+    return sum(1 for p in priors if p.is_uncertain)
 
-    The array is a transposed view of a parameter-major array, so each parameter's
-    column is contiguous (what the model reads).
+
+def unit_to_values(priors: Sequence[ParameterPrior], unit: np.ndarray) -> np.ndarray:
+    """``(size, len(priors))`` parameter values from ``(size, d)`` design points, one column per
+    uncertain prior in order, fixed parameters filled in.
+
+    The array is a transposed view of a parameter-major array, so each parameter's column is
+    contiguous (what the model reads).
     """
-    uncertain = [p for p in priors if p.is_uncertain]
-    u = np.ascontiguousarray(unit_block(len(uncertain), block, size, method=method, seed=seed).T)
-    out = np.empty((len(priors), size))
+    u = np.ascontiguousarray(np.asarray(unit, dtype=float).T)
+    out = np.empty((len(priors), u.shape[1]))
     k = 0
     for j, prior in enumerate(priors):
         if prior.is_uncertain:
@@ -150,6 +153,13 @@ def sample_block(
         else:
             out[j] = prior.fixed_value
     return out.T
+
+
+def sample_block(
+    priors: Sequence[ParameterPrior], block: int, size: int, *, method: Method, seed: int
+) -> np.ndarray:
+    """``(size, len(priors))`` parameter values for one block, fixed parameters included."""
+    return unit_to_values(priors, unit_block(uncertain_count(priors), block, size, method=method, seed=seed))
 
 
 def sample_parameters(

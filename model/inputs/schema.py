@@ -61,9 +61,13 @@ __all__ = [
     "ResolvedScenario",
     "load_scenario",
     "MAX_SAMPLES",
+    "MIN_SAMPLES",
+    "SMC_MAX_PARTICLES",
+    "CalibrationSettings",
     "RESERVED_NAMES",
 ]
 
+MIN_SAMPLES = 64
 MAX_SAMPLES = 10_000_000
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a month, YYYY-MM")]
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
@@ -340,6 +344,19 @@ class Sensitivity(_Strict):
     sobol_samples: int = Field(1024, ge=64, le=65536, strict=True, description="base samples of the Sobol design (power of 2)")
 
 
+SMC_MAX_PARTICLES = 262_144  # above this many samples, SMC's repeated model runs cost too much
+
+
+class CalibrationSettings(_Strict):
+    """How the samples are calibrated to the observed figures."""
+
+    method: Literal["smc", "importance"] = Field(
+        "smc", description="smc: tempered Sequential Monte Carlo (keeps its effective sample size as "
+        "figures are added); importance: weight the prior samples once")
+    target_ess: float = Field(0.5, ge=0.1, le=0.95, description="share of samples each SMC stage keeps effective; "
+                              "also the threshold above which one importance-weighting step is enough")
+
+
 class Scenario(_Strict):
     """One scenario file after ``extends`` is resolved."""
 
@@ -348,7 +365,7 @@ class Scenario(_Strict):
     extends: str | None = Field(None, description="parent scenario (file name in the same folder)")
     window: Window
     seed: int = Field(ge=0, le=2**63 - 1, strict=True)
-    samples: int = Field(ge=64, le=MAX_SAMPLES, strict=True)
+    samples: int = Field(ge=MIN_SAMPLES, le=MAX_SAMPLES, strict=True)
     sampling: Literal["mc", "lhs", "sobol"] = "sobol"
     shortage_threshold: float = Field(
         0.1, gt=0, le=1, description="a month counts as short when this share of wanted shells is missing"
@@ -357,6 +374,7 @@ class Scenario(_Strict):
     events: dict[str, Event] = Field(default_factory=dict)
     observations: dict[str, Observation] = Field(default_factory=dict)
     sensitivity: Sensitivity = Field(default_factory=Sensitivity)
+    calibration: CalibrationSettings = Field(default_factory=CalibrationSettings)
 
 
 # --------------------------------------------------------------------------- loading
@@ -377,7 +395,7 @@ class ResolvedScenario:
 
 # How a child's mapping combines with its parent's: fields merge one level, named
 # entries (a parameter, an event, an observation) are replaced whole; null removes one.
-_MERGE_FIELDS = {"window", "sensitivity"}
+_MERGE_FIELDS = {"window", "sensitivity", "calibration"}
 _MERGE_ENTRIES = {"parameters", "events", "observations"}
 _NOT_INHERITED = {"name", "description", "extends"}
 

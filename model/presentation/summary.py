@@ -26,7 +26,7 @@ from ..analysis.stats import weighted_quantile
 from ..core.catalogue import METRICS, TRAJECTORIES
 from .words import calibration_findings, driver_statement
 
-__all__ = ["QUANTILES", "Bands", "metric_stats", "trajectory_quantiles", "trajectory_bands", "build_summary",
+__all__ = ["QUANTILES", "Bands", "metric_stats", "metric_stats_sets", "trajectory_quantiles", "trajectory_bands", "build_summary",
            "trajectory_rows", "metric_columns", "sensitivity_rows"]
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -40,19 +40,44 @@ def _num(x: float) -> float | None:
     return float(f"{x:.6g}")
 
 
+def _sorted_quantiles(v_sorted: np.ndarray, w_sorted: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Weighted Hazen quantiles of sorted values (as ``weighted_quantile``; zero weights dropped)."""
+    keep = w_sorted > 0
+    v, w = v_sorted[keep], w_sorted[keep]
+    if v.size == 0:
+        return np.full(q.shape, np.nan)
+    cw = np.cumsum(w)
+    p = (cw - 0.5 * w) / cw[-1]
+    with np.errstate(invalid="ignore"):
+        return np.interp(q, p, v)
+
+
+def metric_stats_sets(values: np.ndarray, weight_sets: list[np.ndarray]) -> list[dict[str, float | None]]:
+    """:func:`metric_stats` for one metric under several weightings, sorting the values once."""
+    values = np.asarray(values, dtype=np.float64)
+    never = np.isnan(values)
+    order = np.argsort(np.where(never, np.inf, values), kind="stable")
+    v_sorted = np.where(never, np.inf, values)[order]
+    q = np.array([0.05, 0.5, 0.95])
+    out = []
+    for weights in weight_sets:
+        w = np.asarray(weights, dtype=float)
+        stats: dict[str, float | None] = {}
+        finite_w = w[~never].sum()
+        stats["mean"] = _num(np.dot(values[~never], w[~never]) / finite_w) if finite_w > 0 else None
+        qs = _sorted_quantiles(v_sorted, w[order], q)
+        stats.update({"p5": _num(qs[0]), "p50": _num(qs[1]), "p95": _num(qs[2])})
+        if never.any():
+            stats["share_never"] = _num(w[never].sum() / w.sum())
+        out.append(stats)
+    return out
+
+
 def metric_stats(values: np.ndarray, weights: np.ndarray | None = None) -> dict[str, float | None]:
     """Mean and p5/p50/p95 of one metric; nan means 'did not happen' and counts as +inf."""
     values = np.asarray(values, dtype=float)
     w = np.full(values.shape, 1.0 / values.size) if weights is None else np.asarray(weights, dtype=float)
-    never = np.isnan(values)
-    stats: dict[str, float | None] = {}
-    finite_w = w[~never].sum()
-    stats["mean"] = _num(np.sum(values[~never] * w[~never]) / finite_w) if finite_w > 0 else None
-    q = weighted_quantile(np.where(never, np.inf, values), np.array([0.05, 0.5, 0.95]), w)
-    stats.update({"p5": _num(q[0]), "p50": _num(q[1]), "p95": _num(q[2])})
-    if never.any():
-        stats["share_never"] = _num(w[never].sum() / w.sum())
-    return stats
+    return metric_stats_sets(values, [w])[0]
 
 
 def trajectory_quantiles(values: np.ndarray, weights: np.ndarray | None = None) -> dict[float, np.ndarray]:
@@ -60,13 +85,6 @@ def trajectory_quantiles(values: np.ndarray, weights: np.ndarray | None = None) 
     q = np.asarray(QUANTILES)
     out = np.asarray(weighted_quantile(np.asarray(values, dtype=float), q, weights))
     return {level: out[i] for i, level in enumerate(QUANTILES)}
-
-
-def _trajectory_weights(run: RunResult) -> np.ndarray:
-    m = next(iter(run.trajectories.values())).shape[0]
-    w = run.weights[:m]
-    total = w.sum()
-    return w / total if total > 0 else np.full(m, 1.0 / m)
 
 
 @dataclass(frozen=True)
@@ -80,13 +98,19 @@ class Bands:
 
 def trajectory_bands(run: RunResult) -> dict[str, Bands]:
     """Quantile bands of every trajectory, computed once for the CSV and the figures."""
-    w = _trajectory_weights(run)
+    cal, prior = run.calibrated, run.prior
+    w = cal.head_weights(next(iter(cal.trajectories.values())).shape[0])
     out = {}
     for name in TRAJECTORIES:
-        values = run.trajectories[name].astype(float)
+        values = cal.trajectories[name].astype(float)
         calibrated = trajectory_quantiles(values, w)
-        prior = trajectory_quantiles(values) if run.calibration.calibrated else calibrated
-        out[name] = Bands(calibrated, prior, w @ values)
+        if not run.calibration.calibrated:
+            before = calibrated
+        elif prior.trajectories[name] is cal.trajectories[name]:
+            before = trajectory_quantiles(values)
+        else:
+            before = trajectory_quantiles(prior.trajectories[name].astype(float))
+        out[name] = Bands(calibrated, before, w @ values)
     return out
 
 
@@ -97,9 +121,16 @@ def build_summary(run: RunResult) -> dict[str, Any]:
     metric_names = [m for m in METRICS if not (m == "months_to_shortage_after_cutoff" and run.timeline.cutoff is None)]
     metrics = {}
     prior_metrics = {}
+    uniform = np.full(len(run.prior), 1.0 / len(run.prior))
     for m in metric_names:
-        metrics[m] = {**metric_stats(run.metrics[m], run.weights), "unit": METRICS[m].unit}
-        prior_metrics[m] = {**metric_stats(run.metrics[m]), "unit": METRICS[m].unit}
+        unit = METRICS[m].unit
+        if run.calibrated.metrics[m] is run.prior.metrics[m]:  # the same samples, re-weighted: sort once
+            post, before = metric_stats_sets(run.prior.metrics[m], [run.weights, uniform])
+        else:
+            post = metric_stats(run.calibrated.metrics[m], run.weights)
+            before = metric_stats(run.prior.metrics[m], uniform)
+        metrics[m] = {**post, "unit": unit}
+        prior_metrics[m] = {**before, "unit": unit}
     observations = []
     for obs, fit in zip(run.observed, cal.fits):
         observations.append({
@@ -127,6 +158,16 @@ def build_summary(run: RunResult) -> dict[str, Any]:
         "window": {"start": run.timeline.months[0], "end": run.timeline.months[-1]},
         "calibrated": cal.calibrated,
         "effective_sample_size": _num(cal.effective_sample_size),
+        "log_evidence": _num(cal.log_evidence) if cal.log_evidence is not None else None,
+        "calibration": {
+            "method": cal.method,
+            "stages": cal.stages,
+            "model_evaluations": cal.evaluations,
+            "acceptance_rates": [_num(a) for a in cal.acceptance_rates],
+            "temperatures": [_num(t) for t in cal.temperatures],
+            "unique_fraction": _num(cal.unique_fraction),
+        },
+        "samples_kept": len(run.samples),
         "observations": observations,
         "calibration_findings": calibration_findings(cal, run.observed, samples=sc.samples),
         "conflicting_pairs": [{"a": a, "b": b, "ratio": _num(r)} for a, b, r in cal.conflicts],
@@ -150,9 +191,10 @@ def trajectory_rows(run: RunResult, bands: dict[str, Bands]) -> tuple[list[str],
 
 def metric_columns(run: RunResult) -> tuple[list[str], np.ndarray]:
     """Header and (samples, columns) values of ``samples.csv``: sample index, inputs, metrics, weight."""
+    m = len(run.samples)
     header = ["sample"] + run.samples.names + list(METRICS) + ["weight"]
-    columns = [np.arange(len(run.samples), dtype=float), *run.samples.values.T,
-               *(run.metrics[m] for m in METRICS), run.weights]
+    columns = [np.arange(m, dtype=float), *run.samples.values.T,
+               *(run.metrics[name][:m].astype(float) for name in METRICS), run.weights[:m]]
     return header, np.column_stack(columns)
 
 

@@ -1,29 +1,55 @@
 """Results folders that are either complete or absent, never half-written.
 
-A run writes into a hidden staging folder next to the target (``.staging-<name>-<pid>``)
-and writes ``manifest.json`` last. Only then is the old folder moved aside and the new
-one renamed into place (two renames on one filesystem); the old one is deleted after.
-If the process dies at any point, the previous good result is either still in place
-or, in the instant between the two renames, kept as ``.previous-<name>-<pid>`` and put
-back by :func:`recover` on the next run. A folder counts as complete only when its
-manifest says so, and as current only when the manifest's scenario hash and code
-version match the run about to start.
+A run holds a lock on the results folder (``.lock``, an advisory ``flock``), so a second run
+on the same folder refuses at once with a clear message instead of interleaving with the first.
+It writes each scenario into a hidden staging folder next to the target
+(``.staging-<name>-<pid>``) and writes ``manifest.json`` last, listing every file with its size.
+Only then is the old folder moved aside and the new one renamed into place (two renames on one
+filesystem); the old one is deleted after. If the process dies at any point, the previous good
+result is either still in place or, in the instant between the two renames, kept as
+``.previous-<name>-<pid>`` and put back by :func:`recover` on the next run. A folder counts as
+complete only when its manifest says so *and* every file it lists is there with its size, and as
+current only when the manifest's scenario hash and code version also match the run about to
+start. A worker process whose batch has died (its parent is gone) never commits.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 
-__all__ = ["Staging", "recover", "is_current", "read_manifest", "code_version", "safe_target", "write_json"]
+__all__ = ["Staging", "ResultsLock", "ResultsBusy", "Orphaned", "recover", "is_current", "read_manifest",
+           "code_version", "safe_target", "write_json", "write_text_atomic", "guard_parent"]
 
 MANIFEST = "manifest.json"
+LOCK = ".lock"
+
+# Set in worker processes: the pid of the batch that started them (see guard_parent).
+_PARENT_PID: int | None = None
+
+
+class ResultsBusy(RuntimeError):
+    """Another live run holds the results folder."""
+
+
+class Orphaned(RuntimeError):
+    """This worker's batch has died: it must not commit anything."""
+
+
+def guard_parent(pid: int) -> None:
+    """Make every later :meth:`Staging.commit` in this process refuse once ``pid`` is no longer
+    its parent (the batch was killed and this worker was left behind)."""
+    global _PARENT_PID
+    _PARENT_PID = pid
 
 
 def code_version() -> str:
@@ -53,13 +79,48 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one rename, with the permissions of a new file (the umask).
+
+    On any error (a full disk) the temporary file is removed, the old file is untouched, and
+    the ``OSError`` names ``path``.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+
+
 def read_manifest(folder: Path) -> dict[str, Any] | None:
-    """The folder's manifest, or None when missing, unreadable or incomplete."""
+    """The folder's manifest, or None when missing, unreadable, incomplete, or when any file it
+    lists is missing or has another size than when it was written."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and data.get("complete") is True else None
+    if not (isinstance(data, dict) and data.get("complete") is True):
+        return None
+    sizes = data.get("file_sizes")
+    if not isinstance(sizes, dict):
+        return None
+    for name, size in sizes.items():
+        try:
+            if (folder / name).stat().st_size != size:
+                return None
+        except OSError:
+            return None
+    return data
 
 
 def is_current(folder: Path, scenario_hash: str) -> bool:
@@ -69,13 +130,34 @@ def is_current(folder: Path, scenario_hash: str) -> bool:
                 and manifest.get("code_version") == code_version())
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _owner_pid(name: str) -> int | None:
+    tail = name.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
 def recover(out_dir: Path) -> list[str]:
-    """Clean up after interrupted runs; returns what was done, one line each."""
+    """Clean up after interrupted runs; returns what was done, one line each.
+
+    A staging folder whose process is still alive (a worker finishing) is left alone.
+    """
     done: list[str] = []
     if not out_dir.is_dir():
         return done
     for entry in sorted(out_dir.iterdir()):
+        pid = _owner_pid(entry.name)
         if entry.name.startswith(".staging-") and entry.is_dir():
+            if pid is not None and pid != os.getpid() and _pid_alive(pid):
+                continue
             shutil.rmtree(entry, ignore_errors=True)
             done.append(f"removed unfinished run {entry.name}")
         elif entry.name.startswith(".previous-") and entry.is_dir():
@@ -89,13 +171,59 @@ def recover(out_dir: Path) -> list[str]:
     return done
 
 
+class ResultsLock:
+    """Exclusive hold on a results folder for one batch (an advisory ``flock`` on ``.lock``).
+
+    A second run on the same folder gets :class:`ResultsBusy` at once; the lock goes with the
+    process, so a killed run never leaves a stale lock behind.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.path = out_dir / LOCK
+        self._fd: int | None = None
+
+    def __enter__(self) -> ResultsLock:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise
+            try:  # a read-only folder: flock needs no write access; a run with nothing to do still works
+                fd = os.open(self.path, os.O_RDONLY)
+            except OSError:
+                return self  # nothing can be written here either, so nothing can interleave
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise ResultsBusy(f"{self.out_dir}/ is being written by another run (process {holder}); "
+                                  "wait for it to finish, or give this run its own folder with --out DIR") from None
+            raise
+        self._fd = fd
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass  # read-only: the lock still holds, only the holder's pid is not shown
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing releases the flock
+            self._fd = None
+
+
 class Staging:
     """Context manager: a staging folder that replaces ``target`` only on success.
 
     Usage::
 
-        with Staging(target) as folder:
-            ...write files into folder...
+        with Staging(target) as staging:
+            ...write files into staging.folder...
             staging.commit(manifest)   # writes manifest.json last, then swaps
     """
 
@@ -106,6 +234,9 @@ class Staging:
 
     def __enter__(self) -> Staging:
         self.target.parent.mkdir(parents=True, exist_ok=True)
+        if self.target.exists() and not self.target.is_dir():
+            raise FileExistsError(errno.EEXIST, "exists and is not a results folder; move it away first",
+                                  str(self.target))
         if self.folder.exists():
             shutil.rmtree(self.folder)
         self.folder.mkdir()
@@ -113,8 +244,11 @@ class Staging:
 
     def commit(self, manifest: dict[str, Any]) -> None:
         """Write the manifest (marking the folder complete) and move it into place."""
-        files = sorted(p.name for p in self.folder.iterdir())
-        write_json(self.folder / MANIFEST, {**manifest, "complete": True, "files": files + [MANIFEST]})
+        if _PARENT_PID is not None and os.getppid() != _PARENT_PID:
+            raise Orphaned("the batch that started this worker has died; nothing is committed")
+        sizes = {p.name: p.stat().st_size for p in sorted(self.folder.iterdir()) if p.is_file()}
+        write_json(self.folder / MANIFEST, {**manifest, "complete": True, "files": [*sizes, MANIFEST],
+                                            "file_sizes": sizes})
         previous = self.target.parent / f".previous-{self.target.name}-{os.getpid()}"
         if self.target.exists():
             self.target.rename(previous)
