@@ -49,12 +49,13 @@ if str(ROOT) not in sys.path:
 
 import numpy as np
 
-from model.inputs.priors import build_priors
 from model.core.dynamics import simulate
+from model.inputs.events import build_timeline
+from model.inputs.loading import load_scenario
+from model.inputs.priors import build_priors
 from model.inputs.registry import load_registry
 from model.inputs.sampling import BLOCK_SIZE, block_ranges, sample_block, sample_parameters
-from model.inputs.schema import Event, load_scenario
-from model.inputs.events import build_timeline
+from model.inputs.schema import Event
 
 SCENARIO = ROOT / "scenarios" / "baseline.yaml"
 DEFAULT_OUTPUT = ROOT / "bench" / "latest.json"

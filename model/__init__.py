@@ -1,8 +1,56 @@
 """Scenario-simulation model of Russia's artillery-supply dependency on North Korea.
 
-Layers, lowest first: ``registry`` (article figures) -> ``scenario`` (YAML schema)
--> ``distributions``/``sampling`` -> ``dynamics`` (the equations) -> ``calibration``
-/``sensitivity`` -> ``plots``/``report`` -> ``batch`` -> ``cli``.
+The public API (everything else is reachable through the subpackages)::
+
+    import model
+    resolved = model.load_scenario("scenarios/baseline.yaml")      # FILE:LINE errors as ScenarioError
+    run = model.run_scenario(resolved.scenario, samples=4096)       # sample, simulate, calibrate
+    outcome = model.simulate(params, timeline)                      # the equations alone
+    model.sobol_analysis(func, distributions, 1024, seed=1)         # generic Sobol indices
+
+Layers, lowest first, each importing only those below it: ``core`` (numpy only: months,
+the output catalogue, the timeline, the equations) -> ``inputs`` (YAML, units, registry,
+schema, priors, sampling) -> ``analysis`` and ``sensitivity`` (numbers, no sentences) ->
+``presentation`` (every number and sentence a person reads) and ``storage`` (every file
+written) -> ``experiment``, ``batch``, ``cli``.
+
+Names are loaded on first use, so ``import model.core.dynamics`` stays numpy-only.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.2.0"
+
+__all__ = ["ScenarioError", "__version__", "load_scenario", "run_scenario", "simulate", "sobol_analysis",
+           "validate_files"]
+
+_WHERE = {
+    "ScenarioError": ("model.inputs.schema", "ScenarioError"),
+    "load_scenario": ("model.inputs.schema", "load_scenario"),
+    "simulate": ("model.core.dynamics", "simulate"),
+    "sobol_analysis": ("model.sensitivity", "sobol_analysis"),
+    "validate_files": ("model.api", "validate_files"),
+    "run_scenario": ("model.api", "run_scenario"),
+}
+
+if TYPE_CHECKING:  # for type checkers and readers: the same names, imported eagerly
+    from .api import run_scenario, validate_files
+    from .core.dynamics import simulate
+    from .inputs.loading import ScenarioError, load_scenario
+    from .sensitivity import sobol_analysis
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        module, attr = _WHERE[name]
+        value = getattr(import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'model' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -31,9 +31,10 @@ import numpy as np
 
 from . import __version__
 from .experiment import RunResult, run_scenario
+from .inputs.loading import ResolvedScenario, load_scenario
 from .inputs.registry import Registry, load_registry
 from .inputs.sampling import block_ranges
-from .inputs.schema import FigureSpec, ResolvedScenario, load_scenario
+from .inputs.specs import FigureSpec
 from .presentation.plots import save_figure
 from .presentation.report import render_index, render_report
 from .presentation.run_figures import comparison_figures, run_figures

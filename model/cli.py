@@ -140,10 +140,10 @@ def _cmd_sources(figure_id: str | None) -> int:
 def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Path | None) -> int:
     import numpy as np
 
+    from .inputs.loading import ScenarioError, load_scenario
     from .inputs.priors import build_priors
     from .inputs.registry import load_registry
     from .inputs.sampling import sample_parameters
-    from .inputs.schema import ScenarioError, load_scenario
 
     registry = load_registry()
     try:

@@ -28,8 +28,9 @@ from .analysis.smc import temper
 from .core.catalogue import METRICS, TRAJECTORIES
 from .core.dynamics import simulate
 from .core.timeline import Timeline
+from .inputs.distributions import ParameterPrior
 from .inputs.events import build_timeline
-from .inputs.priors import ParameterPrior, build_priors
+from .inputs.priors import build_priors
 from .inputs.registry import Registry
 from .inputs.sampling import BLOCK_SIZE, SampleSet, block_ranges, uncertain_count, unit_block, unit_to_values
 from .inputs.schema import SMC_MAX_PARTICLES, Scenario
@@ -95,7 +96,8 @@ def _evaluate_block(task: _Block) -> _BlockOut:
     params = {p.name: values[:, j] for j, p in enumerate(task.priors)}
     wanted = {name for name, _ in task.observed} | (set(TRAJECTORIES) if task.keep_trajectories else set())
     with np.errstate(all="ignore"):
-        outcome = simulate(params, task.timeline, shortage_threshold=task.threshold, keep=wanted)
+        outcome = simulate(params, task.timeline, shortage_threshold=task.threshold, keep=wanted,
+                           trajectory_dtype=np.float32)
     obs = np.column_stack([outcome.trajectories[name][:, t] for name, t in task.observed]) \
         if task.observed else np.empty((task.size, 0))
     traj = {k: v.astype(np.float32) for k, v in outcome.trajectories.items()} if task.keep_trajectories else {}

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model.inputs.priors import ParameterPrior, build_priors, fit_range, pert, support_problems
+from model.inputs.distributions import ParameterPrior, fit_range, pert
+from model.inputs.loading import load_scenario
+from model.inputs.priors import build_priors, support_problems
 from model.inputs.registry import DEFAULT_RELATIVE_SPREAD, load_registry
-from model.inputs.schema import PARAMETER_INFO, Parameters, load_scenario
+from model.inputs.schema import PARAMETER_INFO, Parameters
 from model.inputs.units import DAYS_PER_MONTH
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from model.core.dynamics import simulate
 from model.core.catalogue import METRICS, TRAJECTORIES
-from model.inputs.schema import PARAMETER_INFO
-from model.core.timeline import Timeline
+from model.core.dynamics import simulate
 from model.core.months import month_range
+from model.core.timeline import Timeline
+from model.inputs.schema import PARAMETER_INFO
 
 H = 24
 

@@ -19,13 +19,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.loop_model import simulate_loop
-from model.inputs.priors import build_priors
-from model.core.dynamics import simulate
 from model.core.catalogue import METRICS
+from model.core.dynamics import simulate
+from model.inputs.events import build_timeline
+from model.inputs.loading import load_scenario
+from model.inputs.priors import build_priors
 from model.inputs.registry import load_registry
 from model.inputs.sampling import sample_parameters
-from model.inputs.schema import Event, load_scenario
-from model.inputs.events import build_timeline
+from model.inputs.schema import Event
 
 N = 300
 RTOL = 1e-9

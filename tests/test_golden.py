@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from model.experiment import run_scenario
+from model.inputs.loading import load_scenario
 from model.inputs.registry import load_registry
-from model.inputs.schema import load_scenario
 from model.presentation.summary import build_summary
 
 ROOT = Path(__file__).resolve().parents[1]

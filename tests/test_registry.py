@@ -16,8 +16,16 @@ _REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(_REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(_REPO_ROOT))
 
-from model.inputs.registry import DEFAULT_FIGURES_PATH, DEFAULT_RELATIVE_SPREAD, RELIABILITIES, UNITS, USES, Figure, Registry, load_registry
-
+from model.inputs.registry import (
+    DEFAULT_FIGURES_PATH,
+    DEFAULT_RELATIVE_SPREAD,
+    RELIABILITIES,
+    UNITS,
+    USES,
+    Figure,
+    Registry,
+    load_registry,
+)
 
 REQUIRED_IDS = [
     "nk_shells_delivered_2024",

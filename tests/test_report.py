@@ -1,8 +1,10 @@
-"""Tests for model.presentation.report: self-contained HTML reports and the batch index."""
+"""Tests for model.presentation.report (self-contained HTML reports and the batch index, rendered
+from typed view objects through autoescaped Jinja2 templates) and model.presentation.numbers."""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import re
 import shutil
@@ -15,10 +17,24 @@ from typing import Any, ClassVar
 import matplotlib
 
 matplotlib.use("Agg")
+import jinja2
+import jinja2.meta
+import jinja2.nodes
 import matplotlib.pyplot as plt
 import pytest
 
-from model.presentation.report import format_interval, format_value, render_index, render_report
+from model.presentation import numbers
+from model.presentation.numbers import NumberStyle
+from model.presentation.report import (
+    format_interval,
+    format_value,
+    index_page,
+    render_index,
+    render_report,
+    report_page,
+)
+from model.presentation.report.render import PACKAGE_DIR, environment
+from model.presentation.report.views import IndexPage, ReportPage
 
 # A trimmed summary.json of the baseline scenario.
 SUMMARY = {
@@ -279,7 +295,7 @@ def test_report_content(report: str) -> None:
     assert "<h1>baseline</h1>" in report
     # user text is escaped, never executed
     assert "<script>" not in report
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in report
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in report
     assert 'src="data:image/png;base64,' in report
     assert "<figcaption>Figure 1: deliveries, reported by NIS</figcaption>" in report
     # article figure: German quote, gloss, claim wording
@@ -401,6 +417,15 @@ def test_number_formatting() -> None:
     assert "not within the window" in format_interval(4.0, None, "months")
 
 
+def _results_folder(tmp_path: Path, *with_report: str) -> Path:
+    folder = tmp_path / "results"
+    for name in with_report:
+        (folder / name).mkdir(parents=True)
+        (folder / name / "report.html").write_text("<!DOCTYPE html>", encoding="utf-8")
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 def test_index_links_and_failures(tmp_path: Path) -> None:
     png = _png(tmp_path / "cmp.png")
     entries = [
@@ -413,18 +438,37 @@ def test_index_links_and_failures(tmp_path: Path) -> None:
         },
     ]
     doc = render_index(
-        entries, figures=[("Scenario comparison", png)], generated="2025-01-01T10:00:00+00:00"
+        entries,
+        figures=[("Scenario comparison", png)],
+        generated="2025-01-01T10:00:00+00:00",
+        folder=_results_folder(tmp_path, "baseline"),
     )
     assert 'href="baseline/report.html"' in doc
     assert "cutoff_2025/report.html" not in doc  # nothing to link to
     assert "failed:" in doc and "ValueError: &lt;bad&gt; input (at dynamics.py:12)" in doc
     assert "41 %" in doc and "33–50 %" in doc and "11.7 million" in doc and "121 %" in doc
-    assert SUMMARY["description"].replace("'", "&#x27;") in doc
+    assert SUMMARY["description"].replace("'", "&#39;") in doc
     assert 'src="data:image/png;base64,' in doc
-    assert "2025-01-01T10:00:00+00:00" in doc
+    assert "2025-01-01T10:00:00+00:00" in doc and "2 scenario(s)." in doc
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", doc, re.IGNORECASE)
     checker = _parse(doc)
     assert checker.errors == [] and checker.stack == []
+
+
+def test_index_never_links_a_missing_report(tmp_path: Path) -> None:
+    # every entry has a summary, but only "baseline" has its report.html on disk
+    entries = [
+        {"name": name, "status": "ok", "message": "", "summary": SUMMARY}
+        for name in ("baseline", "no_report", "../baseline")
+    ]
+    folder = _results_folder(tmp_path, "baseline")
+    (folder / "no_report").mkdir()  # the folder is there, its report is not
+    doc = render_index(entries, folder=folder)
+    assert re.findall(r'href="([^"]*)"', doc) == ["baseline/report.html"]
+    assert "<td>no_report</td>" in doc
+    # without a folder nothing can be checked, so nothing is linked
+    assert "href=" not in render_index(entries)
+    assert [r.href for r in index_page(entries, folder=folder).rows] == ["baseline/report.html", "", ""]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -548,3 +592,167 @@ def test_uncalibrated_metrics_table_has_two_columns() -> None:
 
 def test_identifiers_wrap_after_underscores(report: str) -> None:
     assert "<code>nk_<wbr>shells_<wbr>delivered_<wbr>2024</code>" in report
+
+
+# ---------------------------------------------------------------------------------------------
+# Escaping, templates, typed views
+# ---------------------------------------------------------------------------------------------
+
+_ATTACK = "<script>alert('x')</script>"
+
+
+def test_user_text_is_escaped_everywhere(tmp_path: Path) -> None:
+    summary = copy.deepcopy(SUMMARY)
+    summary["description"] = f"Question {_ATTACK}"
+    summary["calibration_findings"] = [f"Finding {_ATTACK}"]
+    summary["drivers"] = {"nk_share_of_fired": f"Driver {_ATTACK}"}
+    figures_used = [dict(FIGURES_USED[0], quote=f"Zitat {_ATTACK}", note=f"Gloss {_ATTACK}", claimant=_ATTACK)]
+    manifest = dict(MANIFEST, scenario_file=f"a{_ATTACK}.yaml")
+    doc = render_report(
+        summary,
+        figures=[(f"Caption {_ATTACK}", _png(tmp_path / "a.png")), ('Quote " end', tmp_path / "gone.png")],
+        figures_used=figures_used,
+        sensitivity=[dict(SENSITIVITY[0], parameter=_ATTACK)],
+        manifest=manifest,
+    )
+    assert "<script" not in doc
+    escaped = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+    for text in ("Question ", "Finding ", "Driver ", "Zitat ", "Gloss ", "reported by ", "Caption "):
+        assert text + escaped in doc, text
+    assert f'<q lang="de">Zitat {escaped}</q>' in doc
+    assert f'alt="Caption {escaped}"' in doc  # attribute values too
+    assert "<figcaption>Quote &#34; end</figcaption>" in doc
+    checker = _parse(doc)
+    assert checker.errors == [] and checker.stack == []
+    assert f"Question {_ATTACK}" in "".join(checker.text)  # the reader sees the text as written
+
+    index = render_index(
+        [{"name": "<b>x</b>", "status": "failed", "message": _ATTACK, "summary": summary}],
+        figures=[(_ATTACK, tmp_path / "gone.png")],
+        generated=_ATTACK,
+    )
+    assert "<script" not in index and "<b>x</b>" not in index
+    assert index.count(escaped) == 4  # question, message, caption, generated
+
+
+def _templates() -> list[str]:
+    return sorted(p.relative_to(PACKAGE_DIR).as_posix() for p in (PACKAGE_DIR / "templates").glob("*.j2"))
+
+
+def test_templates_read_only_the_page_object() -> None:
+    env = environment()
+    assert env.autoescape is not False and env.undefined is jinja2.StrictUndefined
+    names = _templates()
+    assert {"templates/base.html.j2", "templates/macros.html.j2", "templates/report.html.j2",
+            "templates/index.html.j2"} <= set(names)
+    for name in names:
+        source = env.loader.get_source(env, name)[0]
+        tree = env.parse(source)
+        # ("m" is the macros module, imported at the top of a page and used inside its blocks)
+        assert jinja2.meta.find_undeclared_variables(tree) <= {"page", "m"}, name
+        # attributes of typed objects only: no page["key"], no raw markup let through
+        assert not list(tree.find_all(jinja2.nodes.Getitem)), name
+        assert "|safe" not in source.replace(" ", "") and "Markup" not in source, name
+
+
+def test_every_template_variable_is_defined(tmp_path: Path) -> None:
+    """StrictUndefined makes any name the views do not have an error; render every branch."""
+    summary = copy.deepcopy(SUMMARY)
+    summary["effective_sample_size"] = 12.0
+    summary["conflicting_pairs"] = [{"a": "x", "b": "y", "ratio": 0.03}, ["p", "q"]]
+    summary["metrics"]["months_to_shortage_after_cutoff"] = {"p5": 2.0, "p50": None, "p95": None,
+                                                             "unit": "months", "share_never": 0.4}
+    many = [dict(SENSITIVITY[0], parameter=f"p{i}", ST=i / 10) for i in range(8)]
+    bare: dict[str, Any] = {"scenario": "bare"}
+    for s, figs, used, sens, man in [
+        (summary, [("a", _png(tmp_path / "a.png")), ("b", tmp_path / "missing.png")], FIGURES_USED, many, MANIFEST),
+        (dict(SUMMARY, calibrated=False, prior_metrics={}), [], [], SENSITIVITY, None),
+        (bare, [], [], [], None),
+    ]:
+        page = report_page(s, figures=figs, figures_used=used, sensitivity=sens, manifest=man)
+        assert isinstance(page, ReportPage)
+        assert _parse(render_report(s, figures=figs, figures_used=used, sensitivity=sens, manifest=man)).errors == []
+    for entries in ([], [{"name": "a", "status": "odd", "message": "m", "summary": None}],
+                    [{"name": "b", "status": "ok", "message": "", "summary": SUMMARY}]):
+        assert isinstance(index_page(entries), IndexPage)
+        assert _parse(render_index(entries, figures=[("c", tmp_path / "missing.png")])).errors == []
+
+    # and a view without a field the template reads fails loudly instead of printing nothing
+    @dataclasses.dataclass(frozen=True)
+    class Incomplete:
+        rows: tuple = ()
+
+    with pytest.raises(jinja2.UndefinedError):
+        environment().get_template("templates/index.html.j2").render(page=Incomplete())
+
+
+def test_views_are_frozen_and_typed(tmp_path: Path) -> None:
+    page = report_page(SUMMARY, figures=[("a", _png(tmp_path / "a.png"))], figures_used=FIGURES_USED,
+                       sensitivity=SENSITIVITY, manifest=MANIFEST)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        page.name = "other"  # type: ignore[misc]
+    assert page.key_numbers.items[0].value == "41 %"
+    assert page.key_numbers.items[0].interval == "90 % interval 33–50 %"
+    assert page.figures[0].data_uri.startswith("data:image/png;base64,")
+    assert page.sources[0].figure.parts == ("nk", "shells", "delivered", "2024")
+    assert page.drivers[0].rows[0].st.value == "0.56" and page.drivers[0].rows[0].st.interval == "(0.50–0.62)"
+    assert page.drivers[0].rows[1].rank_correlation == "−0.40" and page.drivers[0].rows[1].swing == "−5.0 pp"
+    assert page.facts.packages == "python 3.12.0, numpy 2.1.0" and page.facts.samples == "16,384"
+
+
+def test_style_sheet_is_inlined_as_written(report: str) -> None:
+    css = (PACKAGE_DIR / "report.css").read_text(encoding="utf-8")
+    assert css.strip() in report  # not escaped, not altered by the template engine
+    assert 'q:lang(de) { quotes: "\\201E" "\\201C";' in report
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers: the one formatter
+# ---------------------------------------------------------------------------------------------
+
+
+def test_numbers_helpers() -> None:
+    assert numbers.format_count(16384) == "16,384" and numbers.format_count(None) == ""
+    assert numbers.format_percent(0.0301) == "3.0 %" and numbers.format_percent(0.004) == "0.4 %"
+    assert numbers.format_value(785564.0, "shells") == "786,000"
+    assert numbers.format_value(2.4e9, "shells") == "2.4 billion"
+    assert numbers.format_value(4.5e6, "usd") == "4.5 million USD"
+    assert numbers.format_value(1.0, "months") == "1 month"
+    assert numbers.format_value(0.25, "widgets_per_day") == "0.250 widgets per day"
+    assert numbers.format_range(985000.0, 4.6e6, "shells") == "985,000 – 4.6 million"
+    assert numbers.format_bare_interval(0.0, None, "months") == "0 months – not within the window"
+    assert numbers.format_bare_interval(None, 5.0, "months") == "up to 5 months"
+    assert numbers.format_median_interval(0.41, 0.33, 0.5, "fraction") == "41 % (90 % interval 33–50 %)"
+    assert numbers.format_signed(0.12, "fraction") == "+12 pp"
+    assert numbers.format_signed(-123456.0, "shells") == "−123,000"
+    assert numbers.format_index(0.5) == "0.50" and numbers.format_index(None) == "–"
+    assert numbers.format_index_range(0.5, None) == ""
+    assert numbers.format_correlation(0.8) == "+0.80" and numbers.format_ratio(0.03121) == "0.031"
+    assert numbers.unit_words("bn_usd") == "bn USD" and numbers.unit_words("usd") == "USD"
+    assert numbers.interval_ends("985,000 – 4.6 million") == [("985,000", " –"), ("4.6 million", "")]
+    with pytest.raises(ValueError, match="no number style"):
+        numbers.format_value(1.0, "shells", lang="xx")
+
+
+def test_a_second_language_is_one_style(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Separators and words come from one NumberStyle per language (German is not shipped yet)."""
+    german = NumberStyle(decimal=",", group=".", million=" Mio.", bn_usd=" Mrd. USD",
+                         month_many=" Monate", interval="90-%-Intervall {range}")
+    monkeypatch.setitem(numbers.STYLES, "de", german)
+    assert numbers.format_value(11666000.0, "shells", "de") == "11,7 Mio."
+    assert numbers.format_value(0.412875, "fraction", "de") == "41 %"
+    assert numbers.format_value(27822500000.0, "usd", "de") == "28 Mrd. USD"
+    assert numbers.format_value(1158.04, "soldiers", "de") == "1.158"
+    assert numbers.format_value(36.0, "months", "de") == "36 Monate"
+    assert numbers.format_interval(0.0, 5389640.0, "shells", "de") == "90-%-Intervall 0–5,4 Mio."
+    assert numbers.format_index(0.56, "de") == "0,56" and numbers.format_count(16384, "de") == "16.384"
+
+
+def test_metrics_table_follows_the_catalogue_not_the_json_key_order() -> None:
+    """summary.json has sorted keys; the "All metrics" table keeps the catalogue's order either way."""
+    shuffled = copy.deepcopy(SUMMARY)
+    shuffled["metrics"] = dict(sorted(SUMMARY["metrics"].items()))
+    page = report_page(shuffled, figures=[], figures_used=[], sensitivity=[])
+    expected = report_page(SUMMARY, figures=[], figures_used=[], sensitivity=[])
+    assert [r.label for r in page.key_numbers.rows] == [r.label for r in expected.key_numbers.rows]
+    assert page.key_numbers.rows[0].label == "Shells shipped from North Korea"

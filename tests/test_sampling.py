@@ -13,10 +13,20 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model.inputs.priors import build_priors, pert
+from model.inputs.distributions import pert
+from model.inputs.loading import load_scenario
+from model.inputs.priors import build_priors
 from model.inputs.registry import load_registry
-from model.inputs.sampling import BLOCK_SIZE, SampleSet, block_ranges, inverse_cdf, sample_block, sample_parameters, unit_block
-from model.inputs.schema import PARAMETER_INFO, Parameters, load_scenario
+from model.inputs.sampling import (
+    BLOCK_SIZE,
+    SampleSet,
+    block_ranges,
+    inverse_cdf,
+    sample_block,
+    sample_parameters,
+    unit_block,
+)
+from model.inputs.schema import PARAMETER_INFO, Parameters
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
 METHODS = ["mc", "lhs", "sobol"]

@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 
 from model.cli import main
+from model.inputs.loading import ScenarioError, load_scenario
 from model.inputs.registry import load_registry
 from model.inputs.safe_yaml import MAX_FILE_BYTES
-from model.inputs.schema import MAX_SAMPLES, PARAMETER_INFO, FixedSpec, PertSpec, ScenarioError, load_scenario
+from model.inputs.schema import MAX_SAMPLES, PARAMETER_INFO
+from model.inputs.specs import FixedSpec, PertSpec
 from model.inputs.validation import validate_files
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,10 +7,10 @@ import pytest
 from scipy import stats
 from scipy.stats._sensitivity_analysis import saltelli_2010
 
-from model.sensitivity.sobol import _sobol_bootstrap
-from model.sensitivity import convergence, one_at_a_time_swings, rank_correlations, sobol_analysis
-from model.presentation.words import rank_drivers
 from model.analysis.stats import weighted_quantile
+from model.presentation.words import rank_drivers
+from model.sensitivity import convergence, one_at_a_time_swings, rank_correlations, sobol_analysis
+from model.sensitivity.sobol import _sobol_bootstrap
 
 # --------------------------------------------------------------------------
 # Fixtures / analytic cases

@@ -11,9 +11,9 @@ import pytest
 import simpy
 
 from model.core.dynamics import simulate
-from model.inputs.schema import PARAMETER_INFO
-from model.core.timeline import Timeline
 from model.core.months import month_range
+from model.core.timeline import Timeline
+from model.inputs.schema import PARAMETER_INFO
 
 
 def contingent(env, unit, tour_months, log):

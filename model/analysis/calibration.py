@@ -153,10 +153,30 @@ class Calibration:
 
 
 def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure]) -> np.ndarray:
-    """(n, k) log density of each figure given each sample's model values (n, k)."""
+    """(n, k) log density of each figure given each sample's model values (n, k), in float32:
+    seven significant digits are ample for weights and halve the memory of large runs."""
     values = np.asarray(model_values)
-    return np.column_stack([o.log_likelihood(values[:, j]) for j, o in enumerate(observed)]) \
-        if observed else np.zeros((values.shape[0], 0))
+    out = np.empty((values.shape[0], len(observed)), dtype=np.float32)
+    for j, o in enumerate(observed):
+        out[:, j] = o.log_likelihood(values[:, j])
+    return out
+
+
+def _sorted_quantiles(values: np.ndarray, weight_sets: list[np.ndarray], q: np.ndarray) -> list[np.ndarray]:
+    """Weighted quantiles of one column under several weightings, sorting once."""
+    if len(weight_sets) == 1:
+        return [np.asarray(weighted_quantile(values.astype(float), q, weight_sets[0]))]
+    order = np.argsort(values)
+    v = values[order].astype(float)
+    valid = ~np.isnan(v)
+    out = []
+    for w in weight_sets:
+        ws = w[order]
+        keep = (ws > 0) & valid
+        cw = np.cumsum(ws[keep])
+        p = (cw - 0.5 * ws[keep]) / cw[-1]
+        out.append(np.interp(q, p, v[keep]))
+    return out
 
 
 def _weighted_cdf(values: np.ndarray, weights: np.ndarray, x: float) -> float:
@@ -177,7 +197,7 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
         The calibrated sample when made by SMC; without it the prior samples are
         importance-weighted by their likelihood.
     """
-    model_values = np.asarray(model_values, dtype=float)
+    model_values = np.asarray(model_values)
     n = model_values.shape[0]
     if not observed:
         w = np.full(n, 1.0 / n)
@@ -185,20 +205,25 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
     if model_values.shape != (n, len(observed)):
         raise ValueError(f"model_values has shape {model_values.shape}, expected ({n}, {len(observed)})")
     loglik = log_likelihoods(model_values, observed)
-    total = loglik.sum(axis=1)
+    total = loglik.sum(axis=1, dtype=np.float64)
     if posterior is None:
         weights, ess, log_evidence = importance_weights(total)
         post_values = model_values
         run = Posterior(model_values, weights, "importance", log_evidence, ess)
     else:
-        weights, post_values, run = posterior.weights, np.asarray(posterior.values, dtype=float), posterior
+        weights, post_values, run = posterior.weights, np.asarray(posterior.values), posterior
     uniform = np.full(n, 1.0 / n)
     q = np.array([0.05, 0.5, 0.95])
     fits: list[ObservationFit] = []
     for j, o in enumerate(observed):
         v = model_values[:, j]
-        prior = tuple(float(x) for x in weighted_quantile(v, q, uniform))
-        post = tuple(float(x) for x in weighted_quantile(post_values[:, j], q, weights))
+        if post_values is model_values:  # importance weighting: the same samples, one sort
+            prior_q, post_q = _sorted_quantiles(v, [uniform, weights], q)
+        else:
+            (prior_q,) = _sorted_quantiles(v, [uniform], q)
+            (post_q,) = _sorted_quantiles(post_values[:, j], [weights], q)
+        prior = tuple(float(x) for x in prior_q)
+        post = tuple(float(x) for x in post_q)
         if o.is_range:
             fit = o.low <= post[2] and o.high >= post[0]
         else:
@@ -209,10 +234,10 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
         fits.append(ObservationFit(o.figure_id, o.reported, o.low, o.high, o.month, prior, post,  # type: ignore[arg-type]
                                    bool(fit), loo, tension))
     conflicts: list[tuple[str, str, float]] = []
-    log_mean = [logsumexp(loglik[:, j]) - np.log(n) for j in range(len(observed))]
+    log_mean = [logsumexp(loglik[:, j].astype(float)) - np.log(n) for j in range(len(observed))]
     for i in range(len(observed)):
         for j in range(i + 1, len(observed)):
-            joint = logsumexp(loglik[:, i] + loglik[:, j]) - np.log(n)
+            joint = logsumexp(loglik[:, i].astype(float) + loglik[:, j]) - np.log(n)
             ratio = float(np.exp(joint - log_mean[i] - log_mean[j]))
             if ratio < CONFLICT_RATIO:
                 conflicts.append((observed[i].figure_id, observed[j].figure_id, float(ratio)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.timeline import Timeline
-from ..inputs.priors import ParameterPrior
+from ..inputs.distributions import ParameterPrior
 from ..inputs.sampling import SampleSet
 from ..inputs.schema import Scenario
 from .calibration import Calibration, ObservedFigure

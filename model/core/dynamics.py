@@ -69,6 +69,7 @@ def simulate(
     *,
     shortage_threshold: float = 0.1,
     keep: Iterable[str] = (),
+    trajectory_dtype: type[np.floating] = np.float64,
 ) -> Outcome:
     """Run the monthly model for every sample at once.
 
@@ -82,7 +83,9 @@ def simulate(
     shortage_threshold
         A month counts as short when more than this share of wanted shells is missing.
     keep
-        Names of trajectories to return (see ``model.outputs.TRAJECTORIES``).
+        Names of trajectories to return (see ``model.core.catalogue.TRAJECTORIES``).
+    trajectory_dtype
+        Precision the trajectories are kept in (float32 halves the memory of large runs).
     """
     keep = set(keep)
     unknown = keep - set(TRAJECTORIES)
@@ -90,7 +93,8 @@ def simulate(
         raise ValueError(f"unknown trajectories {sorted(unknown)}; known: {sorted(TRAJECTORIES)}")
     p = {k: np.asarray(v, dtype=float) for k, v in params.items()}
     n = next(iter(p.values())).shape[0]
-    record = {name: np.empty((len(timeline), n)) for name in keep}  # month-major: a month's row is contiguous
+    # month-major: a month's row is contiguous
+    record = {name: np.empty((len(timeline), n), dtype=trajectory_dtype) for name in keep}
     metrics = {name: np.empty(n) for name in METRICS}
     for start in range(0, n, SLICE_SAMPLES):
         part = slice(start, min(start + SLICE_SAMPLES, n))

@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .problems import Path_, Problem, YamlProblems, dotted_path
+
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_DEPTH",
@@ -46,30 +48,6 @@ _ALLOWED_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 
-Path_ = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an input file, printable as ``FILE:LINE: FIELD: message``."""
-
-    file: str
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        line = f"{self.line}" if self.line is not None else "?"
-        where = f"{self.field}: " if self.field else ""
-        return f"{self.file}:{line}: {where}{self.message}"
-
-
-class YamlProblems(Exception):
-    """Raised when a file cannot be read as a scenario; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass
@@ -103,14 +81,6 @@ class _Refused(Exception):
         self.line = line
         self.message = message
         self.field = field
-
-
-def dotted_path(path: Path_) -> str:
-    """``('parameters', 'x', 0)`` as ``parameters.x[0]``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 class _Builder:

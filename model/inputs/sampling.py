@@ -21,7 +21,7 @@ from scipy import special
 from scipy.interpolate import CubicSpline
 from scipy.stats import qmc
 
-from .priors import ParameterPrior
+from .distributions import ParameterPrior
 
 __all__ = ["BLOCK_SIZE", "SampleSet", "unit_block", "unit_to_values", "uncertain_count", "sample_block", "sample_parameters", "block_ranges", "inverse_cdf"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from .loading import ResolvedScenario, ScenarioError, load_scenario
 from .priors import build_priors, support_problems
 from .registry import Registry
 from .safe_yaml import Problem
-from .schema import ResolvedScenario, ScenarioError, load_scenario
 
 __all__ = ["validate_files", "prior_problems"]
 

@@ -1,0 +1,329 @@
+"""Read a scenario file, resolve ``extends:`` onto its parents, validate, and report *every*
+problem as ``FILE:LINE: FIELD: message``.
+
+How a child combines with its parent: fields of ``window``, ``sensitivity`` and
+``calibration`` merge; each named parameter, event and observation is replaced whole, and
+``null`` removes an event or observation; ``name`` and ``description`` are never inherited.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, ValidationError
+
+from ..core.catalogue import TRAJECTORIES
+from ..core.months import month_index
+from .problems import Problem, YamlProblems, did_you_mean, dotted_path
+from .registry import Registry, load_registry
+from .safe_yaml import YamlDocument, load_yaml_file
+from .schema import (
+    EVENT_NEEDS,
+    NAME_PATTERN,
+    PARAMETER_INFO,
+    RESERVED_NAMES,
+    Event,
+    Observation,
+    Scenario,
+    Window,
+)
+from .specs import SPEC_CLASSES, spec_tag
+from .units import UnitError, conversion_factor
+
+__all__ = ["ScenarioError", "ResolvedScenario", "load_scenario"]
+
+
+class ScenarioError(YamlProblems):
+    """A scenario is invalid; ``problems`` lists every problem found."""
+
+
+@dataclass
+class ResolvedScenario:
+    """A valid scenario and where its values came from."""
+
+    scenario: Scenario
+    path: Path
+    chain: list[Path]  # the file, then its parents
+    data: dict[str, Any]  # resolved plain data, as validated
+    origins: dict[tuple, tuple[str, int]] = field(default_factory=dict)
+
+
+# How a child's mapping combines with its parent's: fields merge one level, named
+# entries (a parameter, an event, an observation) are replaced whole; null removes one.
+_MERGE_FIELDS = {"window", "sensitivity", "calibration"}
+_MERGE_ENTRIES = {"parameters", "events", "observations"}
+_NOT_INHERITED = {"name", "description", "extends"}
+
+
+def _merge(parent: dict, child: dict) -> dict:
+    out = {k: v for k, v in parent.items() if k not in _NOT_INHERITED}
+    for key, value in child.items():
+        if key in _MERGE_FIELDS and isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        elif key in _MERGE_ENTRIES and isinstance(value, dict) and isinstance(out.get(key), dict):
+            merged = dict(out[key])
+            for name, entry in value.items():
+                if entry is None and key != "parameters":
+                    merged.pop(name, None)
+                else:
+                    merged[name] = entry
+            out[key] = merged
+        else:
+            out[key] = value
+    return out
+
+
+def _replaced_by(key: tuple, child: dict[str, Any]) -> bool:
+    """Whether the child's data replaces (or, for names, never inherits) the value at ``key``."""
+    if not key:
+        return False
+    top = key[0]
+    if top in _NOT_INHERITED:
+        return True
+    if top not in child:
+        return False
+    section = child[top]
+    if top in _MERGE_FIELDS | _MERGE_ENTRIES and isinstance(section, dict):
+        return len(key) > 1 and key[1] in section
+    return True
+
+
+def _origins(doc: YamlDocument) -> dict[tuple, tuple[str, int]]:
+    return {path: (doc.path, line) for path, line in doc.lines.items()}
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """The concrete types behind Annotated/Optional/Union."""
+    origin = typing.get_origin(tp)
+    if origin is Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (Union, types.UnionType):
+        out = []
+        for arg in typing.get_args(tp):
+            out.extend(_unwrap(arg))
+        return [t for t in out if t is not type(None)]
+    return [tp]
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """Valid keys of the schema object at ``loc`` (for 'did you mean')."""
+    candidates: list[Any] = [Scenario]
+    for part in loc:
+        nxt: list[Any] = []
+        for tp in candidates:
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                if part in tp.model_fields:
+                    nxt.extend(_unwrap(tp.model_fields[part].annotation))
+                elif part in SPEC_CLASSES and tp is not Scenario:
+                    nxt.append(SPEC_CLASSES[part])
+            elif typing.get_origin(tp) in (dict, list):
+                nxt.extend(_unwrap(typing.get_args(tp)[-1]))
+            elif part in SPEC_CLASSES:
+                nxt.append(SPEC_CLASSES[part])
+        candidates = nxt
+    names: list[str] = []
+    for tp in candidates:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            names.extend(n for n in tp.model_fields if n not in names)
+    return names
+
+
+def _suggest(word: str, options: list[str], *, what: str = "valid keys here") -> str:
+    return did_you_mean(word, options, otherwise=f"; {what}: {', '.join(options)}" if options else "")
+
+
+class _Collector:
+    def __init__(self, origins: dict[tuple, tuple[str, int]], default_file: str):
+        self.origins = origins
+        self.default_file = default_file
+        self.problems: list[Problem] = []
+
+    def add(self, loc: tuple, message: str) -> None:
+        file, line = self.default_file, None
+        for cut in range(len(loc), -1, -1):
+            if loc[:cut] in self.origins:
+                file, line = self.origins[loc[:cut]]
+                break
+        self.problems.append(Problem(file, line, dotted_path(loc), message))
+
+
+def _schema_loc(loc: tuple) -> tuple:
+    """Drop pydantic's union-tag elements so a loc matches the YAML keys."""
+    if len(loc) > 2 and loc[0] == "parameters" and loc[2] in SPEC_CLASSES:
+        return loc[:2] + loc[3:]
+    return loc
+
+
+def _pydantic_problems(err: ValidationError, sink: _Collector) -> None:
+    for e in err.errors(include_url=False):
+        raw_loc = tuple(e["loc"])
+        loc = _schema_loc(raw_loc)
+        kind = e["type"]
+        if kind == "extra_forbidden":
+            options = _fields_at(raw_loc[:-1])
+            sink.add(loc, f"unknown key{_suggest(str(raw_loc[-1]), options)}")
+        elif kind == "missing":
+            sink.add(loc, "required field is missing")
+        elif kind == "literal_error":
+            expected = e.get("ctx", {}).get("expected", "")
+            word = str(e.get("input"))
+            opts = re.findall(r"'([^']+)'", expected)
+            hint = _suggest(word, opts, what="choose one of") if opts else ""
+            sink.add(loc, f"'{word}' is not allowed{hint or ': expected ' + expected}")
+        elif kind == "distribution":
+            sink.add(loc, e["msg"])
+        elif kind == "string_pattern_mismatch" and loc and loc[-1] == "name":
+            sink.add(loc, "a name is 1-64 letters, digits, '_' or '-' (it becomes a folder name under results/)")
+        elif kind == "string_pattern_mismatch" and loc and loc[-1] == "description":
+            sink.add(loc, "say in words what question the scenario answers (it is blank)")
+        elif kind == "string_pattern_mismatch":
+            sink.add(loc, f"'{e.get('input')}' should be a month written YYYY-MM")
+        else:
+            sink.add(loc, e["msg"][0].lower() + e["msg"][1:] + (f" (got {e['input']!r})" if "input" in e and not isinstance(e["input"], (dict, list)) else ""))
+
+
+
+def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None:
+    """Checks the schema types cannot express, run on every part that parsed."""
+    if isinstance(data.get("name"), str) and data["name"].lower() in RESERVED_NAMES:
+        sink.add(("name",), f"'{data['name']}' is the name of a folder the batch writes itself "
+                           f"({', '.join(RESERVED_NAMES)}); choose another name")
+    params = data.get("parameters")
+    if isinstance(params, dict):
+        for name, raw in params.items():
+            if name not in PARAMETER_INFO:
+                continue  # reported as an unknown key
+            tag = spec_tag(raw)
+            if tag is None:
+                continue
+            try:
+                spec = SPEC_CLASSES[tag].model_validate(raw)
+            except ValidationError:
+                continue  # reported by the schema
+            for fld, msg in spec.check(PARAMETER_INFO[name], registry):
+                sink.add(("parameters", name, fld), msg)
+    window = data.get("window")
+    try:
+        win = Window.model_validate(window) if isinstance(window, dict) else None
+    except ValidationError:
+        win = None
+    events = data.get("events")
+    if isinstance(events, dict):
+        for name, raw in events.items():
+            try:
+                ev = Event.model_validate(raw)
+            except ValidationError:
+                continue
+            need = EVENT_NEEDS[ev.kind]
+            for extra in ("factor", "soldiers"):
+                if extra == need and getattr(ev, extra) is None:
+                    sink.add(("events", name, extra), f"required for an event of kind {ev.kind}")
+                elif extra != need and getattr(ev, extra) is not None:
+                    sink.add(("events", name, extra), f"not used by an event of kind {ev.kind}")
+            if win is not None:
+                first = month_index(win.start)
+                last = first + win.horizon_months - 1
+                if not first <= month_index(ev.month) <= last:
+                    sink.add(("events", name, "month"),
+                             f"{ev.month} is outside the scenario window ({win.start} + {win.horizon_months} months)")
+    observations = data.get("observations")
+    if isinstance(observations, dict):
+        for fid, raw in observations.items():
+            if fid not in registry:
+                hint = did_you_mean(fid, registry.ids, cutoff=0.5, otherwise="; see `python run.py sources`")
+                sink.add(("observations", fid), f"unknown figure id '{fid}'{hint}")
+                continue
+            try:
+                obs = Observation.model_validate(raw)
+            except ValidationError:
+                continue
+            fig = registry.get(fid)
+            unit = TRAJECTORIES[obs.output].unit
+            try:
+                conversion_factor(fig.unit, unit)
+            except UnitError:
+                sink.add(("observations", fid, "output"),
+                         f"figure '{fid}' is in {fig.unit} but '{obs.output}' is in {unit}")
+            if win is not None:
+                month = obs.at or fig.as_of_month()
+                first = month_index(win.start)
+                if not first <= month_index(month) < first + win.horizon_months:
+                    sink.add(("observations", fid, "at"),
+                             f"{month} is outside the scenario window ({win.start} + {win.horizon_months} months)")
+    sens = data.get("sensitivity")
+    if isinstance(sens, dict) and isinstance(sens.get("sobol_samples"), int):
+        n = sens["sobol_samples"]
+        if n > 0 and n & (n - 1):
+            sink.add(("sensitivity", "sobol_samples"), f"must be a power of 2 (e.g. {1 << (n.bit_length() - 1)} or {1 << n.bit_length()})")
+
+
+def _read_chain(path: Path) -> tuple[list[YamlDocument], list[Problem]]:
+    """The file and its ``extends`` ancestors, child first."""
+    docs: list[YamlDocument] = []
+    seen: list[Path] = []
+    current = path
+    while True:
+        resolved = current.resolve()
+        if resolved in seen:
+            names = " -> ".join(p.name for p in seen + [resolved])
+            child = docs[-1]
+            return docs, [Problem(child.path, child.lines.get(("extends",)), "extends", f"extends cycle: {names}")]
+        seen.append(resolved)
+        doc = load_yaml_file(current)
+        docs.append(doc)
+        parent = doc.data.get("extends")
+        if parent is None:
+            return docs, []
+        line = doc.lines.get(("extends",))
+        if not isinstance(parent, str) or not re.match(NAME_PATTERN + r"|^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.ya?ml$", parent):
+            return docs, [Problem(doc.path, line, "extends",
+                                  "must name a scenario file in the same folder, e.g. 'baseline'")]
+        stem = parent[:-5] if parent.endswith(".yaml") else parent.removesuffix(".yml")
+        candidates = [current.parent / f"{stem}.yaml", current.parent / f"{stem}.yml"]
+        found = next((c for c in candidates if c.is_file()), None)
+        if found is None:
+            others = sorted(p.stem for p in current.parent.glob("*.y*ml"))
+            hint = _suggest(stem, others, what="scenarios here")
+            return docs, [Problem(doc.path, line, "extends", f"parent scenario '{parent}' not found next to this file{hint}")]
+        current = found
+
+
+def load_scenario(path: str | Path, *, registry: Registry | None = None) -> ResolvedScenario:
+    """Read, resolve and validate one scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found, each naming file, line and field.
+    """
+    registry = registry if registry is not None else load_registry()
+    path = Path(path)
+    try:
+        docs, problems = _read_chain(path)
+    except YamlProblems as exc:
+        raise ScenarioError(exc.problems) from None
+    if problems:
+        raise ScenarioError(problems)
+    data: dict[str, Any] = {}
+    origins: dict[tuple, tuple[str, int]] = {}
+    for doc in reversed(docs):
+        data = _merge(data, doc.data)
+        origins = {key: where for key, where in origins.items() if not _replaced_by(key, doc.data)}
+        origins.update(_origins(doc))
+    sink = _Collector(origins, str(path))
+    scenario = None
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as err:
+        _pydantic_problems(err, sink)
+    _semantic_problems(data, registry, sink)
+    if sink.problems:
+        raise ScenarioError(sorted(sink.problems, key=lambda p: (p.file != str(path), p.file, p.line or 0)))
+    assert scenario is not None
+    return ResolvedScenario(scenario, path, [Path(d.path) for d in docs], data, origins)
+

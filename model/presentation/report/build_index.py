@@ -1,0 +1,59 @@
+"""The batch index's view objects, built from what ``render_index`` receives."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ...core.catalogue import INDEX_METRICS, header
+from ..numbers import format_count
+from .common import estimate, figure_rows, text, unit_of
+from .views import IndexPage, IndexRow
+
+__all__ = ["index_page", "report_href"]
+
+
+def report_href(name: str, folder: str | Path | None) -> str:
+    """``"<name>/report.html"`` when that file exists under ``folder``, else "".
+
+    Without a folder nothing can be checked, so nothing is linked: the index never points
+    at a report that is not there. ``name`` must be one plain folder name.
+    """
+    if folder is None or not name or name in {".", ".."} or Path(name).name != name:
+        return ""
+    return f"{quote(name)}/report.html" if (Path(folder) / name / "report.html").is_file() else ""
+
+
+def _row(entry: Mapping[str, Any], present: Sequence[str], folder: str | Path | None, lang: str) -> IndexRow:
+    name = text(entry.get("name", ""))
+    summary: Mapping[str, Any] = entry.get("summary") or {}
+    metrics: Mapping[str, Any] = summary.get("metrics") or {}
+    return IndexRow(
+        name=name,
+        href=report_href(name, folder),
+        question=text(summary.get("description") or entry.get("description") or "–"),
+        status=text(entry.get("status") or ""),
+        message=text(entry.get("message") or ""),
+        cells=tuple(estimate(metrics.get(m), unit_of(m, metrics.get(m)), m, lang) for m in present),
+    )
+
+
+def index_page(
+    entries: Sequence[Mapping[str, Any]],
+    *,
+    figures: Sequence[tuple[str, str | Path]] = (),
+    generated: str | None = None,
+    folder: str | Path | None = None,
+    lang: str = "en",
+) -> IndexPage:
+    """The batch overview as one typed object (see :func:`.render.render_index` for the inputs)."""
+    present = [m for m in INDEX_METRICS if any(m in ((e.get("summary") or {}).get("metrics") or {}) for e in entries)]
+    return IndexPage(
+        headers=tuple(header(m) for m in present),
+        rows=tuple(_row(e, present, folder, lang) for e in entries),
+        figures=figure_rows(figures),
+        generated=text(generated),
+        scenario_count=format_count(len(entries), lang),
+    )

@@ -1,0 +1,90 @@
+"""Pieces both pages build: plain texts, identifiers, model estimates and embedded figures."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ...core.catalogue import METRICS
+from ..numbers import as_float, format_bare_interval, format_percent, format_value, interval_ends
+from .views import Estimate, FigureRow, Ident, Piece
+
+__all__ = ["text", "ident", "pieces", "estimate", "never_words", "unit_of", "figure_rows", "NOWRAP_CHARS"]
+
+NOWRAP_CHARS = 18  # a range end up to this long (with its unit) never breaks over two lines
+
+_MIME = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+
+
+def text(x: Any) -> str:
+    """Any value as plain text (None -> "")."""
+    return "" if x is None else str(x)
+
+
+def ident(name: Any) -> Ident:
+    """An identifier that may wrap after its underscores."""
+    s = text(name)
+    return Ident(s, tuple(s.split("_")))
+
+
+def pieces(interval: str, lang: str = "en") -> tuple[Piece, ...]:
+    """A range split where it may break: ``"796,000 – 3.0 million"`` may wrap after the dash
+    but never inside ``3.0 million``; a long phrase ("not within the window") wraps normally."""
+    return tuple(Piece(end + joiner, len(end) <= NOWRAP_CHARS) for end, joiner in interval_ends(interval, lang))
+
+
+def unit_of(metric: str, stats: Mapping[str, Any] | None = None) -> str:
+    """The unit recorded with the statistics, else the catalogue's."""
+    if stats and stats.get("unit"):
+        return str(stats["unit"])
+    if metric in METRICS:
+        return METRICS[metric].unit
+    return ""
+
+
+def never_words(metric: str, share_never: float, lang: str = "en") -> str:
+    """``"no shortage within the window in 23 % of samples"``."""
+    words = (METRICS[metric].never if metric in METRICS else "") or "not reached within the window"
+    return f"{words} in {format_percent(share_never, lang)} of samples"
+
+
+def estimate(stats: Mapping[str, Any] | None, unit: str, metric: str = "", lang: str = "en") -> Estimate:
+    """The median, the bare 90 % interval below it and, for metrics that may not happen within
+    the window, how often they do not."""
+    if not stats:
+        return Estimate(available=False)
+    share_never = as_float(stats.get("share_never"))
+    return Estimate(
+        available=True,
+        value=format_value(stats.get("p50"), unit, lang),
+        interval=pieces(format_bare_interval(stats.get("p5"), stats.get("p95"), unit, lang), lang),
+        never=never_words(metric, share_never, lang) if share_never is not None else "",
+    )
+
+
+def _figure(caption: str, path: str | Path) -> FigureRow:
+    """One figure embedded as a ``data:`` URI; an unreadable or empty file has no URI."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError:
+        data = b""
+    if not data:
+        return FigureRow(caption=text(caption), filename=p.name, data_uri="")
+    mime = _MIME.get(p.suffix.lower(), "image/png")
+    return FigureRow(
+        caption=text(caption), filename=p.name, data_uri=f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    )
+
+
+def figure_rows(figures: Sequence[tuple[str, str | Path]]) -> tuple[FigureRow, ...]:
+    return tuple(_figure(caption, path) for caption, path in figures)
