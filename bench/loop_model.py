@@ -13,14 +13,21 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from model.core.dynamics import Structure
+from model.core.months import DAYS_PER_MONTH
 from model.core.timeline import Timeline
 
 
-def simulate_one(p: Mapping[str, float], timeline: Timeline, shortage_threshold: float = 0.1) -> dict[str, float]:
+def simulate_one(p: Mapping[str, float], timeline: Timeline, shortage_threshold: float = 0.1,
+                 structure: Structure | None = None) -> dict[str, float]:
     """Metrics of one sample (plain floats), month by month."""
+    structure = structure if structure is not None else Structure()
     h = len(timeline)
     reserve_left = p["ru_reserve_stock_start"]
-    nk_stock = p["nk_stockpile_start"]
+    nk_stock = p["nk_stockpile_start"] * p["nk_exportable_share"]
+    nk_stock_opening = max(nk_stock, 1e-9)
+    fired_before_cut, months_before_cut = 0.0, 0
+    first_drop_after_cut = math.nan
     depot = 0.0
     nk_in_depot = 0.0
     strength = 0.0
@@ -40,11 +47,15 @@ def simulate_one(p: Mapping[str, float], timeline: Timeline, shortage_threshold:
         release = min(p["ru_reserve_release_max_per_month"], reserve_left)
         reserve_left -= release
 
-        capacity = p["nk_shipping_capacity_per_month"] * timeline.nk_delivery_factor[t]
-        new = p["nk_production_per_month"]
+        ramp = min(1.0, (t + 1) / max(p["nk_ramp_months"], 1.0))
+        capacity = p["nk_shipping_capacity_per_month"] * ramp * timeline.nk_delivery_factor[t]
+        new = p["nk_production_per_month"] * (1.0 + p["nk_production_growth_per_year"]) ** (t / 12.0)
         shipped_new = min(new, capacity)
         nk_stock += new - shipped_new
-        shipped_old = min(capacity - shipped_new, nk_stock)
+        spare = capacity - shipped_new
+        if structure.supply_decline == "proportional":
+            spare *= min(1.0, nk_stock / nk_stock_opening)
+        shipped_old = min(spare, nk_stock)
         nk_stock -= shipped_old
         delivered = shipped_new + shipped_old
         usable = shipped_new * (1 - p["nk_dud_rate_new"]) + shipped_old * (1 - p["nk_dud_rate_old"])
@@ -52,15 +63,26 @@ def simulate_one(p: Mapping[str, float], timeline: Timeline, shortage_threshold:
         wanted = p["shells_wanted_per_month"] * timeline.intensity[t]
         available = depot + production + release + usable
         nk_in_depot += usable
-        fired = min(wanted, available)
+        if structure.firing == "stock_target":
+            target = wanted * p["fire_target_stock_days"] / DAYS_PER_MONTH
+            meant = min(max(available - target, p["fire_floor_factor"] * wanted), p["fire_max_factor"] * wanted)
+        else:
+            meant = wanted
+        fired = min(meant, available)
         share = nk_in_depot / available if available > 0 else 0.0
         fired_nk = fired * share
         nk_in_depot -= fired_nk
         depot = available - fired
-        shortfall = wanted - fired
-        short = shortfall > shortage_threshold * wanted
+        shortfall = meant - fired
+        short = shortfall > shortage_threshold * meant
         if short and timeline.cutoff is not None and t >= timeline.cutoff and math.isnan(first_short_after_cut):
             first_short_after_cut = float(t - timeline.cutoff)
+        if timeline.cutoff is not None and timeline.cutoff - 3 <= t < timeline.cutoff:
+            fired_before_cut += fired
+            months_before_cut += 1
+        if (timeline.cutoff is not None and t >= timeline.cutoff and months_before_cut and math.isnan(first_drop_after_cut)
+                and fired < structure.fire_drop_threshold * fired_before_cut / months_before_cut):
+            first_drop_after_cut = float(t - timeline.cutoff)
 
         if timeline.troops_present[t]:
             ceiling = timeline.troop_ceiling_soldiers[t]
@@ -93,15 +115,18 @@ def simulate_one(p: Mapping[str, float], timeline: Timeline, shortage_threshold:
     m["nk_duds_total"] = m["nk_deliveries_total"] - m["nk_usable_total"]
     m["nk_share_of_fired"] = fired_nk_total / m["shells_fired_total"] if m["shells_fired_total"] > 0 else 0.0
     m["months_to_shortage_after_cutoff"] = first_short_after_cut
+    m["months_to_fire_drop_after_cutoff"] = first_drop_after_cut
     m["nk_stockpile_end"] = nk_stock
     m["ru_production_end"] = production
     m["payments_share_of_nk_gdp"] = m["payments_total_usd"] / p["nk_gdp_usd"]
     return m
 
 
-def simulate_loop(params: Mapping[str, np.ndarray], timeline: Timeline, shortage_threshold: float = 0.1) -> dict[str, np.ndarray]:
+def simulate_loop(params: Mapping[str, np.ndarray], timeline: Timeline, shortage_threshold: float = 0.1,
+                  structure: Structure | None = None) -> dict[str, np.ndarray]:
     """Metrics for every sample, one sample at a time."""
     names = list(params)
     columns = [np.asarray(params[k], dtype=float) for k in names]
-    rows = [simulate_one(dict(zip(names, map(float, values))), timeline, shortage_threshold) for values in zip(*columns)]
+    rows = [simulate_one(dict(zip(names, map(float, values))), timeline, shortage_threshold, structure)
+            for values in zip(*columns)]
     return {k: np.array([r[k] for r in rows]) for k in rows[0]}

@@ -23,13 +23,13 @@ from typing import Any
 import numpy as np
 
 from .analysis.calibration import Calibration, ObservedFigure, Posterior, calibrate, log_likelihoods, observed_figure
-from .analysis.outcome import Drivers, Ensemble, RunResult
+from .analysis.outcome import AlternativeResult, Drivers, Ensemble, RunResult
 from .analysis.smc import temper
-from .core.catalogue import METRICS, TRAJECTORIES
-from .core.dynamics import simulate
+from .core.catalogue import METRICS, TRAJECTORIES, applies
+from .core.dynamics import Structure, simulate
 from .core.timeline import Timeline
 from .inputs.distributions import ParameterPrior
-from .inputs.events import build_timeline
+from .inputs.events import build_structure, build_timeline
 from .inputs.priors import build_priors
 from .inputs.registry import Registry
 from .inputs.sampling import BLOCK_SIZE, SampleSet, block_ranges, uncertain_count, unit_block, unit_to_values
@@ -71,6 +71,7 @@ class _Block:
     method: str
     seed: int
     threshold: float
+    structure: Structure
     observed: list[tuple[str, int]]  # (trajectory, month index) of each observed figure
     keep_trajectories: bool
     keep_inputs: int  # rows of parameter values to return
@@ -96,8 +97,8 @@ def _evaluate_block(task: _Block) -> _BlockOut:
     params = {p.name: values[:, j] for j, p in enumerate(task.priors)}
     wanted = {name for name, _ in task.observed} | (set(TRAJECTORIES) if task.keep_trajectories else set())
     with np.errstate(all="ignore"):
-        outcome = simulate(params, task.timeline, shortage_threshold=task.threshold, keep=wanted,
-                           trajectory_dtype=np.float32)
+        outcome = simulate(params, task.timeline, shortage_threshold=task.threshold, structure=task.structure,
+                           keep=wanted, trajectory_dtype=np.float32)
     obs = np.column_stack([outcome.trajectories[name][:, t] for name, t in task.observed]) \
         if task.observed else np.empty((task.size, 0))
     traj = {k: v.astype(np.float32) for k, v in outcome.trajectories.items()} if task.keep_trajectories else {}
@@ -137,16 +138,16 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
 
 
 def _tasks(scenario: Scenario, priors: list[ParameterPrior], timeline: Timeline, observed: list[ObservedFigure],
-           n: int, *, keep_unit: bool, unit: np.ndarray | None = None) -> list[_Block]:
+           n: int, *, structure: Structure, keep_unit: bool, unit: np.ndarray | None = None) -> list[_Block]:
     points = [(o.output, timeline.index(o.month)) for o in observed]
     return [_Block(priors, timeline, b, start, stop - start, scenario.sampling, scenario.seed,
-                   scenario.shortage_threshold, points, start < TRAJECTORY_SAMPLE_CAP,
+                   scenario.shortage_threshold, structure, points, start < TRAJECTORY_SAMPLE_CAP,
                    max(0, min(stop, SAMPLES_KEPT) - start), keep_unit,
                    None if unit is None else unit[start:stop])
             for b, start, stop in block_ranges(n)]
 
 
-def _smc_log_likelihood(priors: list[ParameterPrior], timeline: Timeline, threshold: float,
+def _smc_log_likelihood(priors: list[ParameterPrior], timeline: Timeline, threshold: float, structure: Structure,
                         observed: list[ObservedFigure]) -> Callable[[np.ndarray], np.ndarray]:
     """The calibration target for SMC: design points (m, d) -> summed log-likelihood (m,)."""
     points = [(o.output, timeline.index(o.month)) for o in observed]
@@ -156,7 +157,8 @@ def _smc_log_likelihood(priors: list[ParameterPrior], timeline: Timeline, thresh
         values = unit_to_values(priors, unit)
         params = {p.name: values[:, j] for j, p in enumerate(priors)}
         with np.errstate(all="ignore"):
-            out = simulate(params, timeline, shortage_threshold=threshold, keep=outputs).trajectories
+            out = simulate(params, timeline, shortage_threshold=threshold, structure=structure,
+                           keep=outputs).trajectories
         at = np.column_stack([out[name][:, t] for name, t in points])
         return log_likelihoods(at, observed).sum(axis=1)
 
@@ -169,7 +171,7 @@ def _censored(values: np.ndarray, timeline: Timeline) -> np.ndarray:
     return np.nan_to_num(values, nan=float(len(timeline) - (timeline.cutoff or 0)))
 
 
-def _model_function(priors: list[ParameterPrior], timeline: Timeline, threshold: float,
+def _model_function(priors: list[ParameterPrior], timeline: Timeline, threshold: float, structure: Structure,
                     metric_names: list[str]) -> Callable[[np.ndarray], np.ndarray]:
     """The model as ``(m, d_uncertain) -> (m, k)`` for the sensitivity analysis."""
     uncertain = [p for p in priors if p.is_uncertain]
@@ -180,7 +182,7 @@ def _model_function(priors: list[ParameterPrior], timeline: Timeline, threshold:
             if not p.is_uncertain:
                 params[p.name] = np.full(x.shape[0], p.fixed_value)
         with np.errstate(all="ignore"):
-            out = simulate(params, timeline, shortage_threshold=threshold).metrics
+            out = simulate(params, timeline, shortage_threshold=threshold, structure=structure).metrics
         return np.column_stack([_censored(out[m], timeline) for m in metric_names])
 
     return func
@@ -191,12 +193,12 @@ def analyse_drivers(run: RunResult, *, seed: int) -> list[Drivers]:
     sc = run.scenario
     metric_names = list(dict.fromkeys(sc.sensitivity.metrics))
     if run.timeline.cutoff is None:
-        metric_names = [m for m in metric_names if m != "months_to_shortage_after_cutoff"]
+        metric_names = [m for m in metric_names if applies(m, has_cutoff=False)]
     uncertain = [p for p in run.priors if p.is_uncertain]
     names = [p.name for p in uncertain]
     if not metric_names or not uncertain:
         return []
-    func = _model_function(run.priors, run.timeline, sc.shortage_threshold, metric_names)
+    func = _model_function(run.priors, run.timeline, sc.shortage_threshold, build_structure(sc), metric_names)
     dists = [p.dist for p in uncertain]
     methods = set(sc.sensitivity.methods)
     sobol = sobol_analysis(func, dists, sc.sensitivity.sobol_samples, seed=seed, names=names) if "sobol" in methods else None
@@ -254,33 +256,49 @@ def run_scenario(
         return _run(scenario, registry, n, seed, map_blocks, on_block)
 
 
-def _run(scenario: Scenario, registry: Registry, n: int, seed: int, map_blocks: MapFn,
-         on_block: Callable[[int], None] | None) -> RunResult:
-    priors = build_priors(scenario.parameters, registry)
-    timeline = build_timeline(scenario)
-    observed = observed_figures(scenario, registry)
+def _calibrated(scenario: Scenario, priors: list[ParameterPrior], timeline: Timeline,
+                observed: list[ObservedFigure], structure: Structure, n: int, seed: int, map_blocks: MapFn,
+                on_block: Callable[[int], None] | None) -> tuple[Ensemble, Ensemble, Calibration]:
+    """The prior futures under one structure, and the calibrated ones (importance or SMC)."""
     settings = scenario.calibration
     use_smc = bool(observed) and settings.method == "smc" and n <= SMC_MAX_PARTICLES and uncertain_count(priors) > 0
-    prior, unit = _ensemble(priors, timeline, _tasks(scenario, priors, timeline, observed, n, keep_unit=use_smc),
-                            map_blocks, on_block)
+    tasks = _tasks(scenario, priors, timeline, observed, n, structure=structure, keep_unit=use_smc)
+    prior, unit = _ensemble(priors, timeline, tasks, map_blocks, on_block)
     calibrated = prior
     posterior: Posterior | None = None
     if use_smc:
         assert unit is not None
         total = log_likelihoods(prior.observed_values, observed).sum(axis=1)
-        result = temper(_smc_log_likelihood(priors, timeline, scenario.shortage_threshold, observed), unit,
-                        seed=np.random.SeedSequence(seed, spawn_key=(_SMC_STREAM,)),
+        target = _smc_log_likelihood(priors, timeline, scenario.shortage_threshold, structure, observed)
+        result = temper(target, unit, seed=np.random.SeedSequence(seed, spawn_key=(_SMC_STREAM,)),
                         target_ess_fraction=settings.target_ess, initial_log_likelihood=total)
         if result.method == "smc":
-            tasks = _tasks(scenario, priors, timeline, observed, n, keep_unit=False, unit=result.unit_samples)
+            tasks = _tasks(scenario, priors, timeline, observed, n, structure=structure, keep_unit=False,
+                           unit=result.unit_samples)
             calibrated, _ = _ensemble(priors, timeline, tasks, map_blocks, None, weights=result.weights)
         posterior = Posterior(calibrated.observed_values, result.weights, result.method, result.log_evidence,
-                              result.effective_sample_size, result.stages + 0, result.evaluations,
+                              result.effective_sample_size, result.stages, result.evaluations,
                               result.acceptance_rates, result.temperatures, result.unique_fraction)
-    calibration: Calibration = calibrate(prior.observed_values, observed, posterior=posterior)
+    calibration = calibrate(prior.observed_values, observed, posterior=posterior)
     if posterior is None or posterior.method == "importance":
         calibrated = Ensemble(prior.metrics, calibration.weights, prior.observed_values, prior.trajectories,
                               prior.inputs)
+    return prior, calibrated, calibration
+
+
+def _run(scenario: Scenario, registry: Registry, n: int, seed: int, map_blocks: MapFn,
+         on_block: Callable[[int], None] | None) -> RunResult:
+    priors = build_priors(scenario.parameters, registry)
+    timeline = build_timeline(scenario)
+    observed = observed_figures(scenario, registry)
+    structure = build_structure(scenario)
+    prior, calibrated, calibration = _calibrated(scenario, priors, timeline, observed, structure, n, seed,
+                                                 map_blocks, on_block)
     run = RunResult(scenario, priors, timeline, prior, calibrated, observed, calibration, [])
     run.drivers = analyse_drivers(run, seed=seed)
+    for name, alt in scenario.alternatives.items():
+        alt_structure = build_structure(scenario, alt)
+        alt_prior, alt_calibrated, alt_calibration = _calibrated(scenario, priors, timeline, observed, alt_structure,
+                                                                 n, seed, map_blocks, None)
+        run.alternatives.append(AlternativeResult(name, alt_structure, alt_prior, alt_calibrated, alt_calibration))
     return run

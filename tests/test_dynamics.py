@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model.core.catalogue import METRICS, TRAJECTORIES
-from model.core.dynamics import simulate
+from model.core.dynamics import Structure, simulate
 from model.core.months import month_range
 from model.core.timeline import Timeline
 from model.inputs.schema import PARAMETER_INFO
@@ -27,7 +27,8 @@ def timeline(*, nk=None, prod=None, intensity=None, present=None, ceiling=None, 
 def params(n=3, **values):
     """Everything off (zero supply, zero demand) unless given."""
     base = {name: 0.0 for name in PARAMETER_INFO}
-    base.update(troop_tour_months=6.0, nk_gdp_usd=23e9, ru_production_ceiling_per_month=1e12)
+    base.update(troop_tour_months=6.0, nk_gdp_usd=23e9, ru_production_ceiling_per_month=1e12, nk_exportable_share=1.0,
+                nk_ramp_months=1.0, fire_max_factor=1.0, fire_floor_factor=1.0)
     base.update(values)
     return {k: np.full(n, float(v)) for k, v in base.items()}
 
@@ -167,3 +168,91 @@ def test_samples_are_independent_of_each_other():
     two = simulate(b, timeline()).metrics
     for name in METRICS:
         np.testing.assert_array_equal(one[name][0], two[name][0])
+
+
+# --- supply over time and the firing policy (issue 10) ---------------------------------------
+
+
+def test_shipping_ramps_up_to_capacity():
+    out = simulate(params(nk_stockpile_start=1e9, nk_shipping_capacity_per_month=300_000, nk_ramp_months=4),
+                   timeline(), keep=["nk_deliveries"])
+    np.testing.assert_allclose(out.trajectories["nk_deliveries"][0, :6], [75_000, 150_000, 225_000] + [300_000] * 3)
+
+
+def test_only_the_exportable_share_is_shipped():
+    out = simulate(params(nk_stockpile_start=1_000_000, nk_exportable_share=0.6,
+                          nk_shipping_capacity_per_month=1e9), timeline())
+    assert out.metrics["nk_deliveries_total"][0] == pytest.approx(600_000)
+    assert out.metrics["nk_stockpile_end"][0] == pytest.approx(0.0)
+
+
+def test_proportional_decline_thins_geometrically():
+    # with spare capacity c and stock S0, each month ships c·S/S0: S_t = S0 (1 - c/S0)^t
+    s0, c = 1_000_000.0, 100_000.0
+    out = simulate(params(nk_stockpile_start=s0, nk_shipping_capacity_per_month=c), timeline(),
+                   structure=Structure(supply_decline="proportional"), keep=["nk_deliveries", "nk_stockpile"])
+    t = np.arange(H)
+    np.testing.assert_allclose(out.trajectories["nk_stockpile"][0], s0 * 0.9 ** (t + 1), rtol=1e-12)
+    np.testing.assert_allclose(out.trajectories["nk_deliveries"][0], c * 0.9 ** t, rtol=1e-12)
+    constant = simulate(params(nk_stockpile_start=s0, nk_shipping_capacity_per_month=c), timeline(),
+                        keep=["nk_deliveries"]).trajectories["nk_deliveries"][0]
+    assert constant[9] == c and constant[10] == 0.0  # the cliff the proportional rule avoids
+
+
+def test_new_production_grows_compounded_monthly():
+    out = simulate(params(nk_production_per_month=12_000, nk_production_growth_per_year=0.5,
+                          nk_shipping_capacity_per_month=1e9), timeline(), keep=["nk_deliveries"])
+    np.testing.assert_allclose(out.trajectories["nk_deliveries"][0], 12_000 * 1.5 ** (np.arange(H) / 12), rtol=1e-12)
+
+
+def _stock_target_case(cut_month: int | None = None):
+    # Russia makes 300,000, wants 250,000, holds a 30-day reserve, fires up to 1.2x, rations down to 0.6x
+    nk = np.ones(H)
+    if cut_month is not None:
+        nk[cut_month:] = 0.0
+    return simulate(params(ru_production_start_per_month=200_000, shells_wanted_per_month=250_000,
+                           nk_stockpile_start=1e9, nk_shipping_capacity_per_month=100_000, fire_target_stock_days=30,
+                           fire_max_factor=1.2, fire_floor_factor=0.6),
+                    timeline(nk=nk, cutoff=cut_month), structure=Structure(firing="stock_target"),
+                    keep=["shells_fired", "shortfall", "ru_stock", "ru_stock_days"])
+
+
+def test_stock_target_fires_more_when_supply_allows():
+    out = _stock_target_case()
+    fired = out.trajectories["shells_fired"][0]
+    # month 1: 300,000 available, target 30/30.44 x 250,000 = 246,407: fires the 53,593 above it, i.e. the floor
+    # 150,000; stock builds until fire reaches the ceiling 300,000 = 1.2 x 250,000, and holds there
+    assert fired[0] == pytest.approx(150_000)
+    assert fired[-1] == pytest.approx(300_000)
+    assert np.all(np.diff(fired) >= -1e-6)
+    assert np.all(out.trajectories["shortfall"][0] == 0)
+
+
+def test_stock_target_cut_shows_as_falling_fire_before_any_shortfall():
+    cut = 12
+    out = _stock_target_case(cut)
+    fired, short = out.trajectories["shells_fired"][0], out.trajectories["shortfall"][0]
+    assert fired[cut - 1] == pytest.approx(300_000)
+    drop = out.metrics["months_to_fire_drop_after_cutoff"][0]
+    assert 0 <= drop < 6
+    assert fired[cut + int(drop)] < 0.8 * 300_000
+    # production alone (200,000) covers the 150,000 floor: fire falls but never runs short
+    assert np.isnan(out.metrics["months_to_shortage_after_cutoff"][0])
+    assert short.max() == 0.0
+    # the stock in days of base fire settles where fire = production: 200,000 fired, stock = target
+    np.testing.assert_allclose(out.trajectories["ru_stock_days"][0][-1], 30.0, rtol=1e-9)
+
+
+def test_demand_policy_fires_in_full_until_the_stock_is_gone():
+    cut = 12
+    nk = np.ones(H)
+    nk[cut:] = 0
+    out = simulate(params(ru_production_start_per_month=180_000, shells_wanted_per_month=250_000,
+                          nk_stockpile_start=1e9, nk_shipping_capacity_per_month=100_000),
+                   timeline(nk=nk, cutoff=cut), keep=["shells_fired"])
+    fired = out.trajectories["shells_fired"][0]
+    # 30,000 a month piled up for 12 months (360,000) covers the 70,000 gap for 5 months and 10,000 over
+    np.testing.assert_allclose(fired[:cut + 5], 250_000)
+    assert fired[cut + 5] == pytest.approx(190_000)
+    assert out.metrics["months_to_fire_drop_after_cutoff"][0] == 5
+    assert out.metrics["months_to_shortage_after_cutoff"][0] == 5

@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 from bench.loop_model import simulate_loop
 from model.core.catalogue import METRICS
-from model.core.dynamics import simulate
+from model.core.dynamics import Structure, simulate
 from model.inputs.events import build_timeline
 from model.inputs.loading import load_scenario
 from model.inputs.priors import build_priors
@@ -47,8 +47,13 @@ def _cutoff(sc):
     )
 
 
+STRUCTURES = [Structure(), Structure(firing="stock_target"), Structure(supply_decline="proportional"),
+              Structure(firing="stock_target", supply_decline="proportional", fire_drop_threshold=0.7)]
+
+
+@pytest.mark.parametrize("structure", STRUCTURES, ids=lambda s: f"{s.firing}-{s.supply_decline}")
 @pytest.mark.parametrize("variant", ["baseline", "nk_cutoff_2025-01"])
-def test_vectorized_matches_loop(baseline, variant):
+def test_vectorized_matches_loop(baseline, variant, structure):
     sc, samples = baseline
     if variant != "baseline":
         sc = _cutoff(sc)
@@ -56,8 +61,8 @@ def test_vectorized_matches_loop(baseline, variant):
     if variant != "baseline":
         assert timeline.cutoff == timeline.index("2025-01")
 
-    vec = simulate(samples, timeline, shortage_threshold=sc.shortage_threshold).metrics
-    loop = simulate_loop(samples, timeline, shortage_threshold=sc.shortage_threshold)
+    vec = simulate(samples, timeline, shortage_threshold=sc.shortage_threshold, structure=structure).metrics
+    loop = simulate_loop(samples, timeline, shortage_threshold=sc.shortage_threshold, structure=structure)
 
     assert set(vec) == set(loop) == set(METRICS)
     for name in sorted(METRICS):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core.dynamics import Structure
 from ..core.timeline import Timeline
 from ..inputs.distributions import ParameterPrior
+from ..inputs.events import build_structure
 from ..inputs.sampling import SampleSet
 from ..inputs.schema import Scenario
 from .calibration import Calibration, ObservedFigure
 
-__all__ = ["Drivers", "Ensemble", "RunResult"]
+__all__ = ["AlternativeResult", "Drivers", "Ensemble", "RunResult"]
 
 
 @dataclass
@@ -59,6 +61,17 @@ class Ensemble:
         return w / total if total > 0 else np.full(m, 1.0 / m)
 
 
+@dataclass(frozen=True)
+class AlternativeResult:
+    """The same samples under a structural alternative: its futures before and after calibration."""
+
+    name: str
+    structure: Structure
+    prior: Ensemble
+    calibrated: Ensemble
+    calibration: Calibration
+
+
 @dataclass
 class RunResult:
     """Everything one scenario run produced, in memory.
@@ -75,6 +88,11 @@ class RunResult:
     observed: list[ObservedFigure]
     calibration: Calibration
     drivers: list[Drivers]
+    alternatives: list[AlternativeResult] = field(default_factory=list)
+
+    @property
+    def structure(self) -> Structure:
+        return build_structure(self.scenario)
 
     @property
     def metrics(self) -> dict[str, np.ndarray]:

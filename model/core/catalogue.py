@@ -16,7 +16,7 @@ from typing import Literal
 __all__ = [
     "Output", "TRAJECTORIES", "METRICS", "TrajectoryName", "MetricName",
     "KEY_METRICS", "INDEX_METRICS", "HISTOGRAM_METRICS", "SENSITIVITY_METRICS", "FAN_TRAJECTORIES",
-    "header", "label", "title", "unit_of",
+    "applies", "header", "label", "title", "unit_of",
 ]
 
 
@@ -32,6 +32,7 @@ class Output:
     chart_title: str = ""
     axis_label: str = ""  # the y axis of a fan chart, where it differs from the unit
     never: str = ""  # what a missing value means, for outputs that may not happen in the window
+    needs_cutoff: bool = False  # only meaningful when North Korean deliveries stop in the window
 
 
 def _catalogue(*entries: Output) -> dict[str, Output]:
@@ -55,7 +56,8 @@ TRAJECTORIES: dict[str, Output] = _catalogue(
            "NK stockpile"),
     Output("shells_wanted", "shells/month", "shells Russia wants to fire", "Shells Russia wants to fire",
            "shells wanted"),
-    Output("shells_fired", "shells/month", "shells Russia fires", "Shells Russia fires", "shells fired"),
+    Output("shells_fired", "shells/month", "shells Russia fires", "Shells Russia fires", "shells fired",
+           "Shells Russia fires", "shells per month"),
     Output("shortfall", "shells/month", "shells wanted but not available",
            "Shortfall: shells wanted but not available", "shortfall",
            "Russian shortfall: shells wanted but not available", "shells per month"),
@@ -64,6 +66,9 @@ TRAJECTORIES: dict[str, Output] = _catalogue(
            "Share of Russian fire from North Korean shells", "share of shells fired (0-1)"),
     Output("ru_stock", "shells", "usable shells in Russian depots at month end",
            "Usable shells in Russian depots", "Russian stock"),
+    Output("ru_stock_days", "days", "Russian depot stock in days of base fire at month end",
+           "Russian stock in days of fire", "stock (days of fire)",
+           "Russia's shell stock in days of fire", "days of fire"),
     Output("troops_in_theatre", "soldiers", "North Korean soldiers deployed", "North Korean soldiers deployed",
            "NK troops", "North Korean soldiers deployed", "soldiers"),
     Output("killed_cumulative", "soldiers", "North Korean soldiers killed since deployment",
@@ -97,7 +102,12 @@ METRICS: dict[str, Output] = _catalogue(
     Output("months_to_shortage_after_cutoff", "months",
            "months from the North Korean cut-off to the first month short by more than the threshold",
            "Months from a North Korean cut-off to a Russian shortage", "Months from cut-off to shortage",
-           "months from cut-off to shortage", never="no shortage within the window"),
+           "months from cut-off to shortage", never="no shortage within the window", needs_cutoff=True),
+    Output("months_to_fire_drop_after_cutoff", "months",
+           "months from the North Korean cut-off to the first month Russia fires less than the drop threshold "
+           "(share of its fire in the three months before the cut)",
+           "Months from a North Korean cut-off until Russian fire drops", "Months from cut-off to falling fire",
+           "months from cut-off to falling fire", never="fire does not drop within the window", needs_cutoff=True),
     Output("nk_stockpile_end", "shells", "North Korean stockpile left at the end of the window",
            "North Korean stockpile left at the end", "NK stockpile left", "North Korean stockpile left"),
     Output("ru_production_end", "shells/month", "Russian production rate in the last month",
@@ -126,16 +136,25 @@ METRICS: dict[str, Output] = _catalogue(
 
 # Headline lists: which outputs each page or chart shows, in this order (where present).
 KEY_METRICS: tuple[str, ...] = ("nk_share_of_fired", "nk_deliveries_total", "shortfall_total",
-                                "months_to_shortage_after_cutoff", "killed_total", "payments_total_usd",
-                                "payments_share_of_nk_gdp")
+                                "months_to_fire_drop_after_cutoff", "months_to_shortage_after_cutoff", "killed_total",
+                                "payments_total_usd", "payments_share_of_nk_gdp")
 INDEX_METRICS: tuple[str, ...] = ("nk_share_of_fired", "nk_deliveries_total", "shortfall_total",
-                                  "months_to_shortage_after_cutoff", "payments_share_of_nk_gdp")
+                                  "months_to_fire_drop_after_cutoff", "months_to_shortage_after_cutoff",
+                                  "payments_share_of_nk_gdp")
 HISTOGRAM_METRICS: tuple[str, ...] = ("nk_share_of_fired", "nk_deliveries_total", "shortfall_total", "killed_total",
-                                      "payments_share_of_nk_gdp", "months_to_shortage_after_cutoff")
+                                      "payments_share_of_nk_gdp", "months_to_shortage_after_cutoff",
+                                      "months_to_fire_drop_after_cutoff")
 SENSITIVITY_METRICS: tuple[str, ...] = ("nk_share_of_fired", "nk_deliveries_total", "shortfall_total",
                                         "killed_total", "payments_share_of_nk_gdp")
 FAN_TRAJECTORIES: tuple[str, ...] = ("nk_deliveries_cumulative", "nk_share_of_fired", "ru_production", "shortfall",
-                                      "troops_in_theatre", "killed_cumulative", "payments_cumulative_usd")
+                                      "shells_fired", "ru_stock_days", "troops_in_theatre", "killed_cumulative",
+                                      "payments_cumulative_usd")
+
+
+def applies(name: str, *, has_cutoff: bool) -> bool:
+    """Whether a metric means anything in a run (cut-off metrics need a cut-off)."""
+    entry = METRICS.get(name)
+    return entry is not None and (has_cutoff or not entry.needs_cutoff)
 
 
 def _entry(name: str) -> Output | None:

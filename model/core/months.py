@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-__all__ = ["month_index", "month_range", "month_name"]
+__all__ = ["DAYS_PER_MONTH", "month_index", "month_range", "month_name"]
+
+DAYS_PER_MONTH = 365.25 / 12  # a calendar month on average: the one conversion of days to months
 
 
 def month_index(month: str) -> int:

@@ -55,8 +55,8 @@ class ResolvedScenario:
 
 # How a child's mapping combines with its parent's: fields merge one level, named
 # entries (a parameter, an event, an observation) are replaced whole; null removes one.
-_MERGE_FIELDS = {"window", "sensitivity", "calibration"}
-_MERGE_ENTRIES = {"parameters", "events", "observations"}
+_MERGE_FIELDS = {"window", "sensitivity", "calibration", "structure"}
+_MERGE_ENTRIES = {"parameters", "events", "observations", "alternatives"}
 _NOT_INHERITED = {"name", "description", "extends"}
 
 

@@ -52,6 +52,9 @@ __all__ = [
     "Observation",
     "Sensitivity",
     "CalibrationSettings",
+    "StructureSettings",
+    "Alternative",
+    "IntensityPoint",
     "Window",
     "MAX_SAMPLES",
     "MIN_SAMPLES",
@@ -93,13 +96,30 @@ class Parameters(_Strict):
         "Russian reserve release rate", "most shells that can be drawn from reserves and refurbished in a month", "shells/month")
     shells_wanted_per_month: DistributionSpec = _param(
         "shells Russia wants to fire", "shells Russia wants to fire in a month at normal intensity", "shells/month")
+    # Russian firing under the stock-target policy (structure.firing: stock_target; unused under demand)
+    fire_target_stock_days: DistributionSpec = _param(
+        "reserve Russia aims to hold", "days of base fire Russia aims to keep in its depots", "days", 0.0, 365.0)
+    fire_max_factor: DistributionSpec = _param(
+        "most fire when supply allows", "fire when stock exceeds the target, as a multiple of base fire", "ratio",
+        1.0, 5.0)
+    fire_floor_factor: DistributionSpec = _param(
+        "rationing floor", "least fire when stock runs low, as a share of base fire", "ratio", 0.0, 1.0)
     # North Korean supply
     nk_stockpile_start: DistributionSpec = _param(
-        "North Korean stockpile", "North Korean artillery shells available for export at the start", "shells")
+        "North Korean stockpile", "North Korean artillery shells in stock at the start", "shells")
+    nk_exportable_share: DistributionSpec = _param(
+        "NK exportable share", "share of the stockpile North Korea lets go (it keeps the rest for its own defence)",
+        "fraction", 0.0, 1.0)
     nk_production_per_month: DistributionSpec = _param(
         "North Korean new production", "new North Korean shell production available for export", "shells/month")
+    nk_production_growth_per_year: DistributionSpec = _param(
+        "NK production growth", "yearly growth of North Korean new production (compounded monthly)",
+        "fraction/year", -0.9, 3.0)
     nk_shipping_capacity_per_month: DistributionSpec = _param(
         "North Korean shipping capacity", "most shells that can be moved to Russia in a month (rail and ships)", "shells/month")
+    nk_ramp_months: DistributionSpec = _param(
+        "NK start-up ramp", "months from the window's start until shipping runs at full capacity (1: at once)",
+        "months", 1.0, 36.0)
     nk_dud_rate_old: DistributionSpec = _param(
         "NK old-stock dud rate", "share of old-stock North Korean shells that fail", "fraction", 0.0, 1.0)
     nk_dud_rate_new: DistributionSpec = _param(
@@ -203,6 +223,35 @@ class Sensitivity(_Strict):
     sobol_samples: int = Field(1024, ge=64, le=65536, strict=True, description="base samples of the Sobol design (power of 2)")
 
 
+class StructureSettings(_Strict):
+    """The structural assumptions, as much assumptions as the numbers are (see ``model.core.dynamics``)."""
+
+    firing: Literal["demand", "stock_target"] = Field(
+        "demand", description="demand: fire what is wanted while the depot holds it; stock_target: hold a reserve "
+        "of fire_target_stock_days, fire more when supply allows, ration down to a floor when it falls")
+    supply_decline: Literal["constant", "proportional"] = Field(
+        "constant", description="constant: ship from stock at capacity until it is empty; proportional: shipments "
+        "from stock thin as the exportable stock runs down")
+    fire_drop_threshold: float = Field(
+        0.8, gt=0, lt=1, description="fire 'drops' below this share of its level in the three months before a cut-off")
+    assumption: str | None = Field(None, description="why these structural choices")
+
+
+class Alternative(_Strict):
+    """A structural alternative evaluated on the same samples (only the fields that differ)."""
+
+    firing: Literal["demand", "stock_target"] | None = None
+    supply_decline: Literal["constant", "proportional"] | None = None
+    note: str | None = None
+
+
+class IntensityPoint(_Strict):
+    """Russia's fire relative to base in a month; the profile is linear between points, flat beyond."""
+
+    month: Month
+    factor: float = Field(ge=0, le=10)
+
+
 SMC_MAX_PARTICLES = 262_144  # above this many samples, SMC's repeated model runs cost too much
 
 
@@ -214,6 +263,10 @@ class CalibrationSettings(_Strict):
         "figures are added); importance: weight the prior samples once")
     target_ess: float = Field(0.5, ge=0.1, le=0.95, description="share of samples each SMC stage keeps effective; "
                               "also the threshold above which one importance-weighting step is enough")
+    series_correlation: float = Field(
+        0.5, ge=0.0, le=0.95,
+        description="figures observing the same trajectory at different dates form one series: this share of "
+        "each figure's log-error variance is one error common to the series (0: independent errors)")
 
 
 class Scenario(_Strict):
@@ -234,5 +287,14 @@ class Scenario(_Strict):
     observations: dict[str, Observation] = Field(default_factory=dict)
     sensitivity: Sensitivity = Field(default_factory=Sensitivity)
     calibration: CalibrationSettings = Field(default_factory=CalibrationSettings)
+    figure_files: list[str] = Field(
+        default_factory=list,
+        description="extra figure files in the registry's format, relative to the scenario file; a child's "
+        "list adds to its parent's (see model.inputs.figure_files)")
+    structure: StructureSettings = Field(default_factory=StructureSettings)
+    alternatives: dict[str, Alternative] = Field(
+        default_factory=dict, description="structural alternatives run on the same samples and shown side by side")
+    intensity_profile: list[IntensityPoint] = Field(
+        default_factory=list, description="Russian fire over time relative to base (multiplies the intensity events)")
 
 

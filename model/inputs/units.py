@@ -8,9 +8,9 @@ guessing. Rates are converted linearly (3 million a year is 250,000 a month).
 
 from __future__ import annotations
 
-__all__ = ["UNITS", "UnitError", "conversion_factor", "compatible_units"]
+__all__ = ["DAYS_PER_MONTH", "UNITS", "UnitError", "conversion_factor", "compatible_units"]
 
-DAYS_PER_MONTH = 365.25 / 12
+from ..core.months import DAYS_PER_MONTH
 
 # unit written -> (canonical unit, factor to multiply by to get the canonical unit)
 UNITS: dict[str, tuple[str, float]] = {
@@ -42,6 +42,8 @@ UNITS: dict[str, tuple[str, float]] = {
     "months": ("months", 1.0),
     "years": ("months", 12.0),
     "ratio": ("ratio", 1.0),
+    "days": ("days", 1.0),
+    "weeks": ("days", 7.0),
 }
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..analysis.outcome import RunResult
-from ..core.catalogue import FAN_TRAJECTORIES, HISTOGRAM_METRICS, METRICS, TRAJECTORIES
+from ..core.catalogue import FAN_TRAJECTORIES, applies, HISTOGRAM_METRICS, METRICS, TRAJECTORIES
 from ..core.catalogue import title as output_title
 from ..inputs.registry import Registry
 from ..inputs.schema import PARAMETER_INFO
@@ -74,7 +74,7 @@ def run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) -> 
         )
         yield f"fan_{name}", title, fig
     for metric in HISTOGRAM_METRICS:
-        if metric == "months_to_shortage_after_cutoff" and run.timeline.cutoff is None:
+        if not applies(metric, has_cutoff=run.timeline.cutoff is not None):
             continue
         unit = METRICS[metric].unit
         label = output_title(metric)

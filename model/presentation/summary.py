@@ -23,9 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.outcome import RunResult
+from ..analysis.calibration import Calibration
+from ..analysis.outcome import Ensemble, RunResult
 from ..analysis.stats import weighted_quantile
-from ..core.catalogue import METRICS, TRAJECTORIES
+from ..core.catalogue import KEY_METRICS, METRICS, TRAJECTORIES, applies
+from ..core.dynamics import Structure
 from .words import calibration_findings, driver_statement
 
 __all__ = ["QUANTILES", "Bands", "metric_stats", "metric_stats_sets", "trajectory_quantiles", "trajectory_bands", "build_summary",
@@ -121,11 +123,46 @@ def trajectory_bands(run: RunResult) -> dict[str, Bands]:
     return out
 
 
+def _choices(structure: Structure) -> dict[str, Any]:
+    return {"firing": structure.firing, "supply_decline": structure.supply_decline}
+
+
+def _alternative_entry(name: str, structure: Structure, prior: Ensemble, calibrated: Ensemble,
+                       cal: Calibration, metric_names: list[str]) -> dict[str, Any]:
+    uniform = np.full(len(prior), 1.0 / len(prior))
+    metrics = {}
+    for m in metric_names:
+        metrics[m] = {**metric_stats(calibrated.metrics[m], calibrated.weights), "unit": METRICS[m].unit}
+    return {
+        "name": name,
+        "choices": _choices(structure),
+        "metrics": metrics,
+        "prior_metrics": {m: {**metric_stats(prior.metrics[m], uniform), "unit": METRICS[m].unit}
+                          for m in metric_names},
+        "log_evidence": _num(cal.log_evidence) if cal.log_evidence is not None else None,
+        "effective_sample_size": _num(cal.effective_sample_size),
+        "observations_fit": sum(1 for f in cal.fits if f.fits),
+        "observations": len(cal.fits),
+        "in_tension": [f.figure_id for f in cal.fits if f.in_tension],
+    }
+
+
+def alternatives_summary(run: RunResult) -> list[dict[str, Any]]:
+    """The scenario's own structure first, then each alternative on the same samples (empty if none)."""
+    if not run.alternatives:
+        return []
+    names = [m for m in KEY_METRICS if applies(m, has_cutoff=run.timeline.cutoff is not None)]
+    out = [_alternative_entry("scenario", run.structure, run.prior, run.calibrated, run.calibration, names)]
+    for alt in run.alternatives:
+        out.append(_alternative_entry(alt.name, alt.structure, alt.prior, alt.calibrated, alt.calibration, names))
+    return out
+
+
 def build_summary(run: RunResult) -> dict[str, Any]:
     """The ``summary.json`` document (deterministic for the same scenario and seed)."""
     sc = run.scenario
     cal = run.calibration
-    metric_names = [m for m in METRICS if not (m == "months_to_shortage_after_cutoff" and run.timeline.cutoff is None)]
+    metric_names = [m for m in METRICS if applies(m, has_cutoff=run.timeline.cutoff is not None)]
     metrics = {}
     prior_metrics = {}
     uniform = np.full(len(run.prior), 1.0 / len(run.prior))
@@ -186,6 +223,8 @@ def build_summary(run: RunResult) -> dict[str, Any]:
         "metrics": metrics,
         "prior_metrics": prior_metrics,
         "drivers": {d.metric: driver_statement(d) for d in run.drivers},
+        "structure": _choices(run.structure),
+        "alternatives": alternatives_summary(run),
     }
 
 
