@@ -22,14 +22,14 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.0"
+from ._version import __version__
 
 __all__ = ["ScenarioError", "__version__", "load_scenario", "run_scenario", "simulate", "sobol_analysis",
            "validate_files"]
 
 _WHERE = {
-    "ScenarioError": ("model.inputs.schema", "ScenarioError"),
-    "load_scenario": ("model.inputs.schema", "load_scenario"),
+    "ScenarioError": ("model.inputs.loading", "ScenarioError"),
+    "load_scenario": ("model.inputs.loading", "load_scenario"),
     "simulate": ("model.core.dynamics", "simulate"),
     "sobol_analysis": ("model.sensitivity", "sobol_analysis"),
     "validate_files": ("model.api", "validate_files"),

@@ -29,8 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
 from .experiment import RunResult, run_scenario
+from .inputs.figure_files import figure_provenance
 from .inputs.loading import ResolvedScenario, load_scenario
 from .inputs.registry import Registry, load_registry
 from .inputs.sampling import block_ranges
@@ -75,6 +76,9 @@ def scenario_hash(resolved: ResolvedScenario, *, samples: int | None, seed: int 
     data = resolved.scenario.model_dump(mode="json")
     data["samples"] = samples if samples is not None else data["samples"]
     data["seed"] = seed if seed is not None else data["seed"]
+    if resolved.registry is not None and resolved.registry.files:  # a changed figure file makes a run stale
+        data["figure_files_sha256"] = {str(f): hashlib.sha256(f.read_bytes()).hexdigest()
+                                       for f in sorted(set(resolved.registry.files.values()))}
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
@@ -109,8 +113,9 @@ def _figures_used(resolved: ResolvedScenario, registry: Registry) -> list[dict[s
     for fid, role in used.items():
         fig = registry.get(fid)
         rows.append({"id": fid, "value": fig.display_value, "unit": fig.unit, "claimant": fig.claimant,
-                     "as_of": fig.as_of, "source": fig.source, "quote": fig.quote, "note": fig.note,
-                     "reliability": f"{fig.reliability}: {fig.reliability_reason}", "role": role})
+                     "as_of": fig.as_of, "source": fig.source_label, "quote": fig.quote, "note": fig.note,
+                     "reliability": f"{fig.reliability}: {fig.reliability_reason}", "role": role,
+                     **figure_provenance(fig, registry)})
     return rows
 
 
@@ -147,6 +152,7 @@ def execute_scenario(
 ) -> None:
     """Run one validated scenario and write ``out_dir/<name>/`` atomically."""
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
     target = safe_target(out_dir, resolved.scenario.name)
     run = run_scenario(resolved.scenario, registry, samples=samples, seed=seed, map_blocks=map_blocks,
                        on_block=on_block)

@@ -50,11 +50,11 @@ def build_timeline(scenario: Scenario) -> Timeline:
             nk[t:] = 0.0
             cutoff = t if cutoff is None else min(cutoff, t)
         elif ev.kind == "nk_deliveries_scale":
-            nk[t:] *= ev.factor
+            nk[t:] *= 1.0 if ev.factor is None else ev.factor
         elif ev.kind == "ru_production_scale":
-            prod[t:] *= ev.factor
+            prod[t:] *= 1.0 if ev.factor is None else ev.factor
         elif ev.kind == "fighting_intensity":
-            intensity[t:] *= ev.factor
+            intensity[t:] *= 1.0 if ev.factor is None else ev.factor
         elif ev.kind == "troops_deploy":
             present[t:] = True
         elif ev.kind == "troops_withdraw":

@@ -10,7 +10,7 @@ numbers are in the figure's own unit.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 from scipy import stats
@@ -322,14 +322,17 @@ def spec_tag(value: Any) -> str | None:
     return None
 
 
-DistributionSpec = Annotated[
-    Union[tuple(Annotated[cls, Tag(tag)] for tag, cls in SPEC_CLASSES.items())],  # type: ignore[misc]  # noqa: UP007
-    Discriminator(
-        spec_tag,
-        custom_error_type="distribution",
-        custom_error_message=(
-            "say what this parameter is: 'figure: <registry id>' or 'dist:' one of "
-            + ", ".join(t for t in SPEC_CLASSES if t != "figure")
+if TYPE_CHECKING:  # for type checkers: a field holds one of the spec classes
+    DistributionSpec = _Spec
+else:  # for pydantic: a tagged union, the tag read by spec_tag
+    DistributionSpec = Annotated[
+        Union[tuple(Annotated[cls, Tag(tag)] for tag, cls in SPEC_CLASSES.items())],  # noqa: UP007
+        Discriminator(
+            spec_tag,
+            custom_error_type="distribution",
+            custom_error_message=(
+                "say what this parameter is: 'figure: <registry id>' or 'dist:' one of "
+                + ", ".join(t for t in SPEC_CLASSES if t != "figure")
+            ),
         ),
-    ),
-]
+    ]

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 
 __all__ = ["Staging", "ResultsLock", "ResultsBusy", "Orphaned", "recover", "is_current", "read_manifest",
            "code_version", "safe_target", "write_json", "write_text_atomic", "guard_parent"]
