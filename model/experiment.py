@@ -17,32 +17,47 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from .analysis.analyst import analyst_results
 from .analysis.calibration import Calibration, ObservedFigure, Posterior, calibrate, log_likelihoods, observed_figure
+from .analysis.given_data import GivenDataIndices, first_order_given_data
 from .analysis.outcome import AlternativeResult, Drivers, Ensemble, RunResult
+from .analysis.series import series_correction, series_groups
 from .analysis.smc import temper
+from .analysis.stopping import Stopping, draw_until_precise, precision_target
 from .core.catalogue import METRICS, TRAJECTORIES, applies
 from .core.dynamics import Structure, simulate
 from .core.timeline import Timeline
+from .inputs.dependence import Dependence, build_dependence
 from .inputs.distributions import ParameterPrior
 from .inputs.events import build_structure, build_timeline
 from .inputs.priors import build_priors
 from .inputs.registry import Registry
-from .inputs.sampling import BLOCK_SIZE, SampleSet, block_ranges, uncertain_count, unit_block, unit_to_values
+from .inputs.sampling import (
+    BLOCK_SIZE,
+    SampleSet,
+    block_ranges,
+    block_values,
+    uncertain_count,
+    unit_block,
+    unit_to_values,
+)
 from .inputs.schema import SMC_MAX_PARTICLES, Scenario
 from .inputs.units import conversion_factor
+from .logistics.run import logistics_plan, run_logistics
 from .sensitivity import one_at_a_time_swings, rank_correlations, sobol_analysis
 
 __all__ = ["run_scenario", "analyse_drivers", "observed_figures", "TRAJECTORY_SAMPLE_CAP", "SAMPLES_KEPT"]
 
 # Per-month trajectories are kept for the first block of samples (prior and calibrated), and
 # parameter values for the first SAMPLES_KEPT samples; metrics and observed values for all.
-TRAJECTORY_SAMPLE_CAP = BLOCK_SIZE
-SAMPLES_KEPT = 200_000
+TRAJECTORY_SAMPLE_CAP = 32_768  # quantile bands of 32,768 futures: error well below a line width
+SAMPLES_KEPT = BLOCK_SIZE  # 65,536: inputs per sample kept for files, ranks, discovery, trade-offs
+GIVEN_DATA_ROWS = 16_384  # calibrated first-order indices use the first samples (0.3 s a metric, measured)
 _SMC_STREAM = 2**31 - 2  # spawn key of the SMC random stream (sampling uses block indices and 2**31-1)
 
 MapFn = Callable[[Callable[..., Any], Iterable[Any]], Iterable[Any]]
@@ -77,6 +92,7 @@ class _Block:
     keep_inputs: int  # rows of parameter values to return
     keep_unit: bool  # return the design points (SMC starts from them)
     unit: np.ndarray | None = None  # given design points (SMC particles)
+    correlation: Dependence | None = None  # inputs that move together (model.inputs.dependence)
 
 
 @dataclass(frozen=True)
@@ -93,17 +109,29 @@ def _evaluate_block(task: _Block) -> _BlockOut:
     d = uncertain_count(task.priors)
     unit = task.unit if task.unit is not None else unit_block(d, task.block, task.size, method=task.method,
                                                               seed=task.seed)  # type: ignore[arg-type]
-    values = unit_to_values(task.priors, unit)
-    params = {p.name: values[:, j] for j, p in enumerate(task.priors)}
-    wanted = {name for name, _ in task.observed} | (set(TRAJECTORIES) if task.keep_trajectories else set())
-    with np.errstate(all="ignore"):
-        outcome = simulate(params, task.timeline, shortage_threshold=task.threshold, structure=task.structure,
-                           keep=wanted, trajectory_dtype=np.float32)
-    obs = np.column_stack([outcome.trajectories[name][:, t] for name, t in task.observed]) \
-        if task.observed else np.empty((task.size, 0))
-    traj = {k: v.astype(np.float32) for k, v in outcome.trajectories.items()} if task.keep_trajectories else {}
-    return _BlockOut({k: v.astype(np.float32) for k, v in outcome.metrics.items()}, obs.astype(np.float32), traj,
-                     values[:task.keep_inputs].copy(), unit if task.keep_unit else None)
+    values, unit = block_values(task.priors, unit, correlation=task.correlation,  # SMC particles: no block
+                                seed=None if task.unit is not None else task.seed, block=task.block)
+    observed = {name for name, _ in task.observed}
+    # every trajectory only for the samples below TRAJECTORY_SAMPLE_CAP (a cheaper second call for the rest)
+    with_trajectories = max(0, min(task.size, TRAJECTORY_SAMPLE_CAP - task.start)) if task.keep_trajectories else 0
+    parts = [(0, with_trajectories, observed | set(TRAJECTORIES)), (with_trajectories, task.size, observed)]
+    metrics = {name: np.empty(task.size, dtype=np.float32) for name in METRICS}
+    obs = np.empty((task.size, len(task.observed)), dtype=np.float32)
+    traj: dict[str, np.ndarray] = {}
+    for a, b, keep in parts:
+        if a == b:
+            continue
+        params = {p.name: values[a:b, j] for j, p in enumerate(task.priors)}
+        with np.errstate(all="ignore"):
+            outcome = simulate(params, task.timeline, shortage_threshold=task.threshold, structure=task.structure,
+                               keep=keep, trajectory_dtype=np.float32)
+        for name, v in outcome.metrics.items():
+            metrics[name][a:b] = v
+        for j, (name, t) in enumerate(task.observed):
+            obs[a:b, j] = outcome.trajectories[name][:, t]
+        if keep is not observed:
+            traj = {k: np.ascontiguousarray(v) for k, v in outcome.trajectories.items()}
+    return _BlockOut(metrics, obs, traj, values[:task.keep_inputs].copy(), unit if task.keep_unit else None)
 
 
 def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Block], map_blocks: MapFn,
@@ -140,29 +168,40 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
 def _tasks(scenario: Scenario, priors: list[ParameterPrior], timeline: Timeline, observed: list[ObservedFigure],
            n: int, *, structure: Structure, keep_unit: bool, unit: np.ndarray | None = None) -> list[_Block]:
     points = [(o.output, timeline.index(o.month)) for o in observed]
+    dependence = build_dependence(scenario.correlations, scenario.correlation_method, priors)
     return [_Block(priors, timeline, b, start, stop - start, scenario.sampling, scenario.seed,
                    scenario.shortage_threshold, structure, points, start < TRAJECTORY_SAMPLE_CAP,
                    max(0, min(stop, SAMPLES_KEPT) - start), keep_unit,
-                   None if unit is None else unit[start:stop])
+                   None if unit is None else unit[start:stop], correlation=dependence)
             for b, start, stop in block_ranges(n)]
 
 
 def _smc_log_likelihood(priors: list[ParameterPrior], timeline: Timeline, threshold: float, structure: Structure,
-                        observed: list[ObservedFigure]) -> Callable[[np.ndarray], np.ndarray]:
+                        observed: list[ObservedFigure], rho: float = 0.0,
+                        correlation: Dependence | None = None) -> Callable[[np.ndarray], np.ndarray]:
     """The calibration target for SMC: design points (m, d) -> summed log-likelihood (m,)."""
     points = [(o.output, timeline.index(o.month)) for o in observed]
     outputs = {name for name, _ in points}
 
     def log_likelihood(unit: np.ndarray) -> np.ndarray:
-        values = unit_to_values(priors, unit)
+        values = unit_to_values(priors, unit, correlation=correlation)
         params = {p.name: values[:, j] for j, p in enumerate(priors)}
         with np.errstate(all="ignore"):
             out = simulate(params, timeline, shortage_threshold=threshold, structure=structure,
                            keep=outputs).trajectories
         at = np.column_stack([out[name][:, t] for name, t in points])
-        return log_likelihoods(at, observed).sum(axis=1)
+        return _joint_log_likelihood(at, observed, rho)
 
     return log_likelihood
+
+
+def _joint_log_likelihood(values: np.ndarray, observed: list[ObservedFigure], rho: float) -> np.ndarray:
+    """Summed log-likelihood of the figures, with the joint density of each series (one
+    trajectory observed at several dates, ``model.analysis.series``) when ``rho`` > 0."""
+    total = log_likelihoods(values, observed).sum(axis=1)
+    if rho > 0 and series_groups(observed):
+        return total + series_correction(values, observed, rho)
+    return total
 
 
 def _censored(values: np.ndarray, timeline: Timeline) -> np.ndarray:
@@ -212,6 +251,7 @@ def analyse_drivers(run: RunResult, *, seed: int) -> list[Drivers]:
         ranks = np.atleast_2d(rank_correlations(kept.values[:, cols], outputs, weights=run.calibrated.head_weights(m)))
     else:
         ranks = None
+    calibrated_s1 = _calibrated_first_order(run, names, metric_names, seed=seed) if sobol is not None else None
     result = []
     for k, metric in enumerate(metric_names):
         if sobol is not None:
@@ -229,7 +269,27 @@ def analyse_drivers(run: RunResult, *, seed: int) -> list[Drivers]:
             base = None
         rc = ranks[k] if ranks is not None else None
         result.append(Drivers(metric, names, s1, s1_lo, s1_hi, st, st_lo, st_hi, lo, hi, base, rc))
+        if calibrated_s1 is not None:
+            cal = calibrated_s1[k]
+            result[-1].S1_calibrated, result[-1].S1_calibrated_low, result[-1].S1_calibrated_high = (
+                cal.S1, cal.S1_low, cal.S1_high)
     return result
+
+
+def _calibrated_first_order(run: RunResult, names: list[str], metric_names: list[str], *,
+                            seed: int) -> list[GivenDataIndices] | None:
+    """First-order indices on the calibrated samples (given-data estimator, weighted, with bootstrap
+    intervals), one per metric; None when the run is not calibrated. The calibrated inputs are
+    dependent, so these need not add up to at most 1 (see ``model.analysis.given_data``)."""
+    if not run.calibration.calibrated:
+        return None
+    kept = run.calibrated.inputs
+    m = min(len(kept), GIVEN_DATA_ROWS)  # the first samples: the bootstrap costs rows x 200
+    x = kept.values[:m, [kept.names.index(n) for n in names]]
+    weights = run.calibrated.head_weights(m)
+    return [first_order_given_data(x, _censored(run.metrics[name][:m].astype(float), run.timeline), weights=weights,
+                                   seed=seed, bootstrap=200)
+            for name in metric_names]
 
 
 def run_scenario(
@@ -258,18 +318,21 @@ def run_scenario(
 
 def _calibrated(scenario: Scenario, priors: list[ParameterPrior], timeline: Timeline,
                 observed: list[ObservedFigure], structure: Structure, n: int, seed: int, map_blocks: MapFn,
-                on_block: Callable[[int], None] | None) -> tuple[Ensemble, Ensemble, Calibration]:
-    """The prior futures under one structure, and the calibrated ones (importance or SMC)."""
+                on_block: Callable[[int], None] | None,
+                drawn: tuple[Ensemble, np.ndarray | None] | None = None) -> tuple[Ensemble, Ensemble, Calibration]:
+    """The prior futures under one structure, and the calibrated ones (importance or SMC).
+    ``drawn``: the prior futures and their design points when already drawn (``samples: auto``)."""
     settings = scenario.calibration
     use_smc = bool(observed) and settings.method == "smc" and n <= SMC_MAX_PARTICLES and uncertain_count(priors) > 0
     tasks = _tasks(scenario, priors, timeline, observed, n, structure=structure, keep_unit=use_smc)
-    prior, unit = _ensemble(priors, timeline, tasks, map_blocks, on_block)
+    prior, unit = _ensemble(priors, timeline, tasks, map_blocks, on_block) if drawn is None else drawn
     calibrated = prior
     posterior: Posterior | None = None
     if use_smc:
         assert unit is not None
-        total = log_likelihoods(prior.observed_values, observed).sum(axis=1)
-        target = _smc_log_likelihood(priors, timeline, scenario.shortage_threshold, structure, observed)
+        total = _joint_log_likelihood(prior.observed_values, observed, settings.series_correlation)
+        target = _smc_log_likelihood(priors, timeline, scenario.shortage_threshold, structure, observed,
+                                     settings.series_correlation, tasks[0].correlation)
         result = temper(target, unit, seed=np.random.SeedSequence(seed, spawn_key=(_SMC_STREAM,)),
                         target_ess_fraction=settings.target_ess, initial_log_likelihood=total)
         if result.method == "smc":
@@ -279,26 +342,54 @@ def _calibrated(scenario: Scenario, priors: list[ParameterPrior], timeline: Time
         posterior = Posterior(calibrated.observed_values, result.weights, result.method, result.log_evidence,
                               result.effective_sample_size, result.stages, result.evaluations,
                               result.acceptance_rates, result.temperatures, result.unique_fraction)
-    calibration = calibrate(prior.observed_values, observed, posterior=posterior)
+    calibration = calibrate(prior.observed_values, observed, posterior=posterior,
+                            series_correlation=settings.series_correlation)
     if posterior is None or posterior.method == "importance":
         calibrated = Ensemble(prior.metrics, calibration.weights, prior.observed_values, prior.trajectories,
                               prior.inputs)
     return prior, calibrated, calibration
 
 
-def _run(scenario: Scenario, registry: Registry, n: int, seed: int, map_blocks: MapFn,
+def _draw_auto(scenario: Scenario, priors: list[ParameterPrior], timeline: Timeline, observed: list[ObservedFigure],
+               structure: Structure, map_blocks: MapFn, on_block: Callable[[int], None] | None
+               ) -> tuple[tuple[Ensemble, np.ndarray | None], Stopping]:
+    """``samples: auto``: the prior futures drawn block by block until ``precision`` holds
+    (``model.analysis.stopping``), with their design points for SMC when it will calibrate them."""
+    target = precision_target(scenario, has_cutoff=timeline.cutoff is not None)
+    tasks = _tasks(scenario, priors, timeline, observed, target.max_samples, structure=structure, keep_unit=True)
+    tasks = [replace(t, keep_unit=t.start < SMC_MAX_PARTICLES) for t in tasks]
+    rho = scenario.calibration.series_correlation
+    outs, stopping = draw_until_precise(
+        [t.size for t in tasks], lambda todo: list(map_blocks(_evaluate_block, [tasks[b] for b in todo])),
+        target=target, metrics_of=lambda out: out.metrics, on_blocks=on_block,
+        log_likelihood_of=(lambda out: _joint_log_likelihood(out.observed_values, observed, rho)) if observed else None)
+    keep = stopping.samples <= SMC_MAX_PARTICLES
+    used = [replace(t, keep_unit=keep) for t in tasks[:len(outs)]]
+    return _ensemble(priors, timeline, used, lambda _f, _tasks: outs, None), stopping
+
+
+def _run(scenario: Scenario, registry: Registry, n: int | str, seed: int, map_blocks: MapFn,
          on_block: Callable[[int], None] | None) -> RunResult:
     priors = build_priors(scenario.parameters, registry)
     timeline = build_timeline(scenario)
     observed = observed_figures(scenario, registry)
     structure = build_structure(scenario)
+    drawn, stopping = None, None
+    if not isinstance(n, int):  # samples: auto -- the run is then as if it had asked for that many
+        drawn, stopping = _draw_auto(scenario, priors, timeline, observed, structure, map_blocks, on_block)
+        n = stopping.samples
+        scenario = scenario.model_copy(update={"samples": n})
     prior, calibrated, calibration = _calibrated(scenario, priors, timeline, observed, structure, n, seed,
-                                                 map_blocks, on_block)
+                                                 map_blocks, on_block, drawn)
     run = RunResult(scenario, priors, timeline, prior, calibrated, observed, calibration, [])
     run.drivers = analyse_drivers(run, seed=seed)
+    run.analyst = analyst_results(run, stopping=stopping)
     for name, alt in scenario.alternatives.items():
         alt_structure = build_structure(scenario, alt)
         alt_prior, alt_calibrated, alt_calibration = _calibrated(scenario, priors, timeline, observed, alt_structure,
                                                                  n, seed, map_blocks, None)
         run.alternatives.append(AlternativeResult(name, alt_structure, alt_prior, alt_calibrated, alt_calibration))
+    if scenario.logistics is not None:  # the discrete-event chain, on samples of the calibrated result
+        run.logistics = run_logistics(run, logistics_plan(scenario.logistics, scenario.window.start), seed=seed,
+                                      map_blocks=map_blocks)
     return run

@@ -26,6 +26,13 @@ Leave-one-out and the pairwise ratios are always computed from the *prior* sampl
 importance weighting, whichever method made the posterior: both are statements about
 marginal likelihoods over the prior (what the other figures alone imply), which the prior
 design estimates directly; only the calibrated bands and weights come from the posterior.
+
+Series: figures that observe the same trajectory at different dates are one series whose
+errors are correlated (``model.analysis.series``): one multiplicative error shared by the
+series (a share ``series_correlation`` of each figure's log-error variance, default 0.5)
+plus an independent part per date, so ``K`` reports of one cumulative count weigh like
+``K / (1 + (K - 1) ρ)`` independent ones. Leave-one-out and the pairwise ratios use the
+joint density of the figures they keep.
 """
 
 from __future__ import annotations
@@ -38,8 +45,9 @@ from scipy import stats
 from scipy.special import logsumexp
 
 from ..inputs.registry import DEFAULT_RELATIVE_SPREAD, Figure
+from .series import series_correction, series_groups
 from .smc import importance_weights
-from .stats import normalise_log_weights, weighted_quantile
+from .stats import normalise_log_weights, quantiles_under
 
 __all__ = ["ObservedFigure", "ObservationFit", "Calibration", "Posterior", "observed_figure", "calibrate",
            "log_likelihoods", "MIN_HEALTHY_ESS"]
@@ -146,6 +154,8 @@ class Calibration:
     acceptance_rates: tuple[float, ...] = ()
     temperatures: tuple[float, ...] = (0.0, 1.0)
     unique_fraction: float = 1.0
+    series: tuple[tuple[str, ...], ...] = ()  # figure ids of each trajectory observed more than once
+    series_correlation: float = 0.0  # ρ: share of each figure's log-error variance common to its series
 
     @property
     def calibrated(self) -> bool:
@@ -162,29 +172,12 @@ def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure]) ->
     return out
 
 
-def _sorted_quantiles(values: np.ndarray, weight_sets: list[np.ndarray], q: np.ndarray) -> list[np.ndarray]:
-    """Weighted quantiles of one column under several weightings, sorting once."""
-    if len(weight_sets) == 1:
-        return [np.asarray(weighted_quantile(values.astype(float), q, weight_sets[0]))]
-    order = np.argsort(values)
-    v = values[order].astype(float)
-    valid = ~np.isnan(v)
-    out = []
-    for w in weight_sets:
-        ws = w[order]
-        keep = (ws > 0) & valid
-        cw = np.cumsum(ws[keep])
-        p = (cw - 0.5 * ws[keep]) / cw[-1]
-        out.append(np.interp(q, p, v[keep]))
-    return out
-
-
 def _weighted_cdf(values: np.ndarray, weights: np.ndarray, x: float) -> float:
     return float(np.sum(weights[values <= x]))
 
 
 def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
-              posterior: Posterior | None = None) -> Calibration:
+              posterior: Posterior | None = None, series_correlation: float = 0.0) -> Calibration:
     """Calibrate, and say how every observed figure fits.
 
     Parameters
@@ -196,6 +189,9 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
     posterior
         The calibrated sample when made by SMC; without it the prior samples are
         importance-weighted by their likelihood.
+    series_correlation
+        ``ρ`` of the figures that share a trajectory (see ``model.analysis.series``); 0:
+        every figure's error is independent.
     """
     model_values = np.asarray(model_values)
     n = model_values.shape[0]
@@ -206,29 +202,38 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
         raise ValueError(f"model_values has shape {model_values.shape}, expected ({n}, {len(observed)})")
     loglik = log_likelihoods(model_values, observed)
     total = loglik.sum(axis=1, dtype=np.float64)
+    rho = float(series_correlation)
+    groups = series_groups(observed) if rho > 0 else []
+    if groups:
+        total = total + series_correction(model_values, observed, rho)
     if posterior is None:
         weights, ess, log_evidence = importance_weights(total)
         post_values = model_values
         run = Posterior(model_values, weights, "importance", log_evidence, ess)
     else:
         weights, post_values, run = posterior.weights, np.asarray(posterior.values), posterior
-    uniform = np.full(n, 1.0 / n)
     q = np.array([0.05, 0.5, 0.95])
     fits: list[ObservationFit] = []
     for j, o in enumerate(observed):
         v = model_values[:, j]
         if post_values is model_values:  # importance weighting: the same samples, one sort
-            prior_q, post_q = _sorted_quantiles(v, [uniform, weights], q)
+            prior_q, post_q = quantiles_under(v, [None, weights], q)
         else:
-            (prior_q,) = _sorted_quantiles(v, [uniform], q)
-            (post_q,) = _sorted_quantiles(post_values[:, j], [weights], q)
+            (prior_q,) = quantiles_under(v, [None], q)
+            (post_q,) = quantiles_under(post_values[:, j], [weights], q)
         prior = tuple(float(x) for x in prior_q)
         post = tuple(float(x) for x in post_q)
         if o.is_range:
             fit = o.low <= post[2] and o.high >= post[0]
         else:
             fit = post[0] <= o.reported <= post[2]
-        others = normalise_log_weights(total - loglik[:, j]) if len(observed) > 1 else uniform
+        if len(observed) > 1 and any(j in g for g in groups):  # its series without it: a new joint density
+            rest = [i for i in range(len(observed)) if i != j]
+            without = loglik[:, rest].sum(axis=1, dtype=np.float64) + series_correction(
+                model_values, observed, rho, present=rest)
+            others = normalise_log_weights(without)
+        else:
+            others = normalise_log_weights(total - loglik[:, j]) if len(observed) > 1 else np.full(n, 1.0 / n)
         loo = _weighted_cdf(v, others, o.reported)
         tension = loo < 0.05 or loo > 0.95
         fits.append(ObservationFit(o.figure_id, o.reported, o.low, o.high, o.month, prior, post,  # type: ignore[arg-type]
@@ -237,11 +242,16 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
     log_mean = [logsumexp(loglik[:, j].astype(float)) - np.log(n) for j in range(len(observed))]
     for i in range(len(observed)):
         for j in range(i + 1, len(observed)):
-            joint = logsumexp(loglik[:, i].astype(float) + loglik[:, j]) - np.log(n)
+            pair = loglik[:, i].astype(float) + loglik[:, j]
+            if any(i in g and j in g for g in groups):
+                pair = pair + series_correction(model_values, observed, rho, present=(i, j))
+            joint = logsumexp(pair) - np.log(n)
             ratio = float(np.exp(joint - log_mean[i] - log_mean[j]))
             if ratio < CONFLICT_RATIO:
                 conflicts.append((observed[i].figure_id, observed[j].figure_id, float(ratio)))
     return Calibration(weights, float(run.effective_sample_size), fits, conflicts, method=run.method,
                        log_evidence=float(run.log_evidence), stages=run.stages, evaluations=run.evaluations,
                        acceptance_rates=run.acceptance_rates, temperatures=run.temperatures,
-                       unique_fraction=run.unique_fraction)
+                       unique_fraction=run.unique_fraction,
+                       series=tuple(tuple(observed[j].figure_id for j in g) for g in series_groups(observed)),
+                       series_correlation=rho)

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-__all__ = ["check_weights", "weighted_quantile", "weighted_ranks", "weighted_corr", "effective_sample_size", "normalise_log_weights"]
+__all__ = ["quantiles_under", "check_weights", "weighted_quantile", "weighted_ranks", "weighted_corr", "effective_sample_size", "normalise_log_weights"]
 
 def _show(value: object) -> str:
     """repr of a value for error messages, numpy scalars shown as plain numbers."""
@@ -175,4 +175,78 @@ def weighted_quantile(
     out = out.reshape(qa.shape + v.shape[1:])
     return float(out) if out.ndim == 0 else out
 
+def _hazen_equal(sorted_values: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Equal-weight Hazen quantiles of sorted values: p_i = (i + 1/2) / n, linear between, ends held."""
+    n = sorted_values.size
+    pos = np.clip(q * n - 0.5, 0.0, n - 1.0)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, n - 1)
+    frac = pos - lo
+    v_lo, v_hi = sorted_values[lo].astype(float), sorted_values[hi].astype(float)
+    with np.errstate(invalid="ignore"):
+        return np.where(frac > 0, v_lo + frac * (v_hi - v_lo), v_lo)
 
+
+def _hazen_weighted(sorted_values: np.ndarray, cumulative: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Weighted Hazen quantiles from sorted values and their cumulative (positive) weights.
+
+    p_i = (W_i - w_i / 2) / W = (W_{i-1} + W_i) / (2 W); each quantile is interpolated between
+    the two positions around it, found by one binary search, so no array of positions is made.
+    """
+    n = sorted_values.size
+    total = cumulative[-1]
+    out = np.empty(q.shape)
+    for k, qk in enumerate(q.ravel()):
+        target = qk * total
+        j = int(np.searchsorted(cumulative, target))  # first W_j >= target
+        j = min(j, n - 1)
+
+        def position(i: int) -> float:
+            return (cumulative[i] + (cumulative[i - 1] if i > 0 else 0.0)) / 2.0
+
+        if position(j) < target:
+            j += 1
+        if j <= 0:
+            out.flat[k] = float(sorted_values[0])
+        elif j >= n:
+            out.flat[k] = float(sorted_values[-1])
+        else:
+            p0, p1 = position(j - 1), position(j)
+            v0, v1 = float(sorted_values[j - 1]), float(sorted_values[j])
+            out.flat[k] = v0 + (target - p0) / (p1 - p0) * (v1 - v0) if p1 > p0 else v1
+    return out
+
+
+def quantiles_under(values: np.ndarray, weight_sets: list[np.ndarray | None], q: ArrayLike) -> list[np.ndarray]:
+    """Weighted Hazen quantiles (as :func:`weighted_quantile`) of one column under several
+    weightings (None: equal weights), sorting the values once.
+
+    NaN values and zero weights are dropped. Memory beyond the input: one sort index and one
+    float64 array of cumulative weights per weighting, whatever the sample count (what lets
+    ten million samples be summarised in bounded memory); equal weights need only a plain sort.
+    """
+    qa = np.asarray(q, dtype=float)
+    v = np.asarray(values)
+    nan = np.isnan(v)
+    if nan.any():
+        v = v[~nan]
+        weight_sets = [None if w is None else np.asarray(w)[~nan] for w in weight_sets]
+    if v.size == 0:
+        return [np.full(qa.shape, np.nan) for _ in weight_sets]
+    unequal = [w is not None and np.asarray(w).min() != np.asarray(w).max() for w in weight_sets]
+    order = np.argsort(v) if any(unequal) else None  # ties hold equal values: their order cannot matter
+    v_sorted = np.sort(v) if order is None else v[order]
+    out = []
+    for w, flat in zip(weight_sets, unequal):
+        if not flat:
+            positive = w is None or np.asarray(w)[0] > 0
+            out.append(_hazen_equal(v_sorted, qa) if positive else np.full(qa.shape, np.nan))
+            continue
+        cumulative = np.take(np.asarray(w, dtype=float), order)
+        keep = cumulative > 0
+        values_kept = v_sorted if keep.all() else v_sorted[keep]
+        if not keep.all():
+            cumulative = cumulative[keep]
+        np.cumsum(cumulative, out=cumulative)
+        out.append(_hazen_weighted(values_kept, cumulative, qa))
+    return out

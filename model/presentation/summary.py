@@ -25,9 +25,11 @@ import numpy as np
 
 from ..analysis.calibration import Calibration
 from ..analysis.outcome import Ensemble, RunResult
-from ..analysis.stats import weighted_quantile
+from ..analysis.stats import quantiles_under, weighted_quantile
 from ..core.catalogue import KEY_METRICS, METRICS, TRAJECTORIES, applies
 from ..core.dynamics import Structure
+from .analyst_summary import analyst_summary
+from .logistics_summary import logistics_entry
 from .words import calibration_findings, driver_statement
 
 __all__ = ["QUANTILES", "Bands", "metric_stats", "metric_stats_sets", "trajectory_quantiles", "trajectory_bands", "build_summary",
@@ -44,40 +46,26 @@ def _num(x: float) -> float | None:
     return float(f"{x:.6g}")
 
 
-def _sorted_quantiles(v_sorted: np.ndarray, w_sorted: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Weighted Hazen quantiles of sorted values (as ``weighted_quantile``; zero weights dropped)."""
-    keep = w_sorted > 0
-    v, w = v_sorted[keep], w_sorted[keep]
-    if v.size == 0:
-        return np.full(q.shape, np.nan)
-    cw = np.cumsum(w)
-    p = (cw - 0.5 * w) / cw[-1]
-    with np.errstate(invalid="ignore"):
-        return np.interp(q, p, v)
-
-
-def metric_stats_sets(values: np.ndarray, weight_sets: list[np.ndarray]) -> list[dict[str, float | None]]:
-    """:func:`metric_stats` for one metric under several weightings, sorting the values once."""
+def metric_stats_sets(values: np.ndarray, weight_sets: list[np.ndarray | None]) -> list[dict[str, float | None]]:
+    """:func:`metric_stats` for one metric under several weightings (None: equal), sorting once."""
     values = np.asarray(values)
     never = np.isnan(values)
-    ranked = np.where(never, np.inf, values)
-    q = np.array([0.05, 0.5, 0.95])
-    equal = [w.min() == w.max() for w in weight_sets]
-    order = None if all(equal) else np.argsort(ranked)
-    v_sorted = np.sort(ranked).astype(float) if order is None else ranked[order].astype(float)
+    ranked = np.where(never, np.float32(np.inf) if values.dtype == np.float32 else np.inf, values)
+    quantiles = quantiles_under(ranked, weight_sets, [0.05, 0.5, 0.95])
     out = []
-    for weights, flat in zip(weight_sets, equal):
-        w = np.asarray(weights, dtype=float)
+    for weights, qs in zip(weight_sets, quantiles):
         stats: dict[str, float | None] = {}
-        finite_w = w[~never].sum()
-        stats["mean"] = _num(np.dot(values[~never].astype(float), w[~never]) / finite_w) if finite_w > 0 else None
-        if flat:  # equal weights: p_i = (i + 1/2) / n over the sorted values
-            qs = np.interp(q, (np.arange(v_sorted.size) + 0.5) / v_sorted.size, v_sorted)
+        if weights is None:
+            finite = int((~never).sum())
+            stats["mean"] = _num(np.mean(values[~never], dtype=np.float64)) if finite else None
         else:
-            qs = _sorted_quantiles(v_sorted, w[order], q)
+            w = np.asarray(weights, dtype=float)
+            finite_w = w[~never].sum()
+            stats["mean"] = _num(np.dot(values[~never].astype(float), w[~never]) / finite_w) if finite_w > 0 else None
         stats.update({"p5": _num(qs[0]), "p50": _num(qs[1]), "p95": _num(qs[2])})
         if never.any():
-            stats["share_never"] = _num(w[never].sum() / w.sum())
+            share = never.mean() if weights is None else np.asarray(weights)[never].sum() / np.asarray(weights).sum()
+            stats["share_never"] = _num(share)
         out.append(stats)
     return out
 
@@ -85,8 +73,7 @@ def metric_stats_sets(values: np.ndarray, weight_sets: list[np.ndarray]) -> list
 def metric_stats(values: np.ndarray, weights: np.ndarray | None = None) -> dict[str, float | None]:
     """Mean and p5/p50/p95 of one metric; nan means 'did not happen' and counts as +inf."""
     values = np.asarray(values, dtype=float)
-    w = np.full(values.shape, 1.0 / values.size) if weights is None else np.asarray(weights, dtype=float)
-    return metric_stats_sets(values, [w])[0]
+    return metric_stats_sets(values, [None if weights is None else np.asarray(weights, dtype=float)])[0]
 
 
 def trajectory_quantiles(values: np.ndarray, weights: np.ndarray | None = None) -> dict[float, np.ndarray]:
@@ -165,14 +152,12 @@ def build_summary(run: RunResult) -> dict[str, Any]:
     metric_names = [m for m in METRICS if applies(m, has_cutoff=run.timeline.cutoff is not None)]
     metrics = {}
     prior_metrics = {}
-    uniform = np.full(len(run.prior), 1.0 / len(run.prior))
-
     def both(m: str) -> tuple[dict[str, float | None], dict[str, float | None]]:
         if run.calibrated.metrics[m] is run.prior.metrics[m]:  # the same samples, re-weighted: sort once
-            post, before = metric_stats_sets(run.prior.metrics[m], [run.weights, uniform])
+            post, before = metric_stats_sets(run.prior.metrics[m], [run.weights, None])
         else:
             post = metric_stats(run.calibrated.metrics[m], run.weights)
-            before = metric_stats(run.prior.metrics[m], uniform)
+            before = metric_stats(run.prior.metrics[m])
         return post, before
 
     # sorting dominates for millions of samples; numpy sorts without the GIL, so threads share the cores
@@ -215,6 +200,8 @@ def build_summary(run: RunResult) -> dict[str, Any]:
             "acceptance_rates": [_num(a) for a in cal.acceptance_rates],
             "temperatures": [_num(t) for t in cal.temperatures],
             "unique_fraction": _num(cal.unique_fraction),
+            "series": [list(ids) for ids in cal.series],
+            "series_correlation": _num(cal.series_correlation),
         },
         "samples_kept": len(run.samples),
         "observations": observations,
@@ -225,6 +212,8 @@ def build_summary(run: RunResult) -> dict[str, Any]:
         "drivers": {d.metric: driver_statement(d) for d in run.drivers},
         "structure": _choices(run.structure),
         "alternatives": alternatives_summary(run),
+        **logistics_entry(run),  # the discrete-event study, when the scenario has a logistics: section
+        **analyst_summary(run),  # discovery, correlations, stopping, tradeoffs (model.presentation.analyst_summary)
     }
 
 
@@ -252,7 +241,8 @@ def metric_columns(run: RunResult) -> tuple[list[str], np.ndarray]:
 def sensitivity_rows(run: RunResult) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of ``sensitivity.csv``: one row per metric and input."""
     header = ["metric", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
-              "swing_low", "swing_high", "swing", "rank_correlation"]
+              "swing_low", "swing_high", "swing", "rank_correlation",
+              "S1_calibrated", "S1_calibrated_low", "S1_calibrated_high"]
     rows = []
 
     def at(arr: np.ndarray | None, j: int) -> float | None:
@@ -263,5 +253,6 @@ def sensitivity_rows(run: RunResult) -> tuple[list[str], list[list[Any]]]:
             swing = None if d.swing_low is None else _num(d.swing_high[j] - d.swing_low[j])  # type: ignore[index]
             rows.append([d.metric, name, at(d.S1, j), at(d.S1_low, j), at(d.S1_high, j), at(d.ST, j),
                          at(d.ST_low, j), at(d.ST_high, j), at(d.swing_low, j), at(d.swing_high, j), swing,
-                         at(d.rank_correlation, j)])
+                         at(d.rank_correlation, j), at(d.S1_calibrated, j), at(d.S1_calibrated_low, j),
+                         at(d.S1_calibrated_high, j)])
     return header, rows
