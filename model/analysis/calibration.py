@@ -42,7 +42,6 @@ from typing import Literal
 
 import numpy as np
 from scipy import stats
-from scipy.special import logsumexp
 
 from ..inputs.registry import DEFAULT_RELATIVE_SPREAD, Figure
 from .series import series_correction, series_groups
@@ -172,6 +171,28 @@ def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure]) ->
     return out
 
 
+def _cdf_from_log_weights(values: np.ndarray, log_w: np.ndarray, x: float) -> float:
+    """Share of the weight exp(log_w) on values <= x, computed in place in ``log_w`` (overwritten):
+    no array of weights is made, which keeps ten-million-sample runs in bounded memory."""
+    finite = np.isfinite(log_w)
+    if not finite.any():
+        return float(np.mean(values <= x))
+    top = log_w[finite].max()
+    np.subtract(log_w, top, out=log_w)
+    np.exp(log_w, out=log_w)  # exp(-inf) = 0
+    return float(np.sum(log_w, where=values <= x) / log_w.sum())
+
+
+def _log_mean_exp(log_w: np.ndarray) -> float:
+    """log(mean(exp(log_w))), computed in place in ``log_w`` (overwritten)."""
+    top = float(np.max(log_w))
+    if not np.isfinite(top):
+        return top
+    np.subtract(log_w, top, out=log_w)
+    np.exp(log_w, out=log_w)
+    return top + float(np.log(log_w.mean()))
+
+
 def _weighted_cdf(values: np.ndarray, weights: np.ndarray, x: float) -> float:
     return float(np.sum(weights[values <= x]))
 
@@ -214,6 +235,7 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
         weights, post_values, run = posterior.weights, np.asarray(posterior.values), posterior
     q = np.array([0.05, 0.5, 0.95])
     fits: list[ObservationFit] = []
+    buffer = np.empty(n)  # one work array for the leave-one-out and pairwise sums
     for j, o in enumerate(observed):
         v = model_values[:, j]
         if post_values is model_values:  # importance weighting: the same samples, one sort
@@ -231,21 +253,26 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
             rest = [i for i in range(len(observed)) if i != j]
             without = loglik[:, rest].sum(axis=1, dtype=np.float64) + series_correction(
                 model_values, observed, rho, present=rest)
-            others = normalise_log_weights(without)
+            loo = _weighted_cdf(v, normalise_log_weights(without), o.reported)
+        elif len(observed) > 1:
+            np.subtract(total, loglik[:, j], out=buffer)
+            loo = _cdf_from_log_weights(v, buffer, o.reported)
         else:
-            others = normalise_log_weights(total - loglik[:, j]) if len(observed) > 1 else np.full(n, 1.0 / n)
-        loo = _weighted_cdf(v, others, o.reported)
+            loo = float(np.mean(v <= o.reported))
         tension = loo < 0.05 or loo > 0.95
         fits.append(ObservationFit(o.figure_id, o.reported, o.low, o.high, o.month, prior, post,  # type: ignore[arg-type]
                                    bool(fit), loo, tension))
     conflicts: list[tuple[str, str, float]] = []
-    log_mean = [logsumexp(loglik[:, j].astype(float)) - np.log(n) for j in range(len(observed))]
+    log_mean = []
+    for j in range(len(observed)):
+        buffer[:] = loglik[:, j]
+        log_mean.append(_log_mean_exp(buffer))
     for i in range(len(observed)):
         for j in range(i + 1, len(observed)):
-            pair = loglik[:, i].astype(float) + loglik[:, j]
+            np.add(loglik[:, i], loglik[:, j], out=buffer, dtype=np.float64)
             if any(i in g and j in g for g in groups):
-                pair = pair + series_correction(model_values, observed, rho, present=(i, j))
-            joint = logsumexp(pair) - np.log(n)
+                buffer += series_correction(model_values, observed, rho, present=(i, j))
+            joint = _log_mean_exp(buffer)
             ratio = float(np.exp(joint - log_mean[i] - log_mean[j]))
             if ratio < CONFLICT_RATIO:
                 conflicts.append((observed[i].figure_id, observed[j].figure_id, float(ratio)))
