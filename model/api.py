@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .analysis.outcome import RunResult
 from .experiment import run_scenario as _run_scenario
+from .inputs.figure_files import registry_with_files
 from .inputs.loading import ResolvedScenario
 from .inputs.problems import Problem
 from .inputs.registry import Registry, load_registry
@@ -24,5 +25,10 @@ def validate_files(paths: Sequence[str | Path], registry: Registry | None = None
 
 def run_scenario(scenario: Scenario, registry: Registry | None = None, *, samples: int | None = None,
                  seed: int | None = None) -> RunResult:
-    """Run one validated scenario in this process: sample, simulate, calibrate, analyse (no files written)."""
-    return _run_scenario(scenario, registry if registry is not None else load_registry(), samples=samples, seed=seed)
+    """Run one validated scenario in this process: sample, simulate, calibrate, analyse (no files written).
+
+    The figures of the scenario's ``figure_files`` are added to the registry when it lacks them."""
+    registry = registry if registry is not None else load_registry()
+    if getattr(scenario, "figure_files", None):
+        registry = registry_with_files(scenario.figure_files, registry)
+    return _run_scenario(scenario, registry, samples=samples, seed=seed)

@@ -31,14 +31,16 @@ import numpy as np
 
 from ._version import __version__
 from .experiment import RunResult, run_scenario
+from .inputs.analyst_specs import planned_samples
 from .inputs.figure_files import figure_provenance
 from .inputs.loading import ResolvedScenario, load_scenario
 from .inputs.registry import Registry, load_registry
 from .inputs.sampling import block_ranges
 from .inputs.specs import FigureSpec
-from .presentation.plots import save_figure
+from .logistics.run import chunk_count
+from .presentation.charts.for_run import comparison_figures, run_figures
+from .presentation.charts.saving import save_figure
 from .presentation.report import render_index, render_report
-from .presentation.run_figures import comparison_figures, run_figures
 from .presentation.summary import build_summary, metric_columns, sensitivity_rows, trajectory_bands, trajectory_rows
 from .storage.results_folder import (
     ResultsLock,
@@ -57,7 +59,7 @@ __all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", 
            "SAMPLES_CSV_CAP"]
 
 SAMPLES_CSV_CAP = 200_000  # beyond this, per-sample values are in metrics.npz only
-_PACKAGES = ["numpy", "scipy", "matplotlib", "pydantic", "PyYAML", "tqdm"]
+_PACKAGES = ["numpy", "scipy", "matplotlib", "pydantic", "PyYAML", "tqdm", "simpy"]
 
 
 @dataclass
@@ -172,6 +174,10 @@ def execute_scenario(
             "package_version": __version__,
             "started": started,
         }
+        if run.logistics is not None:  # wall time here: summary.json must not vary from run to run
+            manifest["logistics"] = {"seconds": round(run.logistics.seconds, 3),
+                                     "replications": run.logistics.replications,
+                                     "events_per_replication": float(run.logistics.end["events"].mean())}
         manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         html = render_report(written["summary"], figures=written["figures"],
                              figures_used=_figures_used(resolved, registry), sensitivity=written["sensitivity"],
@@ -310,8 +316,9 @@ def _run_todo(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, s
     if len(todo) > 1:
         workers = min(workers, len(todo))
     else:
-        n = samples if samples is not None else todo[0].scenario.samples
-        workers = min(workers, len(block_ranges(n)))
+        n = planned_samples(todo[0].scenario, samples)  # samples: auto -> its most
+        logistics = todo[0].scenario.logistics  # its replications go over the same pool, in chunks
+        workers = min(workers, max(len(block_ranges(n)), chunk_count(logistics.replications) if logistics else 0))
     if workers <= 1:
         for r in todo:
             outcomes.append(_run_one(r, out_dir, registry, samples, seed, map, show, log))
@@ -368,7 +375,7 @@ def _run_one(r: ResolvedScenario, out_dir: Path, registry: Registry, samples: in
              mapper: Callable, show: bool, log: Callable[[str], None]) -> ScenarioOutcome:
     from tqdm import tqdm
 
-    n = samples if samples is not None else r.scenario.samples
+    n = planned_samples(r.scenario, samples)  # samples: auto -> its most (the bar may end early)
     t0 = datetime.now()
     with tqdm(total=n, desc=r.scenario.name, unit="sample", leave=False, disable=not show or len(block_ranges(n)) < 2,
               file=sys.stderr) as sample_bar:
@@ -446,6 +453,13 @@ def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome], *,
                 save_figure(fig, staging.folder / stem)
                 figures.append((title, comparison_dir / f"{stem}.png"))
             staging.commit({"scenarios": [s["scenario"] for s in summaries], "code_version": code_version()})
+    try:  # the lecturer's guide the index links (python run.py teach rewrites it with the lessons)
+        from .teaching.guide import ensure_guide
+
+        ensure_guide(out_dir / "teaching")
+    except OSError as exc:
+        if log is not None:
+            log(f"{out_dir / 'teaching'}: the lecturer's guide was not written ({exc.strerror or exc})")
     html = render_index(list(entries.values()), figures=figures,
                         generated=datetime.now(timezone.utc).isoformat(timespec="seconds"), folder=out_dir)
     write_text_atomic(index, html)

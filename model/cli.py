@@ -1,4 +1,4 @@
-"""Command line: ``python run.py [run|validate|sample|sources] ...``.
+"""Command line: ``python run.py [run|validate|sample|sources|hindcast|explore|teach] ...``.
 
 Thin by design: parse arguments, call the library, print. Every user mistake ends as
 a message on stderr (``FILE:LINE: FIELD: message``) and an exit status, never as a
@@ -56,6 +56,14 @@ def _seed(text: str) -> int:
     return value
 
 
+def _month(text: str) -> str:
+    import re
+
+    if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a month written YYYY-MM, e.g. 2024-12")
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python run.py",
@@ -82,6 +90,19 @@ def _parser() -> argparse.ArgumentParser:
     smp.add_argument("--csv", type=Path, help="also write the samples to this CSV file (must not exist)")
     src = sub.add_parser("sources", help="list the article figures in the registry")
     src.add_argument("--id", dest="figure_id", help="show one figure with its quote")
+    hc = sub.add_parser("hindcast", help="calibrate on the figures dated up to a month, predict the later ones")
+    hc.add_argument("file", type=Path, help="scenario YAML file")
+    hc.add_argument("--until", type=_month, required=True, metavar="YYYY-MM",
+                    help="fit on the observations dated up to this month; predict those after it")
+    hc.add_argument("--out", type=_out_dir, default=Path("results"), metavar="DIR",
+                    help="results folder: writes DIR/<scenario>/hindcast.json and hindcast.png (default: results/)")
+    hc.add_argument("--samples", type=_sample_count, help="override the scenario's sample count")
+    hc.add_argument("--seed", type=_seed, help="override the scenario's seed")
+    src.add_argument("--scenario", type=Path, metavar="FILE",
+                     help="also list the figures of this scenario's figure files (figure_files:)")
+    from .teaching.commands import add_commands  # explore, teach
+
+    add_commands(sub)
     return p
 
 
@@ -105,10 +126,30 @@ def _cmd_validate(files: Sequence[Path]) -> int:
     return 2 if problems else 0
 
 
-def _cmd_sources(figure_id: str | None) -> int:
+def _cmd_sources(figure_id: str | None, scenario: Path | None = None) -> int:
     from .inputs.registry import load_registry
 
     registry = load_registry()
+    if scenario is not None:
+        from .inputs.loading import ScenarioError, load_scenario
+
+        try:
+            resolved = load_scenario(scenario, registry=registry)
+        except ScenarioError as exc:
+            for problem in exc.problems:
+                _err(str(problem))
+            return 2
+        registry = resolved.registry if resolved.registry is not None else registry
+    if figure_id is not None and figure_id in registry.files:
+        fig = registry.get(figure_id)
+        rows = [("id", fig.id), ("value", f"{fig.display_value} {fig.unit}"), ("claimant", fig.claimant),
+                ("as of", fig.as_of), ("source", fig.source_label), ("figure file", str(registry.files[fig.id])),
+                ("quote", fig.quote.strip()), ("translation", (fig.translation or "").strip())]
+        rows += [("gloss (en)", fig.note.strip())] if fig.note else []
+        rows += [("reliability", f"{fig.reliability}: {fig.reliability_reason}"), ("used as", fig.used_as)]
+        for key, value in rows:
+            print(f"{key:>12}  {value}")
+        return 0
     if figure_id is not None:
         try:
             fig = registry.get(figure_id)
@@ -117,7 +158,8 @@ def _cmd_sources(figure_id: str | None) -> int:
             return 2
         rows = [("id", fig.id), ("value", f"{fig.display_value} {fig.unit}"), ("claimant", fig.claimant),
                 ("as of", fig.as_of), ("source", f"../shared/seeds/{fig.source}"), ("quote (de)", fig.quote.strip()),
-                ("gloss (en)", fig.note.strip()), ("reliability", f"{fig.reliability}: {fig.reliability_reason}"),
+                ("gloss (en)", (fig.note or "").strip()),
+                ("reliability", f"{fig.reliability}: {fig.reliability_reason}"),
                 ("used as", fig.used_as)]
         for key, value in rows:
             print(f"{key:>12}  {value}")
@@ -127,13 +169,54 @@ def _cmd_sources(figure_id: str | None) -> int:
         return text if len(text) <= width else text[: width - 1] + "…"
 
     header = ("id", "value", "unit", "claimant", "date", "source")
-    rows = [(f.id, f.display_value, f.unit, cut(f.claimant, 44), f.as_of, f.source) for f in registry]
+    rows = [(f.id, f.display_value, f.unit, cut(f.claimant, 44), f.as_of,
+             f.source if isinstance(f.source, str) else cut(f"{f.source.publisher}, {f.source.published} "
+                                                            f"({registry.files[f.id].name})", 60))
+            for f in registry]
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
     print("  ".join("-" * w for w in widths))
     for r in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
-    print(f"\n{len(rows)} figures. Show one with its quote: python run.py sources --id ID")
+    added = len(registry.files)
+    note = f" ({added} from the scenario's figure files)" if added else ""
+    print(f"\n{len(rows)} figures{note}. Show one with its quote: python run.py sources --id ID"
+          + (f" --scenario {scenario}" if added else ""))
+    return 0
+
+
+def _cmd_hindcast(args: argparse.Namespace) -> int:
+    from .inputs.registry import load_registry
+    from .inputs.validation import validate_files
+
+    if not args.file.is_file():
+        _err(f"{args.file}: no such scenario file")
+        return 2
+    registry = load_registry()
+    resolved, problems = validate_files([args.file], registry)
+    if problems:
+        for problem in problems:
+            _err(str(problem))
+        return 2
+    from .hindcast import HindcastError, run_hindcast, write_hindcast  # after validation, like run
+    from .presentation.hindcast_view import hindcast_lines
+    from .storage.results_folder import ResultsBusy
+
+    r = resolved[0]
+    registry = r.registry if r.registry is not None else registry
+    try:
+        hindcast = run_hindcast(r.scenario, registry, args.until, samples=args.samples, seed=args.seed)
+    except HindcastError as exc:
+        _err(f"{args.file}: {exc}")
+        return 2
+    for line in hindcast_lines(hindcast):
+        print(line)
+    try:
+        written = write_hindcast(hindcast, registry, args.out)
+    except ResultsBusy as exc:
+        _err(f"{exc}; nothing was written")
+        return 2
+    print(f"\nwrote {', '.join(str(p) for p in written)}")
     return 0
 
 
@@ -147,22 +230,34 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
 
     registry = load_registry()
     try:
-        sc = load_scenario(file, registry=registry).scenario
+        resolved = load_scenario(file, registry=registry)
+        sc = resolved.scenario
+        registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
     except ScenarioError as exc:
         for problem in exc.problems:
             _err(str(problem))
         return 2
-    n = samples or sc.samples
+    from .inputs.dependence import build_dependence
+    from .inputs.sampling import BLOCK_SIZE
+    from .presentation.analyst_summary import correlation_table
+
+    n = samples or (sc.samples if isinstance(sc.samples, int) else BLOCK_SIZE)  # samples: auto -> one block
     if csv_path is not None and csv_path.exists():
         _err(f"{csv_path}: exists already; choose a new file name (nothing is overwritten)")
         return 2
     priors = build_priors(sc.parameters, registry)
-    s = sample_parameters(priors, n, method=sc.sampling, seed=seed if seed is not None else sc.seed)
-    print(f"{sc.name}: {n:,} samples by {sc.sampling}, seed {seed if seed is not None else sc.seed}\n")
+    dependence = build_dependence(sc.correlations, sc.correlation_method, priors)
+    s = sample_parameters(priors, n, method=sc.sampling, seed=seed if seed is not None else sc.seed,
+                          correlation=dependence)
+    auto = " (samples: auto decides how many a run draws; shown: the first block)" if not samples and \
+        not isinstance(sc.samples, int) else ""
+    print(f"{sc.name}: {n:,} samples by {sc.sampling}, seed {seed if seed is not None else sc.seed}{auto}\n")
     print(f"{'parameter':34} {'unit':18} {'p5':>12} {'p50':>12} {'p95':>12}  origin")
     for j, p in enumerate(priors):
         q = np.percentile(s.values[:, j], [5, 50, 95])
         print(f"{p.name:34} {p.unit:18} {q[0]:12.4g} {q[1]:12.4g} {q[2]:12.4g}  {p.origin[:70]}")
+    if dependence is not None:
+        print("\n" + "\n".join(correlation_table(dependence, s)))
     if csv_path is not None:
         header = ",".join(s.names)
         np.savetxt(csv_path, s.values, delimiter=",", header=header, comments="", fmt="%.8g")
@@ -226,9 +321,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             return _cmd_validate(args.files)
         if args.command == "sources":
-            return _cmd_sources(args.figure_id)
+            return _cmd_sources(args.figure_id, args.scenario)
+        if args.command == "hindcast":
+            return _cmd_hindcast(args)
         if args.command == "sample":
             return _cmd_sample(args.file, args.samples, args.seed, args.csv)
+        if args.command in ("explore", "teach"):
+            from .teaching.commands import run_command
+
+            return run_command(args)
         return _cmd_run(args)
     except Terminated:
         _err("terminated; finished scenarios are kept, unfinished ones left no trace")

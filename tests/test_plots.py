@@ -1,4 +1,4 @@
-"""Tests for model.presentation.plots: figures are built from synthetic data and inspected."""
+"""Tests for model.presentation.charts: figures are built from synthetic data and inspected."""
 
 from __future__ import annotations
 
@@ -11,8 +11,22 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from model.presentation import plots
-from model.presentation.plots import PALETTE, convergence_plot, cutoff_chart, fan_chart, format_number, metric_histogram, months_to_dates, save_figure, scenario_comparison, sobol_bars, tornado_chart
+from model.presentation import charts
+from model.presentation.charts import (
+    PALETTE,
+    convergence_plot,
+    cutoff_chart,
+    fan_chart,
+    format_number,
+    metric_histogram,
+    months_to_dates,
+    save_figure,
+    scenario_comparison,
+    sobol_bars,
+    tornado_chart,
+)
+from model.presentation.charts.dates import MonthLocator
+from model.presentation.charts.style import CAPTION_GID
 
 CAPTION = ("Scenario 'baseline' - 1,000 samples, seed 42. "
            "Figures: 3.5 M (South Korean intelligence).")
@@ -69,8 +83,8 @@ def test_palette_is_okabe_ito():
 
 
 def test_all_exports_exist():
-    for name in plots.__all__:
-        assert hasattr(plots, name), name
+    for name in charts.__all__:
+        assert hasattr(charts, name), name
 
 
 @pytest.mark.parametrize(
@@ -164,7 +178,7 @@ def test_fan_chart_into_existing_axes():
     # Second panel into the same figure: the caption is replaced, not duplicated.
     fan_chart(MONTHS, _quantiles(), title="Right", ylabel="shells", caption=CAPTION + " (b)",
               ax=ax2)
-    captions = [t for t in fig.texts if t.get_gid() == plots._CAPTION_GID]
+    captions = [t for t in fig.texts if t.get_gid() == CAPTION_GID]
     assert len(captions) == 1
     _render(fig)
 
@@ -457,7 +471,7 @@ def test_save_figure_writes_png_and_svg(tmp_path):
         assert p.parent == tmp_path / "sub"
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in paths[1].read_text()
-    assert not plt.fignum_exists(fig.number)  # closed
+    assert plt.get_fignums() == []  # made without pyplot: nothing global kept
 
 
 def test_save_figure_keeps_dots_and_strips_known_suffix(tmp_path):
@@ -493,7 +507,7 @@ def test_fonts_at_least_10pt():
 def test_month_locator_matches_matplotlib(step, bymonth):
     lo, hi = matplotlib.dates.date2num(np.array(["2023-08-17", "2027-08-16"],
                                                 dtype="datetime64[D]"))
-    ours = plots._MonthLocator(step).tick_values(lo, hi)
+    ours = MonthLocator(step).tick_values(lo, hi)
     ref = (matplotlib.dates.MonthLocator(bymonth=bymonth) if bymonth
            else matplotlib.dates.MonthLocator()).tick_values(
         *matplotlib.dates.num2date([lo, hi]))
@@ -579,3 +593,96 @@ def test_save_figure_lays_out_again_after_a_change(tmp_path):
     save_figure(fig, tmp_path / "h")
     assert fig.get_layout_engine() is engine  # restored
     assert ax.get_position().x0 > left  # room made for the wider label
+
+
+# ------------------------------------------------------------- the charts' canvas and layout
+
+
+def _text_pixels(canvas_cls, angle: float) -> np.ndarray:
+    from model.presentation.charts.render import ChartCanvas  # noqa: F401 - canvas_cls may be it
+
+    fig = Figure(figsize=(2, 1), dpi=100)
+    canvas_cls(fig)
+    fig.text(0.5, 0.5, "Shells 2024 (M)", ha="left", va="baseline", rotation=angle, fontsize=10)
+    fig.canvas.draw()
+    return 255 - np.asarray(fig.canvas.buffer_rgba())[..., 0].astype(float)  # ink
+
+
+@pytest.mark.parametrize("angle", [0, 30, 90])
+def test_cached_text_draws_what_agg_draws(angle):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from model.presentation.charts.render import ChartCanvas
+
+    ours, stock = _text_pixels(ChartCanvas, angle), _text_pixels(FigureCanvasAgg, angle)
+    again = _text_pixels(ChartCanvas, angle)  # from the cache this time
+    np.testing.assert_array_equal(ours, again)
+    if angle == 0:  # at a whole-pixel position: the very same pixels
+        np.testing.assert_array_equal(ours, stock)
+    # otherwise the string may sit up to half a pixel off: same ink, same place
+    assert ours.sum() == pytest.approx(stock.sum(), rel=0.03)
+    rows, cols = np.indices(ours.shape)
+    for idx in (rows, cols):
+        assert (idx * ours).sum() / ours.sum() == pytest.approx((idx * stock).sum() / stock.sum(), abs=0.6)
+
+
+def test_mathtext_still_drawn():
+    fig = fan_chart(MONTHS, _quantiles(), title="T", ylabel=r"$\sigma$ (shells)", caption=CAPTION)
+    _render(fig)
+
+
+def test_charts_are_not_pyplot_figures():
+    before = plt.get_fignums()
+    fan_chart(MONTHS, _quantiles(), title="T", ylabel="y", caption=CAPTION)
+    cutoff_chart(MONTHS, _quantiles(), _quantiles(), cutoff_month="2025-01", title="T", caption=CAPTION)
+    assert plt.get_fignums() == before
+
+
+def test_grid_layout_matches_constrained_layout():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    ours = fan_chart(MONTHS, _quantiles(), title="T", ylabel="shells", caption=CAPTION)
+    ref = Figure(figsize=ours.get_size_inches(), dpi=ours.dpi, layout="constrained")
+    FigureCanvasAgg(ref)
+    fan_chart(MONTHS, _quantiles(), title="T", ylabel="shells", caption=CAPTION, ax=ref.add_subplot())
+    ref.get_layout_engine().execute(ref)
+    size = np.tile(ours.bbox.size, 2)
+    np.testing.assert_allclose(np.array(ours.axes[0].get_position().extents) * size,
+                               np.array(ref.axes[0].get_position().extents) * size, atol=1.0)
+
+
+def test_grid_layout_keeps_decorations_inside_and_above_the_caption():
+    figs = [tornado_chart(NAMES, np.arange(6.0), np.arange(6.0) + 3, 2.0, title=LONG_TITLE, xlabel="x",
+                          caption=CAPTION),
+            cutoff_chart(MONTHS, _quantiles(), _quantiles(), cutoff_month="2025-01", title=LONG_TITLE,
+                         caption=CAPTION)]
+    for fig in figs:
+        _render(fig)
+        renderer = fig.canvas.get_renderer()
+        caption_top = max(t.get_window_extent(renderer).y1 for t in fig.texts if t.get_gid() == CAPTION_GID)
+        for ax in fig.axes:
+            tight = ax.get_tightbbox(renderer)
+            assert tight.x0 >= -0.5 and tight.x1 <= fig.bbox.width + 0.5 and tight.y1 <= fig.bbox.height + 0.5
+            assert tight.y0 >= caption_top - 0.5
+
+
+def test_convergence_log_axis_marks_instead_of_minor_ticks():
+    n = np.unique(np.logspace(2, 4, 12).astype(int))
+    m = np.full(n.size, 1.0)
+    fig = convergence_plot(n, m, m, m, m, m, title="C", ylabel="y", caption=CAPTION)
+    ax = fig.axes[0]
+    assert len(ax.xaxis.get_minorticklocs()) == 0
+    (marks,) = [ln for ln in ax.get_lines() if ln.get_label() == "_log ticks"]
+    expected = [k * 10.0**e for e in (2, 3) for k in range(2, 10)]
+    np.testing.assert_allclose(marks.get_xdata(), [v for v in expected if n.min() <= v <= n.max()])
+    assert "_log ticks" not in _legend_texts(ax)
+
+
+def test_svg_keeps_text_as_text_and_is_reproducible(tmp_path):
+    _, svg1 = save_figure(fan_chart(MONTHS, _quantiles(), title="Deliveries", ylabel="y", caption=CAPTION),
+                          tmp_path / "a")
+    _, svg2 = save_figure(fan_chart(MONTHS, _quantiles(), title="Deliveries", ylabel="y", caption=CAPTION),
+                          tmp_path / "b")
+    text = svg1.read_text()
+    assert "<text" in text and "Deliveries" in text
+    assert svg1.read_bytes() == svg2.read_bytes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -12,7 +13,11 @@ from ..inputs.distributions import ParameterPrior
 from ..inputs.events import build_structure
 from ..inputs.sampling import SampleSet
 from ..inputs.schema import Scenario
+from ..logistics.study import LogisticsResult
 from .calibration import Calibration, ObservedFigure
+
+if TYPE_CHECKING:  # analyst.py reads Ensemble from here
+    from .analyst import AnalystResults
 
 __all__ = ["AlternativeResult", "Drivers", "Ensemble", "RunResult"]
 
@@ -33,6 +38,11 @@ class Drivers:
     swing_high: np.ndarray | None  # ... at its 95th percentile
     swing_baseline: float | None
     rank_correlation: np.ndarray | None  # Spearman, calibrated weights
+    # first-order indices on the calibrated samples (given-data estimator, bootstrap interval); the
+    # calibrated inputs are dependent, so an input's index includes what it carries of those it moves with
+    S1_calibrated: np.ndarray | None = None
+    S1_calibrated_low: np.ndarray | None = None
+    S1_calibrated_high: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,8 @@ class RunResult:
     calibration: Calibration
     drivers: list[Drivers]
     alternatives: list[AlternativeResult] = field(default_factory=list)
+    analyst: AnalystResults | None = None  # discovery, correlations, trade-offs, stopping (model.analysis.analyst)
+    logistics: LogisticsResult | None = None  # the discrete-event study (scenario section logistics:)
 
     @property
     def structure(self) -> Structure:

@@ -3,7 +3,13 @@ problem as ``FILE:LINE: FIELD: message``.
 
 How a child combines with its parent: fields of ``window``, ``sensitivity`` and
 ``calibration`` merge; each named parameter, event and observation is replaced whole, and
-``null`` removes an event or observation; ``name`` and ``description`` are never inherited.
+``null`` removes an event or observation; ``name`` and ``description`` are never inherited;
+``figure_files`` add to the parent's (``model.inputs.figure_files``; paths relative to the file
+that names them). ``precision`` merges field by field; each named ``discovery`` condition is
+replaced whole (``null`` removes one); a child's ``correlations`` list replaces the parent's whole
+(``correlations: []`` removes them), as ``correlation_method`` and ``samples`` do. ``logistics``
+merges field by field, each named logistics parameter and disruption replaced whole (``null``
+removes a disruption; ``model.inputs.logistics_spec.merge_logistics``).
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.catalogue import TRAJECTORIES
 from ..core.months import month_index
+from .analyst_checks import analyst_problems
+from .figure_files import FigureFile, load_figure_files
+from .logistics_spec import logistics_problems, logistics_replaced_by, merge_logistics
 from .problems import Problem, YamlProblems, did_you_mean, dotted_path
 from .registry import Registry, load_registry
 from .safe_yaml import YamlDocument, load_yaml_file
@@ -51,12 +60,13 @@ class ResolvedScenario:
     chain: list[Path]  # the file, then its parents
     data: dict[str, Any]  # resolved plain data, as validated
     origins: dict[tuple, tuple[str, int]] = field(default_factory=dict)
+    registry: Registry | None = None  # the registry plus the scenario's figure files (None: none added)
 
 
 # How a child's mapping combines with its parent's: fields merge one level, named
 # entries (a parameter, an event, an observation) are replaced whole; null removes one.
-_MERGE_FIELDS = {"window", "sensitivity", "calibration", "structure"}
-_MERGE_ENTRIES = {"parameters", "events", "observations", "alternatives"}
+_MERGE_FIELDS = {"window", "sensitivity", "calibration", "structure", "precision"}
+_MERGE_ENTRIES = {"parameters", "events", "observations", "alternatives", "discovery"}
 _NOT_INHERITED = {"name", "description", "extends"}
 
 
@@ -73,6 +83,8 @@ def _merge(parent: dict, child: dict) -> dict:
                 else:
                     merged[name] = entry
             out[key] = merged
+        elif key == "logistics" and isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_logistics(out[key], value)
         else:
             out[key] = value
     return out
@@ -87,6 +99,8 @@ def _replaced_by(key: tuple, child: dict[str, Any]) -> bool:
         return True
     if top not in child:
         return False
+    if top == "logistics":
+        return logistics_replaced_by(key, child[top])
     section = child[top]
     if top in _MERGE_FIELDS | _MERGE_ENTRIES and isinstance(section, dict):
         return len(key) > 1 and key[1] in section
@@ -212,6 +226,8 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
         win = Window.model_validate(window) if isinstance(window, dict) else None
     except ValidationError:
         win = None
+    for loc, msg in logistics_problems(data.get("logistics"), win):
+        sink.add(("logistics", *loc), msg)
     events = data.get("events")
     if isinstance(events, dict):
         for name, raw in events.items():
@@ -255,6 +271,7 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
                 if not first <= month_index(month) < first + win.horizon_months:
                     sink.add(("observations", fid, "at"),
                              f"{month} is outside the scenario window ({win.start} + {win.horizon_months} months)")
+    analyst_problems(data, sink.add)  # discovery, correlations, precision (model.inputs.analyst_checks)
     sens = data.get("sensitivity")
     if isinstance(sens, dict) and isinstance(sens.get("sobol_samples"), int):
         n = sens["sobol_samples"]
@@ -316,6 +333,11 @@ def load_scenario(path: str | Path, *, registry: Registry | None = None) -> Reso
         origins = {key: where for key, where in origins.items() if not _replaced_by(key, doc.data)}
         origins.update(_origins(doc))
     sink = _Collector(origins, str(path))
+    files = _figure_files(docs)
+    if files is not None:
+        data["figure_files"] = [str(f.path) for f in files]
+        registry, file_problems = load_figure_files(files, registry)
+        sink.problems.extend(file_problems)
     scenario = None
     try:
         scenario = Scenario.model_validate(data)
@@ -325,5 +347,30 @@ def load_scenario(path: str | Path, *, registry: Registry | None = None) -> Reso
     if sink.problems:
         raise ScenarioError(sorted(sink.problems, key=lambda p: (p.file != str(path), p.file, p.line or 0)))
     assert scenario is not None
-    return ResolvedScenario(scenario, path, [Path(d.path) for d in docs], data, origins)
+    return ResolvedScenario(scenario, path, [Path(d.path) for d in docs], data, origins,
+                            registry=registry if files else None)
+
+
+def _figure_files(docs: list[YamlDocument]) -> list[FigureFile] | None:
+    """Every figure file the chain names, parent first, each path relative to the file naming it.
+
+    A child's list adds to its parent's (a file named twice is read once). None when a list is
+    malformed (the schema reports it) or no file names one.
+    """
+    out: list[FigureFile] = []
+    seen: set[Path] = set()
+    named = False
+    for doc in reversed(docs):
+        entries = doc.data.get("figure_files")
+        if entries is None:
+            continue
+        if not isinstance(entries, list) or not all(isinstance(e, str) and e.strip() for e in entries):
+            return None
+        named = True
+        for k, entry in enumerate(entries):
+            resolved = (Path(doc.path).parent / entry).resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                out.append(FigureFile(resolved, doc.path, doc.lines.get(("figure_files", k)), f"figure_files[{k}]"))
+    return out if named else None
 

@@ -15,6 +15,16 @@ a fixed vocabulary (:data:`UNITS`), a ``reliability`` grade and a ``used_as`` ro
 ``context``
     the reader can check the model against it; not used directly.
 
+Figures from later reports
+--------------------------
+The shipped registry holds the five seed articles only. Scenarios may add figures from
+other reports in their own figure files (``figure_files:``, loaded by
+``model.inputs.figure_files``): same format, but ``source`` is then a mapping
+(:class:`Source`: publisher, title, publication date, URL, access date) and ``translation``
+(the quote in English) is required. ``note`` is the gloss: required for seed figures, where
+it holds the English translation in quotation marks plus method and caveats, optional for
+other sources, where the translation has its own field and ``note`` adds caveats only.
+
 Reliability and distribution width
 ----------------------------------
 :data:`DEFAULT_RELATIVE_SPREAD` is how a figure's ``reliability`` turns into uncertainty: when
@@ -54,6 +64,7 @@ __all__ = [
     "USES",
     "Figure",
     "Registry",
+    "Source",
     "load_registry",
 ]
 
@@ -96,6 +107,76 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _AS_OF_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
+_DATE_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+_URL_RE = re.compile(r"^https?://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?(?:[/?#][^\s]*)?$")
+
+
+def _day(v: Any) -> str:
+    """A calendar day as ``YYYY-MM-DD`` (YAML may give a date or the text written)."""
+    if isinstance(v, date):
+        v = v.isoformat()
+    if not isinstance(v, str) or not _DATE_RE.match(v):
+        raise ValueError(f"{v!r} is not a date written YYYY-MM-DD")
+    try:
+        date.fromisoformat(v)
+    except ValueError:
+        raise ValueError(f"{v!r} is not a calendar date") from None
+    return v
+
+
+class Source(BaseModel):
+    """Where a figure from a later report (not a seed article) was published.
+
+    Parameters
+    ----------
+    publisher, title : str
+        Who published the report and its title (as published, any language).
+    published, accessed : str
+        Publication date and the date the URL was read, ``YYYY-MM-DD``; ``published`` is
+        not after ``accessed``.
+    url : str
+        ``http://`` or ``https://`` address of the report.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    publisher: str
+    title: str
+    published: str
+    url: str
+    accessed: str
+
+    @field_validator("publisher", "title")
+    @classmethod
+    def _check_text(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be blank")
+        return v
+
+    @field_validator("published", "accessed", mode="before")
+    @classmethod
+    def _check_day(cls, v: Any) -> str:
+        return _day(v)
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, v: str) -> str:
+        if not _URL_RE.match(v.strip()):
+            raise ValueError(f"{v!r} is not a web address (http:// or https://, a host, no spaces)")
+        return v.strip()
+
+    @model_validator(mode="after")
+    def _check_order(self) -> Source:
+        if self.published > self.accessed:
+            raise ValueError(f"published ({self.published}) is after accessed ({self.accessed})")
+        return self
+
+    @property
+    def label(self) -> str:
+        """``publisher, “title” (published YYYY-MM-DD), URL, accessed YYYY-MM-DD``."""
+        return f"{self.publisher}, “{self.title}” (published {self.published}), {self.url}, accessed {self.accessed}"
+
+
 def _format_number(x: float, unit: str) -> str:
     """Format ``x`` for display: thousands separators, no trailing zeros, years plain."""
     if unit == "year" and float(x).is_integer():
@@ -121,12 +202,16 @@ class Figure(BaseModel):
         Date the claim refers to: ``"YYYY"``, ``"YYYY-MM"`` or ``"YYYY-MM-DD"``.
     claimant : str
         Who made the estimate, as the article says.
-    source : str
-        Seed file name (e.g. ``"000_e163d328edb36f81.txt"``).
+    source : str or Source
+        Seed file name (e.g. ``"000_e163d328edb36f81.txt"``), or, for a figure from a later
+        report in a scenario's figure file, a :class:`Source` mapping.
     quote : str
-        Verbatim German sentence from the seed file.
-    note : str
-        English gloss, method and caveats.
+        Verbatim sentence from the source, in its original language (German for the seeds).
+    note : str or None
+        English gloss, method and caveats; required for seed figures.
+    translation : str or None
+        The quote in English; required when ``source`` is a mapping (repeat the quote if it
+        is in English already).
     reliability : {"high", "medium", "low"}
         Grade of the evidence; see :data:`DEFAULT_RELATIVE_SPREAD`.
     reliability_reason : str
@@ -144,9 +229,10 @@ class Figure(BaseModel):
     unit: Unit
     as_of: str
     claimant: str
-    source: str
+    source: str | Source
     quote: str
-    note: str
+    note: str | None = None
+    translation: str | None = None
     reliability: Reliability
     reliability_reason: str
     used_as: Use
@@ -170,12 +256,43 @@ class Figure(BaseModel):
             raise ValueError(f"as_of {v!r} must be 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'")
         return v
 
-    @field_validator("claimant", "source", "quote", "note", "reliability_reason")
+    @field_validator("claimant", "quote", "reliability_reason")
     @classmethod
     def _check_not_blank(cls, v: str) -> str:
         if not v.strip():
             raise ValueError("must not be blank")
         return v
+
+    @field_validator("source", "note", "translation")
+    @classmethod
+    def _check_not_blank_text(cls, v: Any) -> Any:
+        if isinstance(v, str) and not v.strip():
+            raise ValueError("must not be blank")
+        return v
+
+    @model_validator(mode="after")
+    def _check_provenance(self) -> Figure:
+        if isinstance(self.source, str) and self.note is None:
+            raise ValueError(f"figure {self.id!r} from seed file {self.source!r} needs a note (its English gloss)")
+        if isinstance(self.source, Source) and self.translation is None:
+            raise ValueError(f"figure {self.id!r} needs a translation: the quote in English "
+                             "(repeat the quote if it is in English already)")
+        return self
+
+    @property
+    def from_seed(self) -> bool:
+        """True when the figure comes from one of the seed articles (``source`` is a file name)."""
+        return isinstance(self.source, str)
+
+    @property
+    def source_label(self) -> str:
+        """The seed file name, or the publisher, title, dates and URL of a later report."""
+        return self.source if isinstance(self.source, str) else self.source.label
+
+    @property
+    def english(self) -> str:
+        """What an English reader is shown beside the quote: the translation and/or the gloss."""
+        return "\n".join(t.strip() for t in (self.translation, self.note) if t)
 
     @model_validator(mode="after")
     def _check_bounds(self) -> Figure:
@@ -265,13 +382,25 @@ class Registry:
         Figures by id.
     path : Path or None
         File the registry was loaded from, if any.
+    files : Mapping[str, Path]
+        For figures added from a scenario's figure files: id -> the file it came from
+        (empty for the shipped registry).
     """
 
     figures: Mapping[str, Figure]
     path: Path | None = field(default=None, compare=False)
+    files: Mapping[str, Path] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "figures", MappingProxyType(dict(self.figures)))
+        object.__setattr__(self, "files", MappingProxyType(dict(self.files)))
+
+    def with_figures(self, figures: Mapping[str, Figure], files: Mapping[str, Path]) -> Registry:
+        """This registry plus ``figures`` (ids must be new), each from the file in ``files``."""
+        clash = sorted(set(figures) & set(self.figures))
+        if clash:
+            raise ValueError(f"figure ids already in the registry: {', '.join(clash)}")
+        return Registry({**self.figures, **figures}, path=self.path, files={**self.files, **files})
 
     def get(self, figure_id: str) -> Figure:
         """Return the figure with id ``figure_id``.

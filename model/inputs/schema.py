@@ -38,7 +38,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.catalogue import SENSITIVITY_METRICS, MetricName, TrajectoryName
+from .analyst_specs import Correlation, CorrelationMethod, DiscoveryConditions, Precision, SampleCount
 from .distributions import ParameterInfo
+from .logistics_spec import LogisticsSettings
 from .specs import DistributionSpec
 
 __all__ = [
@@ -277,7 +279,7 @@ class Scenario(_Strict):
     extends: str | None = Field(None, description="parent scenario (file name in the same folder)")
     window: Window
     seed: int = Field(ge=0, le=2**63 - 1, strict=True)
-    samples: int = Field(ge=MIN_SAMPLES, le=MAX_SAMPLES, strict=True)
+    samples: SampleCount = Field(description="number of samples, or auto: draw blocks until `precision` holds")
     sampling: Literal["mc", "lhs", "sobol"] = "sobol"
     shortage_threshold: float = Field(
         0.1, gt=0, le=1, description="a month counts as short when this share of wanted shells is missing"
@@ -296,5 +298,16 @@ class Scenario(_Strict):
         default_factory=dict, description="structural alternatives run on the same samples and shown side by side")
     intensity_profile: list[IntensityPoint] = Field(
         default_factory=list, description="Russian fire over time relative to base (multiplies the intensity events)")
+    discovery: DiscoveryConditions = Field(
+        default_factory=dict, description="conditions of interest over the metrics, by name: which input regions lead "
+        "to them (PRIM boxes and a classification tree; model.inputs.conditions for the language)")
+    correlations: list[Correlation] = Field(
+        default_factory=list, description="pairs of inputs that move together, as target rank correlations")
+    correlation_method: CorrelationMethod = Field(
+        "copula", description="copula: Gaussian copula on the design; iman_conover: rearrange each block, "
+        "keeping each input's stratification exact")
+    precision: Precision = Field(default_factory=Precision, description="when samples: auto stops")
+    logistics: LogisticsSettings | None = Field(
+        None, description="the discrete-event delivery chain for depth (model.inputs.logistics_spec); none: off")
 
 

@@ -44,6 +44,17 @@ UNITS: dict[str, tuple[str, float]] = {
     "ratio": ("ratio", 1.0),
     "days": ("days", 1.0),
     "weeks": ("days", 7.0),
+    # the logistics engine's chain (``logistics:`` section, model.inputs.logistics_spec)
+    "hours": ("hours", 1.0),
+    "ships": ("ships", 1.0),
+    "berths": ("berths", 1.0),
+    "tracks": ("tracks", 1.0),
+    "containers": ("containers", 1.0),
+    "wagons": ("wagons", 1.0),
+    "trains/day": ("trains/day", 1.0),
+    "trains/week": ("trains/day", 1 / 7),
+    "shells/container": ("shells/container", 1.0),
+    "shells/wagon": ("shells/wagon", 1.0),
 }
 
 

@@ -21,6 +21,7 @@ __all__ = ["validate_files", "prior_problems"]
 def prior_problems(resolved: ResolvedScenario, registry: Registry) -> list[Problem]:
     """Problems of the scenario's priors, each at the line of its parameter."""
     problems = []
+    registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
     for name, message in support_problems(build_priors(resolved.scenario.parameters, registry)):
         file, line = resolved.origins.get(("parameters", name), (str(resolved.path), None))
         problems.append(Problem(file, line, f"parameters.{name}", message))

@@ -4,8 +4,9 @@ Pages, tables and sentences take their numbers from here and nowhere else, so th
 stay the same everywhere and a second language is one entry in :data:`STYLES`: every
 function takes ``lang`` and reads its separators and words from that language's
 :class:`NumberStyle` (decimal mark, thousands separator, "million", "bn USD", "a month",
-"90 % interval ..."). Only English (``"en"``) is defined today; a German entry would set
-``decimal=","``, ``group="."``, ``million=" Mio."`` and so on, with no other change.
+"90 % interval ..."). English (``"en"``) and German (``"de"``: decimal comma, ``16.384``,
+``11,7 Mio.``, ``41 %``, ``28 Mrd. USD``) are defined; the words of everything else a person
+reads are in :mod:`model.presentation.texts`.
 
 Model numbers are medians with 90 % intervals; a quantile that lies beyond the simulated
 window is ``None`` and reads "not within the window".
@@ -26,6 +27,7 @@ __all__ = [
     "format_count",
     "format_index",
     "format_index_range",
+    "format_input",
     "format_interval",
     "format_median_interval",
     "format_percent",
@@ -67,7 +69,20 @@ class NumberStyle:
     unit_names: dict[str, str] = field(default_factory=lambda: {"usd": "USD", "bn usd": "bn USD"})
 
 
-STYLES: dict[str, NumberStyle] = {"en": NumberStyle()}
+STYLES: dict[str, NumberStyle] = {
+    "en": NumberStyle(),
+    "de": NumberStyle(
+        decimal=",", group=".", points=" Pp.", million=" Mio.", billion=" Mrd.", usd=" USD",
+        million_usd=" Mio. USD", bn_usd=" Mrd. USD", month_one=" Monat", month_many=" Monate",
+        per={"month": " pro Monat", "year": " pro Jahr", "day": " pro Tag"},
+        beyond="nicht im Zeitfenster",
+        interval="90-%-Intervall {range}",
+        interval_from="90-%-Intervall: untere Grenze {low}, obere Grenze {beyond}",
+        interval_up_to="90-%-Intervall bis {high}",
+        up_to="bis {high}",
+        unit_names={"usd": "USD", "bn usd": "Mrd. USD"},
+    ),
+}
 
 
 def style(lang: str = "en") -> NumberStyle:
@@ -312,3 +327,27 @@ def unit_words(unit: str, lang: str = "en") -> str:
     for raw, shown in sorted(style(lang).unit_names.items(), key=lambda kv: -len(kv[0])):
         words = words.replace(raw, shown)
     return words
+
+
+def format_input(x: Any, unit: str, lang: str = "en") -> str:
+    """A model input's value in words, with what it counts: ``(310000, "shells/month")`` ->
+    ``"310,000 shells a month"``, ``(0.12, "fraction/year")`` -> ``"12 % a year"``, ``(1.15,
+    "ratio")`` -> ``"1.15"``, ``(1.49, "months")`` -> ``"1.49 months"``; US dollars as
+    :func:`format_value`. "" when unreadable."""
+    s = style(lang)
+    v = as_float(x)
+    if v is None:
+        return ""
+    base, _, per = unit.partition("/")
+    per_text = s.per.get(per, f"/{per}" if per else "")
+    if base == "fraction":
+        return _percent_number(v * 100, s) + s.percent + per_text
+    if base in {"shells", "soldiers"}:
+        number, suffix = _parts(v, base, s)  # "4.6" + " million" for shells, whole soldiers
+        return f"{number}{suffix} {base}{per_text}"
+    if base == "ratio":
+        return _general(v, 3, s)
+    if base in {"months", "days"}:
+        number = _thousands(v, s) if v == round(v) or abs(v) >= 100 else _sig3(v, s)
+        return f"{number} {base if number != '1' else base[:-1]}"
+    return format_value(v, unit, lang)

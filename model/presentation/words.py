@@ -7,7 +7,8 @@ in one place, so a second language has one module to follow.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -17,8 +18,11 @@ from ..analysis.outcome import Drivers
 from ..core.catalogue import title
 from ..inputs.schema import PARAMETER_INFO
 from ..sensitivity._checks import _as_int
+from .numbers import format_count, format_interval, format_percent, format_value
 
-__all__ = ["rank_drivers", "calibration_findings", "driver_statement", "NO_OBSERVATIONS"]
+__all__ = ["rank_drivers", "calibration_findings", "driver_statement", "NO_OBSERVATIONS", "evidence_reading",
+           "KASS_RAFTERY", "logistics_story", "discovery_sentence", "limit_phrase", "stopping_statement",
+           "independence_note", "tradeoff_sentence"]
 
 NO_OBSERVATIONS = "No observations: results are the uncalibrated Monte Carlo spread."
 
@@ -161,3 +165,261 @@ def driver_statement(drivers: Drivers) -> str:
         swing = np.abs(drivers.swing_high - drivers.swing_low)
         return rank_drivers(swing / max(swing.sum(), 1e-300), pretty, metric_label=label, index_label="share of swing")
     return ""
+
+
+#: Kass & Raftery (1995), Table on the scale of 2 ln B: upper bound -> the strength of the evidence.
+KASS_RAFTERY: tuple[tuple[float, str], ...] = (
+    (2.0, "not worth more than a bare mention"),
+    (6.0, "positive"),
+    (10.0, "strong"),
+    (math.inf, "very strong"),
+)
+
+
+def evidence_reading(log_bayes_factor: float, *, name: str, reference: str) -> str:
+    """How to read ``ln B`` of scenario ``name`` against ``reference`` on the same reported figures,
+    on the Kass & Raftery scale (of ``2 ln B``: below 2 not worth more than a bare mention, 2-6
+    positive, 6-10 strong, above 10 very strong)."""
+    two = 2.0 * abs(log_bayes_factor)
+    strength = next(words for bound, words in KASS_RAFTERY if two < bound)
+    if two < KASS_RAFTERY[0][0]:
+        return (f"no real difference: the reported figures are about as likely under {name} as under "
+                f"{reference} ({strength})")
+    better, worse = (name, reference) if log_bayes_factor > 0 else (reference, name)
+    ratio = math.exp(min(abs(log_bayes_factor), 700.0))
+    times = "more than a million" if ratio > 1e6 else (f"{ratio:,.0f}" if ratio >= 100 else f"{ratio:.2g}")
+    return (f"{strength} evidence for {better} over {worse}: the reported figures are {times} times as likely "
+            f"under {better}")
+
+
+# --------------------------------------------------------------------------- the logistics study
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+_ROUTE_WORDS = {"rail": "The rail crossing (Tumangang-Khasan)", "ship": "The sea route from Rajin",
+                "longhaul": "Long-haul rail across Russia"}
+_DEPOT_WORDS = {"nk": "the North Korean depots", "port": "the Russian port's stock", "front": "the front depot"}
+
+
+def _day_words(iso: Any) -> str:
+    """``2024-11-01`` as ``1 November 2024``."""
+    text = str(iso or "")
+    if len(text) != 10:
+        return text
+    return f"{int(text[8:])} {_MONTH_NAMES[int(text[5:7]) - 1]} {text[:4]}"
+
+
+def _month_words(month: str) -> str:
+    return f"{_MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def _days_words(x: float | None) -> str:
+    """Days for a sentence: ``less than a day``, ``1 day``, ``31 days``."""
+    if x is None:
+        return "an unknown number of days"
+    if x < 0.5:
+        return "less than a day"
+    return "1 day" if round(x) == 1 else f"{format_count(round(x))} days"
+
+
+def _p(stats: Mapping[str, Any] | None, key: str = "p50") -> float | None:
+    value = (stats or {}).get(key)
+    return None if value is None else float(value)
+
+
+def logistics_story(disruption: Mapping[str, Any], monthly: Mapping[str, Any], example: Mapping[str, Any],
+                    policy: str) -> list[str]:
+    """How one disruption plays out, day by day, in sentences (from the summary's ``logistics`` key:
+    one entry of ``disruptions``, ``monthly``, ``example`` and the firing ``policy``)."""
+    d = disruption
+    kind = d.get("kind")
+    days = _p(d, "days")
+    length = f"{days:g} days" if days is not None else ""
+    if kind == "route_closed":
+        what = (f"{_ROUTE_WORDS.get(str(d.get('route')), 'A route')} is closed from {_day_words(d.get('start'))} "
+                f"for {length}, to {_day_words(d.get('end'))}.")
+    elif kind == "slower_inspections":
+        what = (f"Border inspections take {float(d.get('factor') or 1):g} times as long from "
+                f"{_day_words(d.get('start'))} for {length}.")
+    elif kind == "depot_strike":
+        what = (f"A strike destroys {format_percent(d.get('share'))} of the stock of "
+                f"{_DEPOT_WORDS.get(str(d.get('depot')), 'a depot')} on {_day_words(d.get('start'))}.")
+    else:
+        names = ", ".join(_MONTH_NAMES[int(m) - 1] for m in d.get("months") or [])
+        what = f"Sailing and long-haul rail take {float(d.get('factor') or 1):g} times as long in {names}."
+    out = [what]
+    if not d.get("within_run", True):
+        return out + ["It falls outside the simulated window, so it changes nothing here."]
+    for closure in example.get("closures") or []:
+        if closure.get("name") == d.get("name") and closure.get("first_train_after"):
+            last = closure.get("last_train_before")
+            trains = _p(closure, "trains_first_week_after")
+            out.append(
+                f"In the replication shown in the figures (the median dip) the last border train before the closure "
+                f"crosses on {_day_words(last)} and the first after it on {_day_words(closure['first_train_after'])}"
+                + (f"; {trains:.0f} trains cross in that first week as the backlog clears." if trains else "."))
+    months = list(monthly.get("months") or [])
+    engine, model = (monthly.get(k) or {} for k in ("delivered_front_nk", "model_nk_usable_deliveries"))
+    start = str(d.get("start") or "")[:7]
+    if start in months and engine.get("p50") and model.get("p50"):
+        t = months.index(start)
+        span = range(t, min(len(months), t + 4))
+        gaps = [(engine["p50"][i] or 0.0) - (model["p50"][i] or 0.0) for i in span]
+        low, high = span[int(np.argmin(gaps))], span[int(np.argmax(gaps))]
+        if gaps[low - t] < 0:
+            sentence = (f"North Korean shells reaching the front fall to {format_value(engine['p50'][low], 'shells')} "
+                        f"in {_month_words(months[low])} (median across replications; "
+                        f"{format_interval(engine['p5'][low], engine['p95'][low], 'shells')}), where the monthly "
+                        f"model, which knows no disruption of the chain, counts "
+                        f"{format_value(model['p50'][low], 'shells')}")
+            if high > low and gaps[high - t] > 0:
+                sentence += (f"; the backlog arrives later: {format_value(engine['p50'][high], 'shells')} in "
+                             f"{_month_words(months[high])} against {format_value(model['p50'][high], 'shells')}")
+            out.append(sentence + ".")
+    share = _p(d, "share_with_dip")
+    dip, part, fire = (d.get(k) or {} for k in ("dip_shells", "dip_share", "dip_days_of_fire"))
+    if share is not None and dip:
+        after = _p(d, "dip_window_days")
+        window = f"Up to {_days_words(after - (days or 0.0))} after it ends" if after is not None else "After it"
+        out.append(f"{window}, the stock behind the front falls more than 1 % below its level of the day before in "
+                   f"{format_percent(share)} of replications. In the median replication it falls by "
+                   f"{format_value(_p(dip), 'shells')} shells ({format_percent(_p(part))} of that stock, "
+                   f"{_days_words(_p(fire))} of fire); in the worst 5 % by "
+                   f"{format_value(_p(dip, 'p95'), 'shells')} shells ({format_percent(_p(part, 'p95'))}, "
+                   f"{_days_words(_p(fire, 'p95'))} of fire)"
+                   + (f", lowest around {_day_words(d['trough_date_p50'])} (median of the lowest days)."
+                      if d.get("trough_date_p50") else "."))
+        below, recover = d.get("days_below"), d.get("days_to_recover")
+        if below and recover:
+            never = _p(recover, "share_never")
+            out.append(f"Where it falls, it stays more than 1 % below for {_days_words(_p(below))} (median; "
+                       f"{_days_words(_p(below, 'p95'))} in the worst 5 %) and is back within 1 % of it "
+                       f"{_days_words(_p(recover))} after the start (median"
+                       + (f"; not within the window in {format_percent(never)} of them)." if never else ")."))
+    drop = d.get("fire_drop_share") or {}
+    if policy == "stock_target" and drop:
+        median, worst = max(_p(drop) or 0.0, 0.0), max(_p(drop, "p95") or 0.0, 0.0)
+        if median >= 0.01:
+            out.append(f"Under the stock-target firing rule the front keeps its reserve by firing less: the lowest "
+                       f"weekly fire, to 90 days after it ends, is {format_percent(median)} below the month before "
+                       f"(median; {format_percent(worst)} in the worst 5 % of replications).")
+        else:
+            out.append(f"Under the stock-target firing rule most replications do not fire less at all (their stock "
+                       f"stays above the reserve target); where it runs down to the target the front keeps its "
+                       f"reserve by firing less: in the worst 5 % of replications the lowest weekly fire, to 90 days "
+                       f"after it ends, is {format_percent(worst)} below the month before.")
+    elif drop:
+        out.append("Under the demand firing rule the front fires what it wants while the stock lasts, so the "
+                   "disruption shows in the stock rather than in fire.")
+    out.append("The monthly model shows none of this: it counts a shell as delivered in the month it leaves North "
+               "Korea, so its monthly totals are the same with or without the disruption.")
+    return out
+
+
+# --------------------------------------------------------------------------- the analyst's questions
+
+
+def limit_phrase(name: str, low: float | None, high: float | None, lang: str = "en") -> str:
+    """One input's range in a box: ``"North Korean shipping capacity below 310,000 shells a month"``."""
+    from .numbers import format_input
+
+    info = PARAMETER_INFO.get(name)
+    label, unit = (info.label, info.unit) if info is not None else (name.replace("_", " "), "")
+    if low is None and high is None:
+        return f"{label} anywhere"
+    if low is None:
+        return f"{label} below {format_input(high, unit, lang)}"
+    if high is None:
+        return f"{label} above {format_input(low, unit, lang)}"
+    return f"{label} between {format_input(low, unit, lang)} and {format_input(high, unit, lang)}"
+
+
+def discovery_sentence(name: str, condition: str, limits: Sequence[tuple[str, float | None, float | None]], *,
+                       density: float, coverage: float, share: float, more: int = 0, lang: str = "en") -> str:
+    """The chosen PRIM box as a sentence.
+
+    ``"“long shortage” (months_short >= 3) follows in 19 % of the futures with Russian production
+    at start below 285,000 shells a month and ...; these futures are 88 % of all futures where it
+    holds (it holds in 1.7 % of all futures)."`` ``limits`` are ``(input, low, high)``, most
+    important first; ``more`` counts the box's further, smaller restrictions (left out here).
+    """
+    what = f"\u201c{name.replace('_', ' ')}\u201d ({condition})"
+    if share <= 0:
+        return f"{what} holds in none of these futures."
+    if not limits:
+        return (f"No range of the inputs singles out the futures where {what} holds: it holds in "
+                f"{format_percent(share, lang)} of all futures, and no box of inputs reliably raises that share.")
+    phrases = [limit_phrase(n, lo, hi, lang) for n, lo, hi in limits]
+    tail = f" (and {more} smaller restriction{'s' if more > 1 else ''} listed below)" if more else ""
+    return (f"{what} follows in {format_percent(density, lang)} of the futures with {_join(phrases)}{tail}; these "
+            f"futures are {format_percent(coverage, lang)} of all futures where it holds (it holds in "
+            f"{format_percent(share, lang)} of all futures).")
+
+
+def stopping_statement(stopping: Mapping[str, Any], lang: str = "en") -> str:
+    """How ``samples: auto`` ended, from ``summary.json``'s ``stopping`` section."""
+    target = stopping.get("target") or {}
+    tol = format_percent(target.get("tolerance"), lang)
+    conf = format_percent(target.get("confidence"), lang)
+    qs = [f"{round(100 * float(q)):d}th" if float(q) * 100 % 1 == 0 else f"{100 * float(q):g}th"
+          for q in target.get("quantiles") or []]
+    quantiles = _join(qs) + " percentile" + ("s" if len(qs) > 1 else "")
+    precision: Mapping[str, Any] = stopping.get("precision") or {}
+    worst = sorted(((max((v for v in qv.values() if v is not None), default=math.inf), m)
+                    for m, qv in precision.items()), reverse=True)
+    samples = format_count(stopping.get("samples"), lang)
+    if stopping.get("reason") == "target_met":
+        head = (f"Sampling stopped after {samples} samples, when the {quantiles} of every chosen metric were known "
+                f"to within ±{tol} of their 90 % width at {conf} confidence")
+        if worst:
+            value, metric = worst[0]
+            head += f" (least precise: {title(metric)}, ±{format_percent(value, lang)})"
+        return head + "."
+    head = f"Sampling stopped at the maximum of {samples} samples before the target (±{tol} at {conf} confidence) held"
+    short = [(v, m) for v, m in worst if v > float(target.get("tolerance") or 0)]
+    if short:
+        listed = ", ".join(f"{title(m)} ±{format_percent(v, lang) if math.isfinite(v) else 'unbounded'}"
+                           for v, m in short[:3])
+        head += f": still short of it: {listed}"
+    return head + "; raise precision.max_samples or the tolerance."
+
+
+def independence_note(pairs: int) -> str:
+    """Why the Sobol indices are read with care when inputs move together."""
+    what = "a pair of inputs move" if pairs == 1 else f"{pairs} pairs of inputs move"
+    return (f"In this scenario {what} together (see \u201cInputs that move together\u201d). Sobol indices and the "
+            "tornado swings assume independent inputs: they vary each input over its own range as if it moved "
+            "alone. Rely on the given-data first-order indices, which read the samples as drawn, dependence "
+            "included (the calibrated first-order indices in sensitivity.csv), and on the rank correlations.")
+
+
+def tradeoff_sentence(names: Sequence[str], narrowing: Sequence[float | None], prior_rank: Sequence[Sequence[Any]],
+                      calibrated_rank: Sequence[Sequence[Any]], lang: str = "en") -> str:
+    """What the corner plot shows, in words: the inputs the figures narrow most and the pair they tie together."""
+    from .numbers import format_correlation
+
+    label = [PARAMETER_INFO[n].label if n in PARAMETER_INFO else n for n in names]
+    ranked = sorted((float(v), k) for k, v in enumerate(narrowing) if v is not None)[::-1]
+    narrowed = [f"{label[k]} (its middle half {format_percent(v, lang)} narrower)" for v, k in ranked[:2] if v > 0.1]
+    best: tuple[float, int, int] | None = None
+    for i in range(len(names)):
+        for j in range(i):
+            after, before = calibrated_rank[i][j], prior_rank[i][j]
+            if after is None or before is None:
+                continue
+            change = abs(float(after) - float(before))
+            if best is None or change > best[0]:
+                best = (change, i, j)
+    parts = []
+    if narrowed:
+        parts.append(f"The reported figures narrow {_join(narrowed)} most")
+    if best is not None and best[0] >= 0.1:
+        _, i, j = best
+        after, before = float(calibrated_rank[i][j]), float(prior_rank[i][j])
+        way = "rise and fall together" if after > 0 else "trade off: when one is high the other is low"
+        parts.append(f"after calibration, {label[i]} and {label[j]} {way} (rank correlation "
+                     f"{format_correlation(after, lang)}, against {format_correlation(before, lang)} before): the "
+                     "reported figures pin down a combination of the two more than either one")
+    if not parts:
+        return "The reported figures barely narrow these inputs or tie them together."
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from ...core.catalogue import INDEX_METRICS, header
 from ..numbers import format_count
 from .common import estimate, figure_rows, text, unit_of
+from .evidence import evidence_groups
 from .views import IndexPage, IndexRow
 
 __all__ = ["index_page", "report_href"]
@@ -50,10 +51,19 @@ def index_page(
 ) -> IndexPage:
     """The batch overview as one typed object (see :func:`.render.render_index` for the inputs)."""
     present = [m for m in INDEX_METRICS if any(m in ((e.get("summary") or {}).get("metrics") or {}) for e in entries)]
+    evidence, evidence_notes = evidence_groups([e["summary"] for e in entries if e.get("summary")])
     return IndexPage(
         headers=tuple(header(m) for m in present),
         rows=tuple(_row(e, present, folder, lang) for e in entries),
         figures=figure_rows(figures),
         generated=text(generated),
         scenario_count=format_count(len(entries), lang),
+        evidence=evidence,
+        evidence_notes=evidence_notes,
+        guide_href=guide_href(folder),
     )
+
+
+def guide_href(folder: str | Path | None) -> str:
+    """``"teaching/guide.html"`` when the lecturer's guide is in ``folder``, else "" (never a dead link)."""
+    return "teaching/guide.html" if folder is not None and (Path(folder) / "teaching" / "guide.html").is_file() else ""

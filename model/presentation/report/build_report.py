@@ -8,6 +8,7 @@ this module is a typed :mod:`.views` object with its numbers already in words.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from ..numbers import (
     format_value,
     unit_words,
 )
+from .analyst_views import analyst_section, is_analyst_figure
+from .build_logistics import LOGISTICS_FIGURE_PREFIX, logistics_section
 from .common import estimate, figure_rows, ident, never_words, pieces, text, unit_of
 from .views import (
     Calibration,
@@ -47,6 +50,7 @@ from .views import (
 
 __all__ = ["report_page", "ESS_WARNING", "TOP_DRIVERS"]
 
+PREDICTIVE_CHECK_PREFIX = "ppc_"  # figure files shown in the calibration section
 ESS_WARNING = 100  # fewer effective samples than this after calibration: a visible warning
 TOP_DRIVERS = 5  # inputs shown per metric in the sensitivity tables
 
@@ -181,7 +185,31 @@ def calibration(summary: Row, claimants: Mapping[str, str], lang: str = "en") ->
         observations=tuple(_observation(o, claimants, lang) for o in summary.get("observations") or []),
         findings=tuple(text(f) for f in summary.get("calibration_findings") or []),
         conflicts=tuple(_conflict(p, lang) for p in summary.get("conflicting_pairs") or []),
+        log_evidence=_log_evidence(summary) if calibrated else "",
+        series=_series(summary),
     )
+
+
+def _log_evidence(summary: Row) -> str:
+    z = as_float(summary.get("log_evidence"))
+    return "" if z is None else f"{z:.2f}".replace("-", "\u2212")
+
+
+def _series(summary: Row) -> tuple[str, ...]:
+    cal = summary.get("calibration") or {}
+    rho = as_float(cal.get("series_correlation"))
+    out = []
+    for ids in cal.get("series") or []:
+        names = ", ".join(text(i) for i in ids)
+        if rho:
+            out.append(f"{names} observe the same model output at different dates and are calibrated as one series: "
+                       f"their errors share one common part ({format_percent(rho, 'en')} of each figure's log-error "
+                       "variance) and are independent otherwise, so together they weigh like "
+                       f"{len(ids) / (1 + (len(ids) - 1) * rho):.2g} independent figures, not {len(ids)}.")
+        else:
+            out.append(f"{names} observe the same model output at different dates; their errors are treated as "
+                       "independent (series_correlation 0).")
+    return tuple(out)
 
 
 def _sort_key(row: Row) -> tuple[int, float]:
@@ -224,12 +252,14 @@ def drivers(
                 s1=_index_value(r, "S1", lang),
                 swing=format_signed(r.get("swing"), unit, lang),
                 rank_correlation=format_correlation(r.get("rank_correlation"), lang),
+                s1_calibrated=_index_value(r, "S1_calibrated", lang),
             )
             for r in ranked[:top]
         )
         hidden = len(ranked) - top
         sections.append(
-            DriverSection(label(m), text(statements.get(m, "")), rows, format_count(hidden, lang) if hidden > 0 else "")
+            DriverSection(label(m), text(statements.get(m, "")), rows, format_count(hidden, lang) if hidden > 0 else "",
+                          calibrated=any(as_float(r.get("S1_calibrated")) is not None for r in ranked))
         )
     return tuple(sections)
 
@@ -249,6 +279,11 @@ def _source(f: Row, lang: str) -> SourceRow:
         gloss=text(f.get("note")) if f.get("note") else "",
         grade=grade.strip(),
         grade_reason=reason.strip() if sep else "",
+        translation=text(f.get("translation")),
+        url=text(f.get("url")),
+        published=text(f.get("published")),
+        accessed=text(f.get("accessed")),
+        figure_file=Path(text(f.get("origin"))).name if f.get("url") else "",
     )
 
 
@@ -296,13 +331,22 @@ def report_page(
     """The whole report as one typed object (see :func:`.render.render_report` for the inputs)."""
     name = text(summary.get("scenario", "scenario"))
     claimants = {text(f.get("id")): text(f.get("claimant")) for f in figures_used if f.get("claimant")}
+    # predictive checks (files ppc_*) are shown beside the calibration table, the rest under Figures
+    checks = [f for f in figures if Path(f[1]).name.startswith(PREDICTIVE_CHECK_PREFIX)]
+    others = [f for f in figures if not Path(f[1]).name.startswith(PREDICTIVE_CHECK_PREFIX)]
+    chain = [f for f in others if Path(f[1]).name.startswith(LOGISTICS_FIGURE_PREFIX)]  # in their own section
+    others = [f for f in others if not Path(f[1]).name.startswith(LOGISTICS_FIGURE_PREFIX)]
+    mine = [f for f in others if is_analyst_figure(f[1])]  # shown in the analyst's sections (analyst_views)
+    others = [f for f in others if not is_analyst_figure(f[1])]
     return ReportPage(
         name=name,
         description=text(summary.get("description") or ""),
         key_numbers=key_numbers(summary, lang),
-        calibration=calibration(summary, claimants, lang),
-        figures=figure_rows(figures),
+        calibration=replace(calibration(summary, claimants, lang), figures=figure_rows(checks)),
+        figures=figure_rows(others),
         drivers=drivers(summary, sensitivity, lang=lang),
         sources=tuple(_source(f, lang) for f in figures_used),
         facts=run_facts(summary, manifest, lang),
+        logistics=logistics_section(summary, figure_rows(chain), lang),
+        analyst=analyst_section(summary, figure_rows(mine), lang),
     )

@@ -9,6 +9,11 @@ in a way a template could trip over (``StrictUndefined`` turns a misspelt name i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the delivery-chain section's views import FigureRow from here
+    from .analyst_views import AnalystSection
+    from .logistics_views import LogisticsSection
 
 __all__ = [
     "Piece", "Ident", "Estimate", "KeyNumber", "MetricRow", "KeyNumbers", "YesNo", "ObservationRow",
@@ -121,6 +126,9 @@ class Calibration:
     observations: tuple[ObservationRow, ...]
     findings: tuple[str, ...]
     conflicts: tuple[ConflictRow, ...]
+    log_evidence: str = ""  # ln Z, "" when unknown
+    series: tuple[str, ...] = ()  # one sentence per trajectory observed at several dates
+    figures: tuple[FigureRow, ...] = ()  # predictive checks, one per reported figure
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,7 @@ class DriverRow:
     s1: IndexValue
     swing: str
     rank_correlation: str
+    s1_calibrated: IndexValue = IndexValue("–", "")  # first-order index on the calibrated samples
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,7 @@ class DriverSection:
     statement: str  # "" when there is none
     rows: tuple[DriverRow, ...]
     not_shown: str  # how many further inputs are not shown, "" when all are
+    calibrated: bool = False  # the rows have first-order indices on the calibrated samples
 
 
 @dataclass(frozen=True)
@@ -174,6 +184,11 @@ class SourceRow:
     gloss: str  # English, "" when none
     grade: str
     grade_reason: str
+    translation: str = ""  # the quote in English (figures from later reports)
+    url: str = ""  # web address of a later report ("" for seed articles)
+    published: str = ""
+    accessed: str = ""
+    figure_file: str = ""  # the scenario's figure file it comes from, "" for the registry
 
 
 @dataclass(frozen=True)
@@ -206,6 +221,8 @@ class ReportPage:
     drivers: tuple[DriverSection, ...]
     sources: tuple[SourceRow, ...]
     facts: RunFacts
+    logistics: LogisticsSection | None = None  # the discrete-event study, when the scenario has one
+    analyst: AnalystSection | None = None  # discovery, correlations, trade-offs, stopping (analyst_views)
 
 
 @dataclass(frozen=True)
@@ -225,3 +242,6 @@ class IndexPage:
     figures: tuple[FigureRow, ...]
     generated: str
     scenario_count: str
+    evidence: tuple[Any, ...] = ()  # evidence.EvidenceGroup: scenarios compared by log Bayes factor
+    evidence_notes: tuple[str, ...] = ()  # scenarios whose evidence cannot be compared, and why
+    guide_href: str = ""  # "teaching/guide.html" when the lecturer's guide is there, else ""

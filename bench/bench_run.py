@@ -1,0 +1,150 @@
+"""Time ``python run.py`` as a user runs it: the whole process, every scenario, figures and reports.
+
+Run from the repository root::
+
+    python bench/bench_run.py                 # 3 runs of all scenarios/*.yaml, writes bench/run.json
+    python bench/bench_run.py --repeats 5 --workers 2
+    python bench/bench_run.py --samples 4096  # smaller runs (the JSON says so)
+
+Each run starts a fresh interpreter on ``run.py --out <new empty folder> --no-progress``
+(plus ``--workers`` / ``--samples`` when given), so imports, validation, worker start-up,
+the model, every chart (PNG and SVG), the reports and the index are all inside the time.
+Wall-clock seconds come from ``time.perf_counter`` around the child; CPU seconds (user +
+system, the child and its worker processes) from ``resource.getrusage(RUSAGE_CHILDREN)``.
+The folder is deleted after each run, once its charts are counted (a run that writes
+fewer charts than the first is an error: speed must not come from dropping one).
+
+``bench/bench_model.py`` times the model alone (samples per second); this script is the
+figure a user feels. The load average before and after is recorded: on a shared machine
+a busy neighbour makes every run slower, so compare medians taken under similar load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "bench" / "run.json"
+
+
+def _cli_default_workers() -> int:
+    """The ``--workers`` default of ``python run.py`` (read from the parser, not re-typed)."""
+    sys.path.insert(0, str(ROOT))
+    from model.cli import _parser
+
+    args = _parser().parse_args(["run"])
+    return int(args.workers)
+
+
+def _scenarios(files: list[str]) -> list[Path]:
+    return [Path(f) for f in files] if files else sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def _samples_of(path: Path) -> int | None:
+    """The ``samples:`` line of a scenario file (for the record; ``extends`` may set it elsewhere)."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "samples":
+            try:
+                return int(value.split("#")[0].strip())
+            except ValueError:
+                return None
+    return None
+
+
+def _one_run(cmd: list[str], out: Path) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"run.py failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"seconds": seconds, "cpu_seconds": cpu,
+            "png": len(list(out.rglob("*.png"))), "svg": len(list(out.rglob("*.svg")))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="*", help="scenario files (default: scenarios/*.yaml)")
+    ap.add_argument("--repeats", type=int, default=3, help="timed runs (default 3)")
+    ap.add_argument("--workers", type=int, help="passed to run.py (default: run.py's own default)")
+    ap.add_argument("--samples", type=int, help="passed to run.py (default: each scenario's own)")
+    ap.add_argument("--output", type=Path, default=OUTPUT, help=f"JSON file (default {OUTPUT.relative_to(ROOT)})")
+    args = ap.parse_args(argv)
+    if args.repeats < 1:
+        ap.error("--repeats must be at least 1")
+
+    scenarios = _scenarios(args.files)
+    workers = args.workers if args.workers is not None else _cli_default_workers()
+    load_before = os.getloadavg()
+    runs = []
+    for i in range(args.repeats):
+        out = Path(tempfile.mkdtemp(prefix="bench-run-"))
+        shutil.rmtree(out)  # run.py creates it: a fresh folder, nothing to skip
+        cmd = [sys.executable, "run.py", "run", *map(str, scenarios), "--out", str(out), "--no-progress",
+               "--workers", str(workers)]
+        if args.samples is not None:
+            cmd += ["--samples", str(args.samples)]
+        try:
+            run = _one_run(cmd, out)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+        if runs and (run["png"], run["svg"]) < (runs[0]["png"], runs[0]["svg"]):
+            raise SystemExit(f"run {i + 1} wrote fewer charts than run 1: {run} vs {runs[0]}")
+        runs.append(run)
+        print(f"run {i + 1}/{args.repeats}: {run['seconds']:.1f} s wall, {run['cpu_seconds']:.1f} s CPU, "
+              f"{run['png']} PNG + {run['svg']} SVG", flush=True)
+    load_after = os.getloadavg()
+
+    secs = [r["seconds"] for r in runs]
+    cpus = [r["cpu_seconds"] for r in runs]
+    import matplotlib
+    import numpy
+
+    model_bench = None
+    latest = ROOT / "bench" / "latest.json"
+    if latest.exists():  # the model-only figure of bench/bench_model.py, for comparison
+        data = json.loads(latest.read_text(encoding="utf-8"))
+        model_bench = {k: data.get(k) for k in ("date", "vectorized_samples_per_s", "speedup")}
+    result = {
+        "what": "python run.py as a whole process, fresh --out folder each run",
+        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "seconds": {"median": statistics.median(secs), "min": min(secs), "max": max(secs), "runs": secs},
+        "cpu_seconds": {"median": statistics.median(cpus), "min": min(cpus), "max": max(cpus)},
+        "repeats": args.repeats,
+        "scenarios": [p.stem for p in scenarios],
+        "samples": args.samples if args.samples is not None else {p.stem: _samples_of(p) for p in scenarios},
+        "workers": workers,
+        "charts": {"png": runs[0]["png"], "svg": runs[0]["svg"]},
+        "machine": {"cores": os.cpu_count(), "machine": platform.machine(), "platform": platform.platform(),
+                    "load_average_before": [round(x, 2) for x in load_before],
+                    "load_average_after": [round(x, 2) for x in load_after]},
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "matplotlib": matplotlib.__version__,
+        "model_only_bench": model_bench,
+    }
+    args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    s = result["seconds"]
+    print(f"median {s['median']:.1f} s (min {s['min']:.1f}, max {s['max']:.1f}) over {args.repeats} runs, "
+          f"{len(scenarios)} scenarios, {workers} workers, {os.cpu_count()} cores; "
+          f"load {load_before[0]:.1f} -> {load_after[0]:.1f}; wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""Which charts a scenario run gets, and a batch: with their titles, labels and captions.
+
+The words come from the output catalogue (:mod:`model.core.catalogue`: chart titles, axis
+labels, units, the headline lists :data:`FAN_TRAJECTORIES` and :data:`HISTOGRAM_METRICS`);
+the drawing from the chart modules of this package, which only draw. Each chart is named
+with a file stem; saving is the caller's job (:func:`..saving.save_figure`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ...analysis.outcome import RunResult
+from ...core.catalogue import FAN_TRAJECTORIES, HISTOGRAM_METRICS, METRICS, TRAJECTORIES, applies, header
+from ...core.catalogue import title as output_title
+from ...inputs.registry import Registry
+from ...inputs.schema import PARAMETER_INFO
+from ...inputs.units import conversion_factor
+from ...sensitivity import convergence
+from ..analyst_figures import analyst_figures
+from ..logistics_figures import logistics_figures
+from ..predictive_figures import predictive_check_figures
+from ..summary import Bands
+from .comparison import scenario_comparison
+from .cutoff import cutoff_chart
+from .distributions import metric_histogram
+from .fans import fan_chart
+from .sensitivity import convergence_plot, sobol_bars, tornado_chart
+
+__all__ = ["run_figures", "comparison_figures", "caption_for", "CUTOFF_TITLE"]
+
+CUTOFF_TITLE = "Russia's shell stock and shortfall after North Korean deliveries stop"
+_PRIOR_NOTE = " Inputs varied over their prior ranges (before calibration)."
+
+
+def _metric_axis(metric: str) -> str:
+    """Axis label of a per-sample metric: its catalogue axis label, or its header and unit."""
+    entry = METRICS[metric]
+    short = header(metric)
+    return entry.axis_label or (short if "(" in short else f"{short} ({entry.unit})")
+
+
+def _sentence_start(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# input figures that can be drawn on a trajectory as a point at their date
+_INPUT_FIGURES_ON = {"ru_shell_production_per_year": "ru_production", "nk_soldiers_kursk": "troops_in_theatre"}
+
+
+def caption_for(run: RunResult, claimants: Sequence[str]) -> str:
+    sc = run.scenario
+    who = "; ".join(dict.fromkeys(claimants))
+    calib = f", calibrated (ESS {run.calibration.effective_sample_size:,.0f})" if run.calibration.calibrated else ""
+    text = f"Scenario '{sc.name}': {sc.samples:,} samples ({sc.sampling}), seed {sc.seed}{calib}."
+    return text + (f" Figures as reported by: {who}." if who else "")
+
+
+def _points(run: RunResult, registry: Registry, trajectory: str) -> tuple[list[dict], list[str]]:
+    points, claimants = [], []
+    for obs in run.observed:
+        if obs.output == trajectory:
+            fig = registry.get(obs.figure_id)
+            points.append({"month": obs.month, "value": obs.reported, "low": obs.low, "high": obs.high,
+                           "label": f"{fig.display_value} ({fig.claimant.split(',')[0]})"})
+            claimants.append(fig.claimant.split(",")[0])
+    for fid, traj in _INPUT_FIGURES_ON.items():
+        if traj != trajectory or fid in run.scenario.observations or fid not in registry:
+            continue
+        fig = registry.get(fid)
+        month = fig.as_of_month()
+        if month not in run.timeline.months or fig.value is None:
+            continue
+        f = conversion_factor(fig.unit, TRAJECTORIES[traj].unit)
+        points.append({"month": month, "value": fig.value * f, "low": None, "high": None,
+                       "label": f"{fig.display_value} {fig.unit} ({fig.claimant.split(',')[0]}, input)"})
+        claimants.append(fig.claimant.split(",")[0])
+    return points, claimants
+
+
+def run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) -> Iterator[tuple[str, str, Figure]]:
+    """``(file stem, title, figure)`` for every chart of one run, one at a time.
+
+    ``bands`` are the trajectories' quantiles (``model.presentation.summary.trajectory_bands``).
+    The convergence charts' running statistics are computed here, one chart at a time.
+    """
+    months = run.timeline.months
+    calibrated = run.calibration.calibrated
+    for name in FAN_TRAJECTORIES:
+        entry = TRAJECTORIES[name]
+        title, ylabel = entry.chart_title or output_title(name), entry.axis_label or entry.unit
+        points, claimants = _points(run, registry, name)
+        fig = fan_chart(
+            months, bands[name].calibrated, title=title, ylabel=ylabel,
+            caption=caption_for(run, claimants), observations=points,
+            prior_quantiles=bands[name].prior if calibrated else None,
+            series_label="model (calibrated)" if calibrated else "model",
+        )
+        yield f"fan_{name}", title, fig
+    for metric in HISTOGRAM_METRICS:
+        if not applies(metric, has_cutoff=run.timeline.cutoff is not None):
+            continue
+        label = output_title(metric)
+        title = f"{_sentence_start(label)}: prior and calibrated" if calibrated else label
+        fig = metric_histogram(
+            run.metrics[metric], posterior_weights=run.weights if calibrated else None,
+            title=title, xlabel=_metric_axis(metric), caption=caption_for(run, []),
+        )
+        yield f"hist_{metric}", title, fig
+    for d in run.drivers:
+        label = output_title(d.metric)
+        pretty = [PARAMETER_INFO[n].label for n in d.names]
+        if d.swing_low is not None:
+            title = f"What moves it: {label}"
+            fig = tornado_chart(pretty, d.swing_low, d.swing_high, d.swing_baseline, title=title,
+                                xlabel=_metric_axis(d.metric), caption=caption_for(run, []) + _PRIOR_NOTE)
+            yield f"tornado_{d.metric}", title, fig
+        if d.ST is not None:
+            title = f"Sobol indices: {label}"
+            fig = sobol_bars(pretty, d.S1, d.S1_low, d.S1_high, d.ST, d.ST_low, d.ST_high, title=title,
+                             caption=caption_for(run, []) + _PRIOR_NOTE)
+            yield f"sobol_{d.metric}", title, fig
+    for metric in [d.metric for d in run.drivers] or ["nk_share_of_fired"]:
+        values = run.metrics[metric]
+        finite = np.isfinite(values)
+        if finite.sum() < 2:
+            continue
+        conv = convergence(values[finite], weights=run.weights[finite] if calibrated else None)
+        title = f"Convergence: {output_title(metric)}"
+        fig = convergence_plot(conv["n"], conv["mean"], conv["mean_low"], conv["mean_high"],
+                               conv["q_low"], conv["q_high"], title=title, ylabel=_metric_axis(metric),
+                               caption=caption_for(run, []))
+        yield f"convergence_{metric}", title, fig
+    if run.timeline.cutoff is not None:
+        stock, short = TRAJECTORIES["ru_stock"], TRAJECTORIES["shortfall"]
+        fig = cutoff_chart(months, bands["ru_stock"].calibrated, bands["shortfall"].calibrated,
+                           cutoff_month=months[run.timeline.cutoff], title=CUTOFF_TITLE,
+                           caption=caption_for(run, []),
+                           panels=((stock.label, f"{stock.short_label} ({stock.unit})"),
+                                   (short.label, f"{short.short_label} ({short.unit})")))
+        yield "cutoff_stock_shortfall", "Stock and shortfall after the cut-off", fig
+    yield from predictive_check_figures(run, registry)  # ppc_*: shown beside the report's calibration table
+    yield from logistics_figures(run)  # logistics_*: the discrete-event study, shown in its own report section
+    yield from analyst_figures(run)  # discovery_*, convergence_stopping, corner_inputs (..analyst_figures)
+
+
+def comparison_figures(summaries: Sequence[dict], caption: str) -> Iterator[tuple[str, str, Figure]]:
+    """The headline metrics side by side across scenarios (from their summary.json content),
+    one chart at a time."""
+    names = [s["scenario"] for s in summaries]
+    for metric in HISTOGRAM_METRICS:
+        stats = [s["metrics"].get(metric) for s in summaries]
+        if not any(stats):
+            continue
+        title = f"Across scenarios: {output_title(metric)}"
+        fig = scenario_comparison(names, stats, title=title, ylabel=_metric_axis(metric), caption=caption)
+        yield f"compare_{metric}", title, fig

@@ -1,0 +1,78 @@
+"""Posterior predictive checks: one figure per observed figure, for the report's calibration section.
+
+For each reported figure the run compares with, what a report at its date was expected to
+say before calibration (prior predictive) and after (calibrated predictive): each future's
+model value at that date times the figure's lognormal error (``model.analysis.predictive``),
+drawn as a density with the reported value and its 90 % error range. File stems are
+``ppc_<figure id>``; the report shows them beside the calibration table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..analysis.outcome import RunResult
+from ..analysis.predictive import compressed, mixture_density, mixture_quantiles, predictive
+from ..core.catalogue import TRAJECTORIES
+from ..inputs.registry import Registry
+from .charts.predictive import predictive_check_chart
+from .numbers import format_count, format_value
+
+__all__ = ["predictive_check_figures", "PREFIX"]
+
+PREFIX = "ppc_"
+_GRID = 600
+_LOG_AXIS_RATIO = 20.0  # a log x axis when the drawn range spans more than this factor
+
+
+def _tick_format(unit: str) -> Callable[[float], str]:
+    def fmt(x: float) -> str:
+        return "0" if x == 0 else format_value(x, unit)
+    return fmt
+
+
+def predictive_check_figures(run: RunResult, registry: Registry) -> Iterator[tuple[str, str, Figure]]:
+    """``(file stem, title, figure)`` of the predictive check of every observed figure."""
+    calibrated = run.calibration.calibrated
+    for j, o in enumerate(run.observed):
+        after = compressed(predictive(run.calibrated.observed_values[:, j], o.sigma_log, run.weights))
+        before = compressed(predictive(run.prior.observed_values[:, j], o.sigma_log)) if calibrated else None
+        ends = [mixture_quantiles(after, [0.005, 0.995])]
+        if before is not None:
+            ends.append(mixture_quantiles(before, [0.005, 0.995]))
+        lo = min(min(math.exp(e[0]) for e in ends), o.low, o.reported)
+        hi = max(max(math.exp(e[1]) for e in ends), o.high, o.reported)
+        log_x = hi > _LOG_AXIS_RATIO * lo
+        if log_x:  # a long right tail: a log axis, densities per unit of log value
+            grid = np.geomspace(lo / 1.15, hi * 1.15, _GRID)
+            jacobian = np.ones(_GRID)
+        else:  # densities of the report itself, p(log y) / y
+            pad = 0.04 * (hi - lo)
+            grid = np.linspace(max(lo - pad, 0.0), hi + pad, _GRID)
+            jacobian = 1.0 / np.maximum(grid, 1e-300)
+        safe = np.log(np.maximum(grid, 1e-300))
+        dens_after = mixture_density(after, safe) * jacobian
+        dens_before = mixture_density(before, safe) * jacobian if before is not None else None
+        entry = TRAJECTORIES[o.output]
+        unit = entry.unit
+        fig_ = registry.get(o.figure_id) if o.figure_id in registry else None
+        who = fig_.claimant.split(",")[0] if fig_ is not None else "its claimant"
+        title = f"{o.figure_id}: reported {format_value(o.reported, unit)} ({o.month})"
+        sc = run.scenario
+        how = (f"calibrated ({run.calibration.method}, effective sample size "
+               f"{format_count(run.calibration.effective_sample_size)})") if calibrated else "not calibrated"
+        caption = (f"Scenario '{sc.name}': {sc.samples:,} samples, seed {sc.seed}, {how}. What a report of "
+                   f"{entry.description} at {o.month} was expected to say: the model value at that date times the "
+                   f"figure's lognormal error (90 % error range {format_value(o.low, unit)} to "
+                   f"{format_value(o.high, unit)}). Reported by {who}: a claim, not a fact.")
+        fig = predictive_check_chart(
+            grid, dens_before, dens_after, reported=o.reported, low=o.low, high=o.high, title=title,
+            xlabel=f"{entry.axis_label}, as reported", caption=caption,
+            value_format=_tick_format(unit),
+            reported_label=f"reported by {who}", log_x=log_x,
+        )
+        yield f"{PREFIX}{o.figure_id}", f"Predictive check: {o.figure_id}", fig

@@ -1,0 +1,159 @@
+"""The report's delivery-chain section, built from the summary's ``logistics`` key.
+
+Untyped input on purpose (``summary.json`` content: anything may be missing); out come the
+typed :mod:`.logistics_views` objects with their numbers in words. Charts whose files start with
+:data:`LOGISTICS_FIGURE_PREFIX` are shown in this section, not under Figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..numbers import as_float, format_count, format_percent, format_range, format_ratio, format_value
+from ..words import logistics_story
+from .common import text
+from .logistics_views import (
+    ChainDisruption,
+    ChainFact,
+    ChainMonthRow,
+    ChainParameter,
+    ChainWeekRow,
+    LogisticsSection,
+)
+from .views import FigureRow
+
+__all__ = ["LOGISTICS_FIGURE_PREFIX", "logistics_section"]
+
+LOGISTICS_FIGURE_PREFIX = "logistics_"
+_KINDS = {"route_closed": "closed", "slower_inspections": "slower inspections", "depot_strike": "strike",
+          "winter_slowdown": "winter slow-down"}
+
+Row = Mapping[str, Any]
+
+
+def _at(bands: Any, key: str, i: int) -> Any:
+    values = (bands or {}).get(key) or []
+    return values[i] if i < len(values) else None
+
+
+def _shells(x: Any, lang: str) -> str:
+    return format_value(x, "shells", lang) if as_float(x) is not None else "–"
+
+
+def _range(lo: Any, hi: Any, unit: str, lang: str) -> str:
+    a, b = as_float(lo), as_float(hi)
+    return format_range(a, b, unit, lang) if a is not None and b is not None else ""
+
+
+def _hours(x: Any, lang: str) -> str:
+    v = as_float(x)
+    return "–" if v is None else format_value(round(v, 1), "hours", lang)
+
+
+def _count(x: Any, lang: str) -> str:
+    return format_count(x, lang) or "–"
+
+
+def _plain(x: Any, lang: str) -> str:
+    """A parameter's value as written: whole numbers with separators, others to two significant digits."""
+    v = as_float(x)
+    if v is None:
+        return "–"
+    return format_count(v, lang) if v == round(v) else format_ratio(v, lang)
+
+
+def _title(d: Row) -> str:
+    name = text(d.get("name"))
+    kind = _KINDS.get(text(d.get("kind")), text(d.get("kind")))
+    start = text(d.get("start"))
+    return f"{name}: {kind}" + (f", from {start}" if start else "")
+
+
+def _weeks(d: Row, lang: str) -> tuple[ChainWeekRow, ...]:
+    days = as_float(d.get("days")) or 0.0
+    rows = []
+    for w in d.get("around") or []:
+        offset = int(as_float(w.get("days_from_start")) or 0)
+        stock = w.get("front_stock") or {}
+        supply = as_float(w.get("days_of_supply_p50"))
+        rel = w.get("relative_to_day_before") or {}
+        rows.append(ChainWeekRow(
+            date=text(w.get("date")),
+            offset=("+" if offset > 0 else ("−" if offset < 0 else "")) + str(abs(offset)),
+            stock=_shells(stock.get("p50"), lang),
+            stock_range=_range(stock.get("p5"), stock.get("p95"), "shells", lang),
+            relative=format_percent(rel.get("p50"), lang) or "–",
+            relative_range=_range(rel.get("p5"), rel.get("p95"), "fraction", lang),
+            days_of_supply=format_count(supply, lang) if supply is not None else "–",
+            fired=_shells(w.get("fired_per_day_p50"), lang),
+            arriving=_shells(w.get("nk_arriving_per_day_p50"), lang),
+            trains=_count(w.get("border_trains_week_p50"), lang),
+            inside=0 <= offset < max(days, 1.0),
+        ))
+    return tuple(rows)
+
+
+def _months(entry: Row, lang: str) -> tuple[ChainMonthRow, ...]:
+    monthly = entry.get("monthly") or {}
+    disrupted = {text(d.get("start"))[:7] for d in entry.get("disruptions") or [] if d.get("start")}
+    for d in entry.get("disruptions") or []:
+        if d.get("end"):
+            disrupted.add(text(d.get("end"))[:7])
+    rows = []
+    for i, month in enumerate(monthly.get("months") or []):
+        nk = monthly.get("delivered_front_nk")
+        rows.append(ChainMonthRow(
+            month=text(month),
+            engine=_shells(_at(nk, "p50", i), lang),
+            engine_range=_range(_at(nk, "p5", i), _at(nk, "p95", i), "shells", lang),
+            model=_shells(_at(monthly.get("model_nk_usable_deliveries"), "p50", i), lang),
+            ship_calls=_count(_at(monthly.get("ship_port_calls"), "p50", i), lang),
+            containers=_count(_at(monthly.get("containers_by_ship"), "p50", i), lang),
+            border_trains=_count(_at(monthly.get("border_trains"), "p50", i), lang),
+            crossing_wait=_hours(_at(monthly.get("crossing_wait_mean_hours"), "p50", i), lang),
+            berth_wait=_hours(_at(monthly.get("nk_berth_wait_mean_hours"), "p50", i), lang),
+            disrupted=text(month) in disrupted,
+        ))
+    return tuple(rows)
+
+
+def _facts(entry: Row, lang: str) -> tuple[ChainFact, ...]:
+    events = entry.get("events_per_replication")
+    spread = entry.get("events_per_replication_range") or []
+    capacity = entry.get("capacity_per_month") or {}
+    usable = entry.get("usable_share") or {}
+    facts = [
+        ChainFact("Engine", f"SimPy discrete-event simulation ({text(entry.get('engine'))}), months of "
+                            f"{text(entry.get('days_per_month'))} days"),
+        ChainFact("Replications", f"{_count(entry.get('replications'), lang)}, each on one sample drawn from the "
+                                  f"calibrated result by its weight ({_count(entry.get('unique_samples'), lang)} "
+                                  f"different samples of {_count(entry.get('samples_pool'), lang)})"),
+        ChainFact("Events per replication", _count(events, lang) + (
+            f" ({_count(spread[0], lang)}–{_count(spread[1], lang)})" if len(spread) == 2 else "")),
+        ChainFact("Firing rule", text(entry.get("policy")) + ", the monthly model's rule applied each day"),
+        ChainFact("Chain capacity by hand", f"{_shells(capacity.get('total'), lang)} shells a month "
+                                            f"(ships {_shells(capacity.get('ship'), lang)}, rail "
+                                            f"{_shells(capacity.get('rail'), lang)}; every shell, duds included)"),
+    ]
+    if usable.get("p50") is not None:
+        facts.append(ChainFact("Usable share of shells shipped", format_value(usable.get("p50"), "fraction", lang)
+                               + " (median over replications): the front counts shells that work"))
+    return tuple(facts)
+
+
+def logistics_section(summary: Row, figures: Sequence[FigureRow] = (), lang: str = "en") -> LogisticsSection | None:
+    """The section, or None when the summary has no ``logistics`` key."""
+    entry = summary.get("logistics")
+    if not isinstance(entry, Mapping):
+        return None
+    monthly = entry.get("monthly") or {}
+    example = entry.get("example") or {}
+    policy = text(entry.get("policy"))
+    disruptions = tuple(
+        ChainDisruption(_title(d), tuple(logistics_story(d, monthly, example, policy)), _weeks(d, lang))
+        for d in entry.get("disruptions") or [] if isinstance(d, Mapping))
+    parameters = tuple(
+        ChainParameter(text(name), _plain(p.get("value"), lang), text(p.get("unit")), text(p.get("assumption")))
+        for name, p in (entry.get("parameters") or {}).items() if isinstance(p, Mapping))
+    return LogisticsSection(_facts(entry, lang), disruptions, tuple(figures), _months(entry, lang), parameters)
