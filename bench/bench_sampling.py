@@ -105,12 +105,18 @@ def child(method: str, variant: str, n: int) -> dict[str, float]:
 
 
 def _whole_process(method: str, variant: str, n: int) -> dict[str, float]:
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", method, variant, str(n)],
                          check=True, capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["process_s"] = wall
+    result["user_cpu_s"] = after.ru_utime - before.ru_utime  # CPU time: less sensitive to other work on the machine
+    result["system_cpu_s"] = after.ru_stime - before.ru_stime  # mostly first-touch page faults of the result
     return result
 
 
@@ -169,12 +175,15 @@ def main() -> int:
                 "draw_s_median": statistics.median(r["draw_s"] for r in runs),
                 "draw_s_all": [round(r["draw_s"], 3) for r in runs],
                 "setup_s_median": statistics.median(r["setup_s"] for r in runs),
+                "user_cpu_s_median": statistics.median(r["user_cpu_s"] for r in runs),
+                "system_cpu_s_median": statistics.median(r["system_cpu_s"] for r in runs),
                 "checksum": runs[0]["checksum"],
                 "parameters": runs[0]["parameters"],
             }
-            print(f"{key:18} whole process {report['runs'][key]['process_s_median']:6.2f} s "
-                  f"(draw {report['runs'][key]['draw_s_median']:5.2f} s; runs {report['runs'][key]['process_s_all']})",
-                  flush=True)
+            row = report["runs"][key]
+            print(f"{key:18} whole process {row['process_s_median']:6.2f} s (draw {row['draw_s_median']:5.2f} s; "
+                  f"CPU user {row['user_cpu_s_median']:5.2f} s, system {row['system_cpu_s_median']:5.2f} s; "
+                  f"runs {row['process_s_all']})", flush=True)
         same = report["runs"][f"{method}_reference"]["checksum"] == report["runs"][f"{method}_current"]["checksum"]
         report["runs"][f"{method}_same_numbers"] = same
     report["sobol_block_ms"] = _block_times(_priors())

@@ -102,6 +102,15 @@ def test_summary_keys_and_sentence(synthetic) -> None:
     json.dumps(out)  # plain JSON
 
 
+def test_uncalibrated_runs_have_one_side(synthetic) -> None:
+    _, prior = synthetic
+    findings = discover({"long_shortage": "months_short >= 3"}, names=NAMES, calibrated=prior, prior=prior,
+                        is_calibrated=False)
+    assert findings[0].calibrated is None
+    d = analyst_summary(SimpleNamespace(analyst=AnalystResults(discovery=findings)))["discovery"]  # type: ignore[arg-type]
+    assert d["long_shortage"]["weights"] == "uncalibrated" and "prior" not in d["long_shortage"]
+
+
 def test_discovery_sentence_words() -> None:
     text = discovery_sentence("long_shortage", "months_short >= 3",
                               [("nk_shipping_capacity_per_month", None, 310_000.0),

@@ -165,8 +165,9 @@ def test_a_crash_while_writing_keeps_the_earlier_result(scenario_dir, tmp_path, 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_killed_batch_resumes_without_redoing_finished_work(scenario_dir, tmp_path, workers):
     out = tmp_path / "results"
-    for name in ("gamma", "delta", "epsilon"):
-        (scenario_dir / f"{name}.yaml").write_text(SMALL.format(name=name, extra=""))
+    for name in ("gamma", "delta", "epsilon"):  # larger, so the batch is still running at the Ctrl-C
+        (scenario_dir / f"{name}.yaml").write_text(SMALL.format(name=name, extra="").replace("samples: 128",
+                                                                                             "samples: 4096"))
     files = [str(scenario_dir / f"{n}.yaml") for n in ("alpha", "beta", "gamma", "delta", "epsilon")]
     cmd = [sys.executable, str(ROOT / "run.py"), "run", *files, "--out", str(out), "--workers", workers, "--no-progress"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)

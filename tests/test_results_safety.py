@@ -67,7 +67,7 @@ def _group_alive(pgid: int) -> bool:
 
 
 def test_a_second_run_on_the_same_folder_refuses_and_the_first_completes(tmp_path):
-    slow, other = _scenarios(tmp_path / "sc", slow=16_384, other=64)
+    slow, other = _scenarios(tmp_path / "sc", slow=4096, other=64)
     out = tmp_path / "results"
     first = subprocess.Popen(_cmd("run", slow, "--out", out, "--workers", "1"), cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -112,7 +112,7 @@ def test_a_folder_missing_a_file_is_neither_complete_nor_current(tmp_path):
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_a_signal_stops_the_batch_and_its_workers(tmp_path, sig, code):
-    files = _scenarios(tmp_path / "sc", a=16_384, b=16_384, c=16_384)
+    files = _scenarios(tmp_path / "sc", a=4096, b=4096, c=4096)
     out = tmp_path / "results"
     proc = subprocess.Popen(_cmd("run", *files, "--out", out, "--workers", "2"), cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -126,7 +126,7 @@ def test_a_signal_stops_the_batch_and_its_workers(tmp_path, sig, code):
 
 
 def test_after_sigkill_no_orphan_commits_anything(tmp_path):
-    files = _scenarios(tmp_path / "sc", a=16_384, b=16_384)
+    files = _scenarios(tmp_path / "sc", a=4096, b=4096)
     out = tmp_path / "results"
     proc = subprocess.Popen(_cmd("run", *files, "--out", out, "--workers", "2"), cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)

@@ -1,7 +1,7 @@
 """``summary.json`` sections for the analyst's questions: ``discovery``, ``correlations``,
 ``stopping`` and ``tradeoffs`` (each only when the run has it), from ``run.analyst``.
 
-- ``discovery.<name>``: ``condition`` (canonical text), ``weights`` ("calibrated" or "prior"),
+- ``discovery.<name>``: ``condition`` (canonical text), ``weights`` ("calibrated", or "uncalibrated"),
   ``share`` (weighted share of futures that meet it), ``boxes`` (the PRIM peeling trajectory, each
   ``{"limits": {input: [low, high]}, "coverage", "density", "support"}``, ``null`` for no limit on a
   side), ``chosen`` (index of the chosen box in ``boxes``, after pasting and pruning), ``box`` (that
@@ -96,8 +96,8 @@ def _discovery(findings: tuple[ConditionFinding, ...]) -> dict[str, Any]:
         if f.calibrated is not None:
             out[f.name] = {**_on(f.name, f.condition, f.calibrated, "calibrated"),
                            "prior": _on(f.name, f.condition, f.prior, "prior")}
-        else:
-            out[f.name] = _on(f.name, f.condition, f.prior, "prior")
+        else:  # not calibrated: the prior futures are all there is
+            out[f.name] = _on(f.name, f.condition, f.prior, "uncalibrated")
     return out
 
 

@@ -24,7 +24,8 @@ without requests have none). Contract (``logistics``):
   of the day before: in shells, as a share of that stock and in days of fire; the days in that
   window more than ``DIP_TOLERANCE`` below it and the days from the start until the stock is back
   within ``DIP_TOLERANCE`` of it after the lowest point (``share_never``: not within the run), both
-  over the replications that fall more than ``DIP_TOLERANCE`` (``share_with_dip``); the drop of
+  over the replications that fall more than ``DIP_TOLERANCE`` (``share_with_dip``); the shortfall in
+  that window (``share_with_shortfall``, and ``shortfall_shells`` over those replications); the drop of
   weekly fire, and a week-by-week table around it (``around``: the stock, also relative to the day
   before the start, days of supply, fire, arrivals and border trains);
 - ``example``: the replication the ships-and-trains figure shows (median dip) and its counts.
@@ -215,8 +216,13 @@ def _disruption(result: LogisticsResult, k: int, start: int, window_start: str,
     dipped = w["dip"] > DIP_TOLERANCE * w["reference"]
     with np.errstate(divide="ignore", invalid="ignore"):
         dip_days = np.where(wanted > 0, w["dip"] / np.where(wanted > 0, wanted, 1.0), np.nan)
+    stop = min(result.days, start + int(math.ceil(length)) + DIP_AFTER_DAYS)
+    short = result.daily["shortfall_daily"][:, start:stop].sum(axis=1)
+    fell_short = short > 1.0  # more than a shell over the window
     entry.update({
         "dip_window_days": _num(math.ceil(length) + DIP_AFTER_DAYS),
+        "share_with_shortfall": _num(fell_short.mean()),
+        "shortfall_shells": _stat(short[fell_short]) if fell_short.any() else None,  # of those that fall short
         "share_with_dip": _num(dipped.mean()),
         "reference_shells": _stat(w["reference"]),
         "dip_shells": _stat(w["dip"]),

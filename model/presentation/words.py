@@ -245,7 +245,7 @@ def logistics_story(disruption: Mapping[str, Any], monthly: Mapping[str, Any], e
                 f"{_DEPOT_WORDS.get(str(d.get('depot')), 'a depot')} on {_day_words(d.get('start'))}.")
     else:
         names = ", ".join(_MONTH_NAMES[int(m) - 1] for m in d.get("months") or [])
-        what = f"Sailing and long-haul rail take {float(d.get('factor') or 1):g} times as long in {names}."
+        what = f"Sailing and long-haul rail take {float(d.get('factor') or 1):g} times as long in {names}, every year."
     out = [what]
     if not d.get("within_run", True):
         return out + ["It falls outside the simulated window, so it changes nothing here."]
@@ -260,9 +260,12 @@ def logistics_story(disruption: Mapping[str, Any], monthly: Mapping[str, Any], e
     months = list(monthly.get("months") or [])
     engine, model = (monthly.get(k) or {} for k in ("delivered_front_nk", "model_nk_usable_deliveries"))
     start = str(d.get("start") or "")[:7]
-    if start in months and engine.get("p50") and model.get("p50"):
+    end = str(d.get("end") or d.get("start") or "")[:7]
+    moves = not (kind == "depot_strike" and d.get("depot") == "front")  # a strike at the front stops no shell
+    if moves and start in months and end in months and engine.get("p50") and model.get("p50"):
         t = months.index(start)
-        span = range(t, min(len(months), t + 4))
+        # the months it covers and the next, by which what it held up has arrived (winter: its three months)
+        span = range(t, min(len(months), max(months.index(end) + 2, t + (3 if kind == "winter_slowdown" else 1))))
         gaps = [(engine["p50"][i] or 0.0) - (model["p50"][i] or 0.0) for i in span]
         low, high = span[int(np.argmin(gaps))], span[int(np.argmax(gaps))]
         if gaps[low - t] < 0:
@@ -280,10 +283,11 @@ def logistics_story(disruption: Mapping[str, Any], monthly: Mapping[str, Any], e
     if share is not None and dip:
         after = _p(d, "dip_window_days")
         window = f"Up to {_days_words(after - (days or 0.0))} after it ends" if after is not None else "After it"
+        typical = (f"In the median replication it falls by {format_value(_p(dip), 'shells')} shells "
+                   f"({format_percent(_p(part))} of that stock, {_days_words(_p(fire))} of fire)"
+                   if (_p(part) or 0.0) >= 0.01 else "In the median replication it does not fall by more than 1 %")
         out.append(f"{window}, the stock behind the front falls more than 1 % below its level of the day before in "
-                   f"{format_percent(share)} of replications. In the median replication it falls by "
-                   f"{format_value(_p(dip), 'shells')} shells ({format_percent(_p(part))} of that stock, "
-                   f"{_days_words(_p(fire))} of fire); in the worst 5 % by "
+                   f"{format_percent(share)} of replications. {typical}; in the worst 5 % by "
                    f"{format_value(_p(dip, 'p95'), 'shells')} shells ({format_percent(_p(part, 'p95'))}, "
                    f"{_days_words(_p(fire, 'p95'))} of fire)"
                    + (f", lowest around {_day_words(d['trough_date_p50'])} (median of the lowest days)."
@@ -295,6 +299,11 @@ def logistics_story(disruption: Mapping[str, Any], monthly: Mapping[str, Any], e
                        f"{_days_words(_p(below, 'p95'))} in the worst 5 %) and is back within 1 % of it "
                        f"{_days_words(_p(recover))} after the start (median"
                        + (f"; not within the window in {format_percent(never)} of them)." if never else ")."))
+    short, shorts = _p(d, "share_with_shortfall"), d.get("shortfall_shells")
+    if short and shorts:
+        out.append(f"The front fires less than its rule wants (a shortfall) in {format_percent(short)} of "
+                   f"replications, by {format_value(_p(shorts), 'shells')} shells over those days (median of them; "
+                   f"{format_value(_p(shorts, 'p95'), 'shells')} in the worst 5 %).")
     drop = d.get("fire_drop_share") or {}
     if policy == "stock_target" and drop:
         median, worst = max(_p(drop) or 0.0, 0.0), max(_p(drop, "p95") or 0.0, 0.0)

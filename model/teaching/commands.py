@@ -78,10 +78,16 @@ def _err(line: str) -> None:
 
 
 def _scenario_file(name: str) -> Path:
+    """A scenario file as given, else ``scenarios/<name>.yaml`` here, above, or in the project's checkout."""
     path = Path(name)
     if path.suffix in {".yaml", ".yml"} or path.exists():
         return path
-    return Path("scenarios") / f"{name}.yaml"
+    from .lessons import find_scenario
+
+    try:
+        return find_scenario(name)
+    except FileNotFoundError:
+        return Path("scenarios") / f"{name}.yaml"
 
 
 def streamlit_command(scenario: Path, *, port: int, lang: str, samples: int) -> list[str]:
@@ -141,7 +147,8 @@ def _explore(args: argparse.Namespace) -> int:
         _err(f"port {args.port} on {HOST} is in use; choose another with --port N")
         return 2
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", STREAMLIT_SERVER_HEADLESS="true")
-    proc = subprocess.Popen(streamlit_command(path, port=args.port, lang=args.lang, samples=args.samples), env=env)
+    proc = subprocess.Popen(streamlit_command(path.resolve(), port=args.port, lang=args.lang, samples=args.samples),
+                            env=env)
     url = f"http://{HOST}:{args.port}"
     try:
         deadline = time.monotonic() + _START_TIMEOUT

@@ -52,6 +52,7 @@ _INPUT_FIGURES_ON = {"ru_shell_production_per_year": "ru_production", "nk_soldie
 
 
 def caption_for(run: RunResult, claimants: Sequence[str]) -> str:
+    """The caption line of a run's chart: scenario, samples, seed, calibration, who reported."""
     sc = run.scenario
     who = "; ".join(dict.fromkeys(claimants))
     calib = f", calibrated (ESS {run.calibration.effective_sample_size:,.0f})" if run.calibration.calibrated else ""

@@ -366,9 +366,10 @@ def edge_margin(fig: Figure) -> float:
 def fit_texts(ax: Axes, renderer) -> bool:
     """Re-wrap the title and y-axis label of ``ax`` if they would stick out of the figure.
 
-    Constrained layout makes room for the *height* of a title and the *width*
-    of a y label only, so a long title (centred on its axes) or y label
-    (centred on the axes' height) runs off the figure instead of wrapping.
+    A layout engine (constrained layout, :class:`.layout.GridLayout`) makes room
+    for the *height* of a title and the *width* of a y label only, so a long title
+    (centred on its axes) or y label (centred on the axes' height) runs off the
+    figure instead of wrapping.
     Call after a layout pass; returns True if a text changed (lay out again).
     """
     fig = ax.figure

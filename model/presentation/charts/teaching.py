@@ -21,13 +21,11 @@ from numpy.typing import ArrayLike
 
 from .. import numbers
 from ..texts import text
+from .style import PALETTE  # Okabe-Ito, colour-blind safe: the palette of the project's other charts
 
-__all__ = ["PALETTE", "fan", "futures", "histogram", "density", "index_bars", "tornado", "weight_curve",
-           "month_label", "scaled_axis"]
+__all__ = ["fan", "futures", "histogram", "density", "index_bars", "tornado", "weight_curve", "month_label",
+           "scaled_axis"]
 
-# Okabe-Ito, colour-blind safe (the palette of the project's other charts)
-PALETTE = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
-           "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7"}
 _MODEL, _OBSERVED, _PRIOR, _GREY = PALETTE["blue"], PALETTE["vermillion"], PALETTE["black"], "#555555"
 _SIZE = (8.0, 4.5)
 _DPI = 110

@@ -171,7 +171,8 @@ def _side(d: Row, lang: str) -> DiscoverySide:
     rules = sorted(d.get("rules") or [], key=lambda r: -(as_float(r.get("density")) or 0.0))[:RULES_SHOWN]
     weights = text(d.get("weights"))
     return DiscoverySide(
-        label="Calibrated futures" if weights == "calibrated" else "Prior futures (before calibration)",
+        label={"calibrated": "Calibrated futures", "uncalibrated": "All futures (not calibrated)"}.get(
+            weights, "Prior futures (before calibration)"),
         share=format_percent(d.get("share"), lang),
         sentence=text(d.get("sentence")),
         density=format_percent(box.get("density"), lang),
