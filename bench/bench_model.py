@@ -377,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'run':<28}{'samples':>12}{'seconds':>10}{'samples/s':>14}")
     for r in rows:
         print(f"{r[0]:<28}{r[1]:>12}{r[2]:>10}{r[3]:>14}")
-    mark = lambda ok: "ok" if ok else "MISSED"
+    def mark(ok: bool) -> str:
+        return "ok" if ok else "MISSED"
     print(
         f"speedup                     {part1['speedup']:.1f}x  (target >= {TARGET_SPEEDUP:.0f}x, aim "
         f"{AIM_SPEEDUP:.0f}x: {mark(t['speedup_met'])})"

@@ -130,8 +130,9 @@ def _write_outputs(run: RunResult, registry: Registry, folder: Path) -> dict[str
     np.savetxt(folder / "samples.csv", values[:SAMPLES_CSV_CAP], delimiter=",", header=",".join(header),
                comments="", fmt=["%d"] + ["%.6g"] * (len(header) - 1))
     kept = len(run.samples)  # the first samples only: bounded files for runs of millions (see README)
-    np.savez_compressed(folder / "samples.npz", parameters=run.samples.values, names=np.array(run.samples.names),
-                        weights=run.weights[:kept], **{f"metric_{k}": v[:kept] for k, v in run.metrics.items()})
+    arrays: dict[str, Any] = {"parameters": run.samples.values, "names": np.array(run.samples.names),
+                              "weights": run.weights[:kept], **{f"metric_{k}": v[:kept] for k, v in run.metrics.items()}}
+    np.savez_compressed(folder / "samples.npz", **arrays)
     sens_header, sens_rows = sensitivity_rows(run)
     (folder / "sensitivity.csv").write_text(_csv_text(sens_header, sens_rows), encoding="utf-8")
     figures = []

@@ -169,18 +169,18 @@ def _cmd_sources(figure_id: str | None, scenario: Path | None = None) -> int:
         return text if len(text) <= width else text[: width - 1] + "…"
 
     header = ("id", "value", "unit", "claimant", "date", "source")
-    rows = [(f.id, f.display_value, f.unit, cut(f.claimant, 44), f.as_of,
+    table: list[tuple[str, ...]] = [(f.id, f.display_value, f.unit, cut(f.claimant, 44), f.as_of,
              f.source if isinstance(f.source, str) else cut(f"{f.source.publisher}, {f.source.published} "
                                                             f"({registry.files[f.id].name})", 60))
             for f in registry]
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    widths = [max(len(str(r[i])) for r in table + [header]) for i in range(len(header))]
     print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
     print("  ".join("-" * w for w in widths))
-    for r in rows:
+    for r in table:
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
     added = len(registry.files)
     note = f" ({added} from the scenario's figure files)" if added else ""
-    print(f"\n{len(rows)} figures{note}. Show one with its quote: python run.py sources --id ID"
+    print(f"\n{len(table)} figures{note}. Show one with its quote: python run.py sources --id ID"
           + (f" --scenario {scenario}" if added else ""))
     return 0
 

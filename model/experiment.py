@@ -18,7 +18,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -83,7 +83,7 @@ class _Block:
     block: int
     start: int
     size: int
-    method: str
+    method: Literal["mc", "lhs", "sobol"]
     seed: int
     threshold: float
     structure: Structure
@@ -108,7 +108,7 @@ def _evaluate_block(task: _Block) -> _BlockOut:
     """Sample (or take) and simulate one block (a top-level function so process pools can pickle it)."""
     d = uncertain_count(task.priors)
     unit = task.unit if task.unit is not None else unit_block(d, task.block, task.size, method=task.method,
-                                                              seed=task.seed)  # type: ignore[arg-type]
+                                                              seed=task.seed)
     values, unit = block_values(task.priors, unit, correlation=task.correlation,  # SMC particles: no block
                                 seed=None if task.unit is not None else task.seed, block=task.block)
     observed = {name for name, _ in task.observed}

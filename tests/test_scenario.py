@@ -509,7 +509,8 @@ REJECTIONS = [
           stop:
             kind: nk_delivery_stop
             month: 2024-06
-     """, "kind: nk_delivery_stop", "events.stop.kind", r"'nk_delivery_stop' is not allowed; did you mean 'nk_deliveries_stop'\?"),
+     """, "kind: nk_delivery_stop", "events.stop.kind",
+     r"'nk_delivery_stop' is not allowed; did you mean 'nk_deliveries_stop'\?"),
     ("event-negative-factor", """
         events:
           more:

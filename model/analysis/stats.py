@@ -10,7 +10,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-__all__ = ["quantiles_under", "check_weights", "weighted_quantile", "weighted_ranks", "weighted_corr", "effective_sample_size", "normalise_log_weights"]
+__all__ = ["quantiles_under", "check_weights", "weighted_quantile", "weighted_ranks", "weighted_corr",
+           "effective_sample_size", "normalise_log_weights"]
 
 def _show(value: object) -> str:
     """repr of a value for error messages, numpy scalars shown as plain numbers."""
@@ -242,6 +243,7 @@ def quantiles_under(values: np.ndarray, weight_sets: list[np.ndarray | None], q:
             positive = w is None or np.asarray(w)[0] > 0
             out.append(_hazen_equal(v_sorted, qa) if positive else np.full(qa.shape, np.nan))
             continue
+        assert order is not None  # unequal weights always sort by index
         cumulative = np.take(np.asarray(w, dtype=float), order)
         keep = cumulative > 0
         values_kept = v_sorted if keep.all() else v_sorted[keep]

@@ -16,7 +16,7 @@ divided by the metric's 90 % width (p95 - p5) is the *relative precision*; the t
 every one is at most the tolerance. The weights are those calibration by importance weighting
 gives the futures drawn so far (equal weights when the scenario has no observations): the
 calibrated numbers' own sampling error when the calibration is importance weighting (always
-above 262,144 samples), an approximation of it when SMC moves the particles afterwards.
+above 65,536 samples), an approximation of it when SMC moves the particles afterwards.
 
 A metric value that is NaN (the event did not happen within the window) counts as +inf, as
 in the summary: a quantile whose interval lies wholly beyond the window is known exactly; the

@@ -11,7 +11,7 @@ language plugs in here: the English texts are keyed by the output's name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 __all__ = [
     "Output", "TRAJECTORIES", "METRICS", "TrajectoryName", "MetricName",
@@ -187,5 +187,9 @@ def unit_of(name: str) -> str:
 
 
 # For the schema: the same names as the catalogues above, never typed twice.
-TrajectoryName = Literal[tuple(TRAJECTORIES)]  # type: ignore[valid-type]
-MetricName = Literal[tuple(METRICS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # type checkers see plain names; pydantic sees the Literal of every name
+    TrajectoryName = str
+    MetricName = str
+else:
+    TrajectoryName = Literal[tuple(TRAJECTORIES)]
+    MetricName = Literal[tuple(METRICS)]

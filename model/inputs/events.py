@@ -44,7 +44,7 @@ def build_timeline(scenario: Scenario) -> Timeline:
     ceiling = np.full(h, np.nan)
     cutoff: int | None = None
     # sort by month, then name, so same-month events apply in a stable order
-    for name, ev in sorted(scenario.events.items(), key=lambda kv: (month_index(kv[1].month), kv[0])):
+    for _name, ev in sorted(scenario.events.items(), key=lambda kv: (month_index(kv[1].month), kv[0])):
         t = month_index(ev.month) - first
         if ev.kind == "nk_deliveries_stop":
             nk[t:] = 0.0

@@ -198,7 +198,8 @@ def _pydantic_problems(err: ValidationError, sink: _Collector) -> None:
         elif kind == "string_pattern_mismatch":
             sink.add(loc, f"'{e.get('input')}' should be a month written YYYY-MM")
         else:
-            sink.add(loc, e["msg"][0].lower() + e["msg"][1:] + (f" (got {e['input']!r})" if "input" in e and not isinstance(e["input"], (dict, list)) else ""))
+            shown = "input" in e and not isinstance(e["input"], (dict, list))
+            sink.add(loc, e["msg"][0].lower() + e["msg"][1:] + (f" (got {e['input']!r})" if shown else ""))
 
 
 
@@ -276,7 +277,8 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
     if isinstance(sens, dict) and isinstance(sens.get("sobol_samples"), int):
         n = sens["sobol_samples"]
         if n > 0 and n & (n - 1):
-            sink.add(("sensitivity", "sobol_samples"), f"must be a power of 2 (e.g. {1 << (n.bit_length() - 1)} or {1 << n.bit_length()})")
+            sink.add(("sensitivity", "sobol_samples"),
+                     f"must be a power of 2 (e.g. {1 << (n.bit_length() - 1)} or {1 << n.bit_length()})")
 
 
 def _read_chain(path: Path) -> tuple[list[YamlDocument], list[Problem]]:

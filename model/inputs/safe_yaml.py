@@ -73,7 +73,9 @@ class _StrictLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Refused(event.start_mark.line + 1, "YAML aliases (*name) are not allowed in a scenario; write the value out")
-        return super().compose_node(parent, index)
+        node = super().compose_node(parent, index)
+        assert node is not None  # an event was there to compose
+        return node
 
 
 class _Refused(Exception):
@@ -165,8 +167,8 @@ def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Yaml
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise fail(line, f"not UTF-8 text (byte {exc.start})") from None
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise fail(bad_line, f"not UTF-8 text (byte {exc.start})") from None
     if not text.strip():
         raise fail(1, "file is empty")
     deep = _too_deep(text)

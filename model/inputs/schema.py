@@ -143,19 +143,25 @@ class Parameters(_Strict):
     payment_per_soldier_month_usd: DistributionSpec = _param(
         "pay per soldier-month", "value Russia transfers per North Korean soldier per month", "usd/soldier/month")
     other_support_per_month_usd: DistributionSpec = _param(
-        "other support per month", "value transferred for missiles, other arms and services each month of deliveries", "usd/month")
+        "other support per month", "value transferred for missiles, other arms and services each month of deliveries",
+        "usd/month")
     nk_gdp_usd: DistributionSpec = _param(
         "North Korean GDP", "North Korea's yearly GDP, the yardstick for payments", "usd")
+
+
+def _extra(f: Any) -> dict[str, Any]:
+    """The unit, range and label a parameter field carries (set by ``_param``)."""
+    return dict(f.json_schema_extra)
 
 
 PARAMETER_INFO: dict[str, ParameterInfo] = {
     name: ParameterInfo(
         name=name,
-        unit=f.json_schema_extra["unit"],  # type: ignore[index]
-        low=f.json_schema_extra["low"],  # type: ignore[index]
-        high=f.json_schema_extra["high"],  # type: ignore[index]
+        unit=str(_extra(f)["unit"]),
+        low=_extra(f)["low"],
+        high=_extra(f)["high"],
         description=f.description or "",
-        label=f.json_schema_extra["label"],  # type: ignore[index]
+        label=str(_extra(f)["label"]),
     )
     for name, f in Parameters.model_fields.items()
 }
@@ -214,14 +220,16 @@ class Window(_Strict):
     horizon_months: int = Field(ge=1, le=240, strict=True, description="number of months simulated")
 
 
+SensitivityMethod = Literal["sobol", "tornado", "rank"]
+SENSITIVITY_METHODS: tuple[SensitivityMethod, ...] = ("sobol", "tornado", "rank")
+
+
 class Sensitivity(_Strict):
     metrics: list[MetricName] = Field(
         default_factory=lambda: list(SENSITIVITY_METRICS),
         description="metrics whose drivers are analysed",
     )
-    methods: list[Literal["sobol", "tornado", "rank"]] = Field(
-        default_factory=lambda: ["sobol", "tornado", "rank"]
-    )
+    methods: list[SensitivityMethod] = Field(default_factory=lambda: list(SENSITIVITY_METHODS))
     sobol_samples: int = Field(1024, ge=64, le=65536, strict=True, description="base samples of the Sobol design (power of 2)")
 
 
@@ -254,7 +262,7 @@ class IntensityPoint(_Strict):
     factor: float = Field(ge=0, le=10)
 
 
-SMC_MAX_PARTICLES = 262_144  # above this many samples, SMC's repeated model runs cost too much
+SMC_MAX_PARTICLES = 65_536  # above this many samples importance weighting: its ESS is large, SMC would cost minutes
 
 
 class CalibrationSettings(_Strict):

@@ -205,7 +205,7 @@ def build_summary(run: RunResult) -> dict[str, Any]:
         },
         "samples_kept": len(run.samples),
         "observations": observations,
-        "calibration_findings": calibration_findings(cal, run.observed, samples=sc.samples),
+        "calibration_findings": calibration_findings(cal, run.observed, samples=len(run.prior)),
         "conflicting_pairs": [{"a": a, "b": b, "ratio": _num(r)} for a, b, r in cal.conflicts],
         "metrics": metrics,
         "prior_metrics": prior_metrics,

@@ -155,12 +155,13 @@ def _sobol_bootstrap(
     s1_hat, st_hat = theta_hat
     s1_low, s1_high = _bca_interval(s1_hat, s1_b, s1_j, confidence_level)
     st_low, st_high = _bca_interval(st_hat, st_b, st_j, confidence_level)
-    return {
+    out: dict[str, Any] = {
         "S1_conf": (s1_low, s1_high),
         "ST_conf": (st_low, st_high),
         "S1_se": s1_b.std(axis=0, ddof=1) if n_resamples > 1 else np.zeros((k, d)),
         "ST_se": st_b.std(axis=0, ddof=1) if n_resamples > 1 else np.zeros((k, d)),
     }
+    return out
 
 
 def sobol_analysis(
