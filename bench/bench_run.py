@@ -52,16 +52,17 @@ def _scenarios(files: list[str]) -> list[Path]:
     return [Path(f) for f in files] if files else sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
-def _samples_of(path: Path) -> int | None:
-    """The ``samples:`` line of a scenario file (for the record; ``extends`` may set it elsewhere)."""
-    for line in path.read_text(encoding="utf-8").splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() == "samples":
-            try:
-                return int(value.split("#")[0].strip())
-            except ValueError:
-                return None
-    return None
+def _samples_of(path: Path) -> int | str | None:
+    """The scenario's samples as resolved (``extends`` included; ``"auto"`` where the run decides),
+    None if it does not load."""
+    try:
+        from model.inputs.loading import load_scenario
+        from model.inputs.registry import load_registry
+
+        samples = load_scenario(path, registry=load_registry()).scenario.samples
+        return samples if isinstance(samples, int) else str(samples)
+    except Exception:  # noqa: BLE001 - a record, not a check: run.py reports bad files itself
+        return None
 
 
 def _one_run(cmd: list[str], out: Path) -> dict:
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--repeats must be at least 1")
 
     scenarios = _scenarios(args.files)
-    workers = args.workers if args.workers is not None else _cli_default_workers()
+    workers = args.workers if args.workers is not None else _cli_default_workers()  # also puts ROOT on sys.path
     load_before = os.getloadavg()
     runs = []
     for i in range(args.repeats):

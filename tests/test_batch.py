@@ -167,7 +167,7 @@ def test_killed_batch_resumes_without_redoing_finished_work(scenario_dir, tmp_pa
     out = tmp_path / "results"
     for name in ("gamma", "delta", "epsilon"):  # larger, so the batch is still running at the Ctrl-C
         (scenario_dir / f"{name}.yaml").write_text(SMALL.format(name=name, extra="").replace("samples: 128",
-                                                                                             "samples: 4096"))
+                                                                                             "samples: 16384"))
     files = [str(scenario_dir / f"{n}.yaml") for n in ("alpha", "beta", "gamma", "delta", "epsilon")]
     cmd = [sys.executable, str(ROOT / "run.py"), "run", *files, "--out", str(out), "--workers", workers, "--no-progress"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
