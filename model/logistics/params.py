@@ -45,9 +45,9 @@ class LogisticsParameters:
     # --- split of the North Korean supply
     ship_share: float = 0.5  # share of NK supply sent to the port depot (rest: rail depot), 0..1
     # --- route 1: ships
-    ships: int = 4  # vessels shuttling Rajin <-> Russian port (a handful were photographed)
+    ships: int = 4  # vessels shuttling between the ports (assumption: a handful)
     ship_capacity_containers: int = 100  # containers per full ship load
-    shells_per_container: float = 450.0  # shells per 20-ft container (~3 M shells in ~6,700 boxes)
+    shells_per_container: float = 450.0  # shells per 20-ft container of crated rounds (assumption)
     nk_berths: int = 1  # berths for these ships at Rajin
     load_hours: float = 24.0  # hours a ship holds an NK berth to load (any load size)
     sailing_hours: float = 30.0  # hours Rajin -> Russian port, and the same back (~300 nmi, 10 kn)

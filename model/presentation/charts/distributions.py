@@ -37,6 +37,7 @@ def metric_histogram(
     prior: ArrayLike,
     *,
     posterior_weights: ArrayLike | None = None,
+    posterior: ArrayLike | None = None,
     title: str,
     xlabel: str,
     caption: str,
@@ -83,6 +84,13 @@ def metric_histogram(
         over the finite values.
     """
     values = as_float_array(prior)
+    # SMC: the calibrated futures are other samples than the prior ones (their own values, weights)
+    post_values = None if posterior is None else as_float_array(posterior)
+    if post_values is not None:
+        pw = np.full(post_values.size, 1.0) if posterior_weights is None else as_float_array(posterior_weights)
+        ok = np.isfinite(post_values) & np.isfinite(pw)
+        post_values, post_w = post_values[ok], pw[ok]
+        posterior_weights = None
     n_total = values.size
     keep = np.isfinite(values)
     weights = None
@@ -103,8 +111,13 @@ def metric_histogram(
 
     degenerate = False
     occupancy: list[Occupancy] = []
+    if post_values is not None and post_values.size:
+        weights = post_w  # drawn against the prior's bins below
     if values.size:
-        lo, hi = float(values.min()), float(values.max())
+        lo = float(values.min()) if post_values is None or not post_values.size else min(float(values.min()),
+                                                                                           float(post_values.min()))
+        hi = float(values.max()) if post_values is None or not post_values.size else max(float(values.max()),
+                                                                                           float(post_values.max()))
         if hi - lo <= 1e-12 * max(abs(lo), abs(hi), 1.0):
             degenerate = True
             half = max(abs(lo) * 0.05, 0.5)
@@ -121,9 +134,10 @@ def metric_histogram(
         if weights is not None:
             w = weights / weights.sum()
             ess = 1.0 / float(np.sum(w**2))
-            p_post, _ = np.histogram(values, bins=edges, weights=100.0 * w)
+            p_post, _ = np.histogram(values if post_values is None else post_values, bins=edges, weights=100.0 * w)
+            how = "importance weights" if post_values is None else "SMC particles"
             ax.stairs(p_post, edges, fill=True, color=MODEL, alpha=ALPHA_50 + 0.07,
-                      label=f"calibrated (importance weights, ESS = {ess:,.0f})")
+                      label=f"calibrated ({how}, ESS = {ess:,.0f})")
             ax.stairs(p_post, edges, color=MODEL, linewidth=LW_SECONDARY)
             drawn_max = max(drawn_max, p_post.max())
             occupancy.append((np.repeat(edges, 2)[1:-1], 0.0, np.repeat(p_post, 2)))

@@ -36,6 +36,11 @@ CUTOFF_TITLE = "Russia's shell stock and shortfall after North Korean deliveries
 _PRIOR_NOTE = " Inputs varied over their prior ranges (before calibration)."
 
 
+# Distribution charts (histograms, convergence) draw the first 1,048,576 futures: the same picture as ten
+# million, in bounded time and memory (the summary numbers use every sample).
+CHART_SAMPLES = 1_048_576
+
+
 def _metric_axis(metric: str) -> str:
     """Axis label of a per-sample metric: its catalogue axis label, or its header and unit."""
     entry = METRICS[metric]
@@ -106,8 +111,10 @@ def run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) -> 
             continue
         label = output_title(metric)
         title = f"{_sentence_start(label)}: prior and calibrated" if calibrated else label
+        same = run.prior.metrics[metric] is run.calibrated.metrics[metric]
         fig = metric_histogram(
-            run.metrics[metric], posterior_weights=run.weights if calibrated else None,
+            run.prior.metrics[metric][:CHART_SAMPLES], posterior_weights=run.weights[:CHART_SAMPLES] if calibrated else None,
+            posterior=None if same or not calibrated else run.calibrated.metrics[metric][:CHART_SAMPLES],
             title=title, xlabel=_metric_axis(metric), caption=caption_for(run, []),
         )
         yield f"hist_{metric}", title, fig
@@ -125,11 +132,11 @@ def run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) -> 
                              caption=caption_for(run, []) + _PRIOR_NOTE)
             yield f"sobol_{d.metric}", title, fig
     for metric in [d.metric for d in run.drivers] or ["nk_share_of_fired"]:
-        values = run.metrics[metric]
+        values = run.metrics[metric][:CHART_SAMPLES]
         finite = np.isfinite(values)
         if finite.sum() < 2:
             continue
-        conv = convergence(values[finite], weights=run.weights[finite] if calibrated else None)
+        conv = convergence(values[finite], weights=run.weights[:CHART_SAMPLES][finite] if calibrated else None)
         title = f"Convergence: {output_title(metric)}"
         fig = convergence_plot(conv["n"], conv["mean"], conv["mean_low"], conv["mean_high"],
                                conv["q_low"], conv["q_high"], title=title, ylabel=_metric_axis(metric),
