@@ -42,6 +42,12 @@ def scenario_dir(tmp_path):
     return folder
 
 
+def _ctrl_c_works() -> None:
+    """A background job of a shell without job control starts with SIGINT ignored (CI runs so);
+    a terminal's Ctrl-C is what these tests mimic, so the child gets the default handling back."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_cli(*args):
     return main(["run", *map(str, args), "--no-progress"])
 
@@ -170,7 +176,8 @@ def test_killed_batch_resumes_without_redoing_finished_work(scenario_dir, tmp_pa
                                                                                              "samples: 16384"))
     files = [str(scenario_dir / f"{n}.yaml") for n in ("alpha", "beta", "gamma", "delta", "epsilon")]
     cmd = [sys.executable, str(ROOT / "run.py"), "run", *files, "--out", str(out), "--workers", workers, "--no-progress"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_ctrl_c_works)
     deadline = time.time() + 240
     while time.time() < deadline and read_manifest(out / "alpha") is None:
         time.sleep(0.2)

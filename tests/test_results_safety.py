@@ -33,6 +33,12 @@ sensitivity:
 """
 
 
+def _ctrl_c_works() -> None:
+    """A background job of a shell without job control starts with SIGINT ignored (CI runs so);
+    a terminal's Ctrl-C is what these tests mimic, so the child gets the default handling back."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _scenarios(folder: Path, **names_samples: int) -> list[Path]:
     folder.mkdir(exist_ok=True)
     text = (ROOT / "scenarios" / "baseline.yaml").read_text(encoding="utf-8")
@@ -115,7 +121,8 @@ def test_a_signal_stops_the_batch_and_its_workers(tmp_path, sig, code):
     files = _scenarios(tmp_path / "sc", a=4096, b=4096, c=4096)
     out = tmp_path / "results"
     proc = subprocess.Popen(_cmd("run", *files, "--out", out, "--workers", "2"), cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_ctrl_c_works)
     assert _wait_for(lambda: out.is_dir() and any(p.name.startswith(".staging-") for p in out.iterdir()))
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
@@ -129,7 +136,8 @@ def test_after_sigkill_no_orphan_commits_anything(tmp_path):
     files = _scenarios(tmp_path / "sc", a=4096, b=4096)
     out = tmp_path / "results"
     proc = subprocess.Popen(_cmd("run", *files, "--out", out, "--workers", "2"), cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+                            stderr=subprocess.DEVNULL, start_new_session=True,
+                            preexec_fn=_ctrl_c_works)
     assert _wait_for(lambda: out.is_dir() and sum(p.name.startswith(".staging-") for p in out.iterdir()) == 2)
     proc.kill()
     proc.wait()
@@ -141,7 +149,8 @@ def test_after_sigkill_no_orphan_commits_anything(tmp_path):
 def test_an_early_ctrl_c_prints_no_worker_traceback(tmp_path):
     files = _scenarios(tmp_path / "sc", a=4096, b=4096)
     proc = subprocess.Popen(_cmd("run", *files, "--out", tmp_path / "r", "--workers", "2"), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_ctrl_c_works)
     time.sleep(1.5)  # while the workers are still starting
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
     _, err = proc.communicate(timeout=60)

@@ -282,7 +282,7 @@ def convergence_plot(
             label="running 5th percentile")
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(count_formatter())
-    if x.size:
+    if x.size and x.max() > x.min():  # one checkpoint only: let matplotlib pick the limits (no singular axis)
         ax.set_xlim(x.min(), x.max())
     _log_marks(ax)
     ax.yaxis.set_major_formatter(big_number_formatter(ax.yaxis))
