@@ -28,6 +28,7 @@ from ..numbers import (
     format_value,
     unit_words,
 )
+from .alternatives_views import alternatives_section
 from .analyst_views import analyst_section, is_analyst_figure
 from .build_logistics import LOGISTICS_FIGURE_PREFIX, logistics_section
 from .common import estimate, figure_rows, ident, never_words, pieces, text, unit_of
@@ -349,4 +350,5 @@ def report_page(
         facts=run_facts(summary, manifest, lang),
         logistics=logistics_section(summary, figure_rows(chain), lang),
         analyst=analyst_section(summary, figure_rows(mine), lang),
+        alternatives=alternatives_section(summary, lang),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the delivery-chain section's views import FigureRow from here
+    from .alternatives_views import AlternativesSection
     from .analyst_views import AnalystSection
     from .logistics_views import LogisticsSection
 
@@ -223,6 +224,7 @@ class ReportPage:
     facts: RunFacts
     logistics: LogisticsSection | None = None  # the discrete-event study, when the scenario has one
     analyst: AnalystSection | None = None  # discovery, correlations, trade-offs, stopping (analyst_views)
+    alternatives: AlternativesSection | None = None  # structural alternatives side by side (alternatives_views)
 
 
 @dataclass(frozen=True)
