@@ -4,6 +4,7 @@ deliveries stop."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -89,7 +90,7 @@ def cutoff_chart(
         if isinstance(ax, Axes) or len(ax) != 2 or not all(isinstance(a, Axes) for a in ax):
             raise ValueError("cutoff_chart needs ax=None or a pair of Axes (stock, shortfall)")
         ax_stock, ax_short = ax
-        fig = ax_stock.figure
+        fig = cast(Figure, ax_stock.figure)  # returned as the chart's Figure, as new_figure() does
 
     cut = month_date(cutoff_month)
     drawn_by_panel: list[tuple[Axes, list[Occupancy]]] = []
@@ -121,7 +122,7 @@ def cutoff_chart(
     )
     ax_short.set_xlabel("month", fontsize=FS_LABEL)
     sup = fig.suptitle(title, fontsize=FS_TITLE, fontweight="bold")
-    sup.set_text(wrap_to_width(title, sup.get_fontproperties(), fig._get_renderer(),
+    sup.set_text(wrap_to_width(title, sup.get_fontproperties(), cast(Any, fig)._get_renderer(),
                                 fig.bbox.width - 2 * edge_margin(fig), balance=True))
     add_caption(fig, caption)
     for a, drawn in drawn_by_panel:

@@ -83,6 +83,7 @@ def date_axis(ax: Axes, dates: np.ndarray) -> None:
         return
     months = finite.astype("datetime64[M]")
     span_months = int((months.max() - months.min()).astype(int))
+    major: mticker.Locator
     if span_months <= 66:
         major = MonthLocator(1 if span_months <= 14 else 3)
         ax.xaxis.set_major_locator(major)

@@ -122,13 +122,19 @@ def run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) -> 
         label = output_title(d.metric)
         pretty = [PARAMETER_INFO[n].label for n in d.names]
         if d.swing_low is not None:
+            swing_high, swing_baseline = d.swing_high, d.swing_baseline
+            assert swing_high is not None and swing_baseline is not None  # set together with swing_low
             title = f"What moves it: {label}"
-            fig = tornado_chart(pretty, d.swing_low, d.swing_high, d.swing_baseline, title=title,
+            fig = tornado_chart(pretty, d.swing_low, swing_high, swing_baseline, title=title,
                                 xlabel=_metric_axis(d.metric), caption=caption_for(run, []) + _PRIOR_NOTE)
             yield f"tornado_{d.metric}", title, fig
         if d.ST is not None:
+            s1, s1_low, s1_high, st_low, st_high = d.S1, d.S1_low, d.S1_high, d.ST_low, d.ST_high
+            # all Sobol arrays are set together with ST
+            assert s1 is not None and s1_low is not None and s1_high is not None
+            assert st_low is not None and st_high is not None
             title = f"Sobol indices: {label}"
-            fig = sobol_bars(pretty, d.S1, d.S1_low, d.S1_high, d.ST, d.ST_low, d.ST_high, title=title,
+            fig = sobol_bars(pretty, s1, s1_low, s1_high, d.ST, st_low, st_high, title=title,
                              caption=caption_for(run, []) + _PRIOR_NOTE)
             yield f"sobol_{d.metric}", title, fig
     for metric in [d.metric for d in run.drivers] or ["nk_share_of_fired"]:

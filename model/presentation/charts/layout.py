@@ -18,6 +18,7 @@ with either.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -61,17 +62,19 @@ class GridLayout(LayoutEngine):
             self._params["rect"] = tuple(rect)
 
     def execute(self, fig: Figure) -> None:
-        renderer = fig._get_renderer()
+        renderer = cast(Any, fig)._get_renderer()  # private, not in matplotlib's stubs
         axes = [ax for ax in fig.axes if ax.get_subplotspec() is not None and ax.get_in_layout()]
         if not axes:
             return
-        gs = axes[0].get_subplotspec().get_gridspec()
+        spec = axes[0].get_subplotspec()
+        assert spec is not None  # axes without a subplotspec were filtered out above
+        gs = spec.get_gridspec()
         nrows, ncols = gs.get_geometry()
         fw, fh = fig.bbox.width, fig.bbox.height
         pad = _PAD_PT * fig.dpi / 72
         x0, y0, w, h = self._params["rect"]
         box = [x0 * fw + pad, y0 * fh + pad, (x0 + w) * fw - pad, (y0 + h) * fh - pad]
-        sup = fig._suptitle
+        sup = cast(Any, fig)._suptitle  # private, not in matplotlib's stubs
         if sup is not None and sup.get_visible() and sup.get_text() and sup.get_in_layout():
             if getattr(sup, "_autopos", False):  # as constrained layout: at the top, less the pad
                 sup.set_y((y0 + h) - pad / fh)

@@ -10,11 +10,11 @@ marks it final, so that saving reuses it instead of laying the figure out again.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.transforms import Bbox, ScaledTranslation, blended_transform_factory
 
 from .layout import GridLayout
@@ -70,21 +70,21 @@ def occupied(ax: Axes, occupancy: Sequence[Occupancy], bb, avoid: Sequence[Any] 
     return False
 
 
-def layout_now(fig: Figure):
+def layout_now(fig: Figure | SubFigure):
     """Run the figure's layout engine once, without drawing; return the renderer.
 
     Afterwards axes positions, tick labels and text sizes are those of the
     saved figure (a full ``draw_without_rendering`` would also draw every
     artist, and run the layout again, for nothing).
     """
-    renderer = fig._get_renderer()
+    renderer = cast(Any, fig)._get_renderer()  # private, not in matplotlib's stubs
     engine = fig.get_layout_engine()
     if engine is not None:
-        engine.execute(fig)
+        engine.execute(cast(Figure, fig))  # the stubs type execute() for Figures only
     return renderer
 
 
-def layout_done(fig: Figure) -> None:
+def layout_done(fig: Figure | SubFigure) -> None:
     """Note that the layout just computed is final (a legend inside the axes, moved
     to another corner, does not change it).
 
@@ -155,7 +155,7 @@ def place_legend(
     # Below the axes: anchored a fixed distance under the x-axis label.
     # The distance from the axes' bottom to the x-axis label does not depend on
     # the y limits: the layout from the corner test is good enough.
-    renderer = fig._get_renderer()
+    renderer = cast(Any, fig)._get_renderer()
     axbb = ax.get_window_extent()
     ax.xaxis.get_tightbbox(renderer)  # brings ticks and the label position up to date
     below = axbb.y0 - min(

@@ -20,11 +20,13 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 import PIL.Image
 from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
 
 from .style import DPI
 
@@ -33,7 +35,7 @@ __all__ = ["PNG_COMPRESS_LEVEL", "save_figure"]
 #: zlib level of the PNG files (1 fastest ... 9 smallest).
 PNG_COMPRESS_LEVEL = 3
 
-_SVG_RC = {
+_SVG_RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "nk-artillery-model",  # ids stable from run to run
     "svg.fonttype": "none",  # text as <text>, not a path per glyph
     "figure.autolayout": False,

@@ -25,15 +25,15 @@ import math
 import textwrap
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import matplotlib as mpl
-import matplotlib.lines as mlines
+import matplotlib.markers as mmarkers
 import matplotlib.ticker as mticker
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.transforms import Bbox, TransformedBbox
@@ -290,7 +290,7 @@ def minor_marks(ax: Axes, locs: np.ndarray, label: str = "_minor ticks") -> None
     if not locs.size:
         return
     (marks,) = ax.plot(locs, np.zeros_like(locs), transform=ax.get_xaxis_transform(),
-                       linestyle="none", marker=mlines.TICKDOWN, markersize=MINOR_TICK_LEN,
+                       linestyle="none", marker=mmarkers.TICKDOWN, markersize=MINOR_TICK_LEN,
                        markeredgewidth=MINOR_TICK_WIDTH, color=mpl.rcParams["xtick.color"],
                        label=label, zorder=2.5, scalex=False, scaley=False)
     # Clip to the axes' width only, not to its height: the marks hang below it.
@@ -349,16 +349,16 @@ def set_title(ax: Axes, title: str) -> None:
     """
     text = ax.set_title(title, fontsize=FS_TITLE, fontweight="bold", pad=10, y=1.0)
     fig = ax.figure
-    text.set_text(wrap_to_width(title, text.get_fontproperties(), fig._get_renderer(),
+    text.set_text(wrap_to_width(title, text.get_fontproperties(), cast(Any, fig)._get_renderer(),
                                  fig.bbox.width - 2 * edge_margin(fig), balance=True))
 
 
-def pixels(fig: Figure, n: float) -> float:
+def pixels(fig: Figure | SubFigure, n: float) -> float:
     """``n`` pixels of a 100 dpi figure in display units of ``fig`` (whatever its dpi)."""
     return n * fig.dpi / 100
 
 
-def edge_margin(fig: Figure) -> float:
+def edge_margin(fig: Figure | SubFigure) -> float:
     """Space kept free at the figure's edges by :func:`fit_texts`, display units."""
     return 6 * fig.dpi / 72
 
@@ -414,7 +414,7 @@ def add_caption(fig: Figure, caption: str) -> None:
         return
     height_in = fig.get_figheight()
     prop = FontProperties(size=FS_CAPTION)
-    wrapped = wrap_to_width(caption, prop, fig._get_renderer(),
+    wrapped = wrap_to_width(caption, prop, cast(Any, fig)._get_renderer(),
                              fig.bbox.width * (1 - 2 * 0.012) - edge_margin(fig))
     n_lines = wrapped.count("\n") + 1
     frac = (n_lines * FS_CAPTION * 1.3 + 10) / (height_in * 72)
