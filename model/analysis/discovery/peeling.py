@@ -1,52 +1,21 @@
-"""Scenario discovery: which combinations of inputs lead to an outcome?
+"""Weighted PRIM (Friedman & Fisher 1999): peeling, the one-standard-error choice, pasting, pruning.
 
-Given the sampled inputs of a Monte Carlo run, ``x`` (n futures by d inputs),
-and a boolean outcome per future, ``y`` (for example from
-`model.inputs.conditions.evaluate_condition`), these functions describe the
-region of input space where the outcome happens as simple, readable ranges of
-the inputs. Every future may carry a non-negative weight (calibration or
-importance weights); all shares below are then weighted shares.
-
-This module returns numbers only: no text, printing or plotting.
-
-Functions
----------
-prim
-    Weighted Patient Rule Induction Method (Friedman & Fisher 1999): a
-    trajectory of ever smaller, ever denser boxes; one is chosen by a
-    one-standard-error rule on density among boxes with coverage >= 0.5,
-    then pasted and pruned of limits that do not matter.
-tree_rules
-    The leaves of a shallow weighted classification tree as rules.
-
-Terms (all weighted; "mass" is a sum of weights)
--------------------------------------------------
-share
-    Mass of futures with y, divided by the total mass: the base rate.
-support
-    Mass inside a box / total mass.
-density
-    Mass of futures with y inside a box / mass inside the box.
-coverage
-    Mass of futures with y inside a box / mass of futures with y.
-
-References
-----------
-Friedman, J. H. and Fisher, N. I. (1999). Bump hunting in high-dimensional
-data. Statistics and Computing 9, 123-143.
+`prim` peels the input space down to ever smaller, ever denser boxes, chooses one by a
+one-standard-error rule on density, then pastes it back out and prunes the limits that do not
+matter. The result types and the data checks are in ``results``; the terms in
+`model.analysis.discovery`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["PRUNE_SE", "Box", "PrimResult", "Rule", "prim", "tree_rules"]
+from .results import _EPS, Box, Limits, PrimResult, _check_data, _is_degenerate
 
-Limits = dict[str, tuple[float | None, float | None]]
+__all__ = ["PRUNE_SE", "prim"]
 
 #: Pruning keeps a limit of the chosen box only if dropping it would lower
 #: the box's density by more than this many standard errors (about a one-sided
@@ -54,130 +23,6 @@ Limits = dict[str, tuple[float | None, float | None]]
 #: gains are biased upwards: with one SE, noise limits survived in 9 of 60
 #: runs of the tilted-weights test problem (n = 4000, d = 5), with two in none.
 PRUNE_SE = 2.0
-
-# Relative slack when comparing shares that are equal in exact arithmetic but
-# were reached by different sums (so may differ in the last bits).
-_EPS = 1e-12
-
-
-@dataclass(frozen=True)
-class Box:
-    """One PRIM box: ``low <= x[name] <= high`` for every restricted input.
-
-    Attributes
-    ----------
-    limits : dict of str to (low, high)
-        Only restricted inputs appear, in input order. Limits are inclusive, in
-        the input's own units, and are values of the sample; ``None`` means no
-        limit on that side.
-    coverage, density, support : float
-        Weighted shares in [0, 1], see the module docstring. The whole space
-        has coverage 1 by convention even when no future has y.
-    """
-
-    limits: Limits
-    coverage: float
-    density: float
-    support: float
-
-    @property
-    def n_restricted(self) -> int:
-        """Number of inputs the box restricts."""
-        return len(self.limits)
-
-
-@dataclass(frozen=True)
-class PrimResult:
-    """The outcome of `prim`.
-
-    Attributes
-    ----------
-    boxes : tuple of Box
-        The peeling trajectory; ``boxes[0]`` is the whole space. When pasting
-        or pruning was asked for, ``boxes[chosen]`` is the peeled box after them.
-    chosen : int
-        Index of the chosen box in `boxes`.
-    share : float
-        Weighted share of futures with y (the density of the whole space).
-    """
-
-    boxes: tuple[Box, ...]
-    chosen: int
-    share: float
-
-    @property
-    def box(self) -> Box:
-        """The chosen box, ``boxes[chosen]``."""
-        return self.boxes[self.chosen]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One leaf of the classification tree: ``low < x[name] <= high``.
-
-    Attributes
-    ----------
-    limits : dict of str to (low, high)
-        Only restricted inputs appear, in input order. ``low`` is exclusive and
-        ``high`` inclusive, as in the tree's splits; thresholds lie halfway
-        between sample values; ``None`` means no limit on that side.
-    density : float
-        Weighted share of futures with y among those in the leaf.
-    support : float
-        Weighted share of all futures that fall in the leaf.
-    predicts : bool
-        Whether the leaf's weighted majority has y (``density > 0.5``).
-    """
-
-    limits: Limits
-    density: float
-    support: float
-    predicts: bool
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _check_data(
-    x: ArrayLike, y: ArrayLike, names: Sequence[str], weights: ArrayLike | None
-) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64], tuple[str, ...]]:
-    xa = np.asarray(x, dtype=float)
-    if xa.ndim != 2 or xa.shape[0] == 0 or xa.shape[1] == 0:
-        raise ValueError(f"x must be a non-empty 2-D array (n, d), got shape {xa.shape}")
-    if not np.all(np.isfinite(xa)):
-        raise ValueError("x holds NaN or infinite values")
-    n, d = xa.shape
-    ya = np.asarray(y)
-    if ya.shape != (n,):
-        raise ValueError(f"y must have shape ({n},), got {ya.shape}")
-    if ya.dtype != np.bool_:
-        if not np.all((ya == 0) | (ya == 1)):
-            raise ValueError("y must be boolean (or 0/1)")
-        ya = ya.astype(bool)
-    if isinstance(names, str):
-        raise TypeError("names must be a sequence of input names, not one string")
-    name_tuple = tuple(names)
-    if len(name_tuple) != d:
-        raise ValueError(f"names has {len(name_tuple)} entries, x has {d} columns")
-    if len(set(name_tuple)) != d or not all(isinstance(s, str) for s in name_tuple):
-        raise ValueError("names must be distinct strings")
-    if weights is None:
-        wa = np.ones(n)
-    else:
-        wa = np.asarray(weights, dtype=float)
-        if wa.shape != (n,):
-            raise ValueError(f"weights must have shape ({n},), got {wa.shape}")
-        if not np.all(np.isfinite(wa)) or np.any(wa < 0):
-            raise ValueError("weights must be finite and non-negative")
-        if not wa.sum() > 0:
-            raise ValueError("weights sum to zero: no future carries any weight")
-    return xa, ya, wa, name_tuple
-
-
-def _is_degenerate(y: NDArray[np.bool_], w: NDArray[np.float64]) -> bool:
-    # Exact test on the futures that carry weight, not a float comparison of sums.
-    carried = y[w > 0]
-    return bool(carried.all() or not carried.any())
 
 
 def _limits(
@@ -195,9 +40,6 @@ def _limits(
         if low is not None or high is not None:
             out[name] = (low, high)
     return out
-
-
-# --------------------------------------------------------------------------- PRIM
 
 
 def prim(
@@ -537,110 +379,3 @@ def _prune(
             hi[j] = np.inf
         else:
             lo[j] = -np.inf
-
-
-# --------------------------------------------------------------------------- tree
-
-
-def tree_rules(
-    x: ArrayLike,
-    y: ArrayLike,
-    *,
-    names: Sequence[str],
-    weights: ArrayLike | None = None,
-    max_depth: int = 3,
-    min_weight_fraction_leaf: float = 0.05,
-) -> tuple[Rule, ...]:
-    """Leaves of a shallow weighted classification tree, as rules.
-
-    Fits scikit-learn's ``DecisionTreeClassifier(max_depth, min_weight_fraction_leaf,
-    random_state=0)`` with the weights as ``sample_weight``, and turns each
-    leaf's path into ranges of the inputs (several splits on one input merged).
-    Density and support are recomputed in float64 from the stated limits, so
-    they describe the rules exactly as written (the tree itself compares in
-    float32).
-
-    Parameters
-    ----------
-    x : array (n, d)
-        Inputs, each in its own units. Finite.
-    y : array (n,) of bool
-        Whether the outcome happens in each future.
-    names : sequence of str, length d
-        Input names, used as keys of the limits.
-    weights : array (n,), optional
-        Non-negative weights of the futures; equal weights when omitted.
-    max_depth : int
-        Depth of the tree, >= 1 (at most ``2**max_depth`` rules).
-    min_weight_fraction_leaf : float
-        Smallest weighted share of the futures in a leaf, in (0, 0.5].
-
-    Returns
-    -------
-    tuple of Rule
-        The leaves, which partition the input space, by decreasing density
-        (then decreasing support). One rule without limits when no weighted
-        future has y, or every one does.
-
-    Raises
-    ------
-    ValueError
-        Bad shapes, non-finite inputs, negative weights or zero total weight,
-        parameters out of range.
-    """
-    # Imported here so that PRIM and the rest of the package work without scikit-learn.
-    from sklearn.tree import DecisionTreeClassifier
-
-    xa, ya, w, name_tuple = _check_data(x, y, names, weights)
-    if isinstance(max_depth, bool) or not isinstance(max_depth, (int, np.integer)) or max_depth < 1:
-        raise ValueError(f"max_depth must be an int >= 1, got {max_depth!r}")
-    if not 0 < min_weight_fraction_leaf <= 0.5:
-        raise ValueError(
-            f"min_weight_fraction_leaf must be in (0, 0.5], got {min_weight_fraction_leaf}"
-        )
-    total_w = float(w.sum())
-    wy = np.where(ya, w, 0.0)
-    if _is_degenerate(ya, w):
-        share = float(wy.sum()) / total_w
-        return (Rule(limits={}, density=share, support=1.0, predicts=share > 0.5),)
-
-    clf = DecisionTreeClassifier(
-        max_depth=int(max_depth),
-        min_weight_fraction_leaf=min_weight_fraction_leaf,
-        random_state=0,
-    )
-    clf.fit(xa, ya.astype(np.int8), sample_weight=w)
-    tree = clf.tree_
-    left, right = tree.children_left, tree.children_right
-    feature, threshold = tree.feature, tree.threshold
-    d = xa.shape[1]
-    rules: list[Rule] = []
-    # Depth-first walk carrying each input's (low, high] bounds down the path.
-    stack: list[tuple[int, NDArray[np.float64], NDArray[np.float64]]] = [
-        (0, np.full(d, -np.inf), np.full(d, np.inf))
-    ]
-    while stack:
-        node, lo, hi = stack.pop()
-        if left[node] == right[node]:  # a leaf (both -1)
-            member = np.all((xa > lo) & (xa <= hi), axis=1)
-            leaf_w = float(w[member].sum())
-            density = float(wy[member].sum()) / leaf_w if leaf_w > 0 else 0.0
-            limits: Limits = {}
-            for j, name in enumerate(name_tuple):
-                low = float(lo[j]) if np.isfinite(lo[j]) else None
-                high = float(hi[j]) if np.isfinite(hi[j]) else None
-                if low is not None or high is not None:
-                    limits[name] = (low, high)
-            rules.append(
-                Rule(limits=limits, density=density, support=leaf_w / total_w,
-                     predicts=density > 0.5)
-            )
-            continue
-        f, t = int(feature[node]), float(threshold[node])
-        lo_r, hi_l = lo.copy(), hi.copy()
-        hi_l[f] = min(hi_l[f], t)  # left child: x <= t
-        lo_r[f] = max(lo_r[f], t)  # right child: x > t
-        stack.append((int(right[node]), lo_r, hi))
-        stack.append((int(left[node]), lo, hi_l))
-    rules.sort(key=lambda r: (-r.density, -r.support))
-    return tuple(rules)
