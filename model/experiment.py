@@ -24,7 +24,7 @@ import numpy as np
 
 from .analysis.analyst import analyst_results
 from .analysis.calibration import Calibration, ObservedFigure, Posterior, calibrate, log_likelihoods, observed_figure
-from .analysis.given_data import GivenDataIndices, first_order_given_data
+from .analysis.given_data import GivenDataIndices, first_order_given_data_many
 from .analysis.outcome import AlternativeResult, Drivers, Ensemble, RunResult
 from .analysis.series import series_correction, series_groups
 from .analysis.smc import temper
@@ -290,9 +290,8 @@ def _calibrated_first_order(run: RunResult, names: list[str], metric_names: list
     m = min(len(kept), GIVEN_DATA_ROWS)  # the first samples: the bootstrap costs rows x 200
     x = kept.values[:m, [kept.names.index(n) for n in names]]
     weights = run.calibrated.head_weights(m)
-    return [first_order_given_data(x, _censored(run.metrics[name][:m].astype(float), run.timeline), weights=weights,
-                                   seed=seed, bootstrap=200)
-            for name in metric_names]
+    outputs = np.column_stack([_censored(run.metrics[name][:m].astype(float), run.timeline) for name in metric_names])
+    return first_order_given_data_many(x, outputs, weights=weights, seed=seed, bootstrap=200)
 
 
 def run_scenario(

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-__all__ = ["GivenDataIndices", "default_bins", "first_order_given_data"]
+__all__ = ["GivenDataIndices", "default_bins", "first_order_given_data", "first_order_given_data_many"]
 
 # Default bin count: M = round(ESS^(1/3)) clipped to [8, 64] (see ``default_bins``).
 _MIN_BINS, _MAX_BINS = 8, 64
@@ -109,35 +109,48 @@ def _bin_of_rows(x: np.ndarray, w: np.ndarray, bins: int) -> np.ndarray:
     return out
 
 
-def _indices(membership: sparse.csr_array, y: np.ndarray, v: np.ndarray, d: int,
+def _indices(membership: sparse.csr_array, ys: np.ndarray, v: np.ndarray, d: int,
              bins: int) -> np.ndarray:
-    """``(d, R)`` bias-corrected S1 for ``R`` sets of row weights ``v`` (n, R)."""
+    """``(k, d, R)`` bias-corrected S1 of ``k`` outputs ``ys`` (n, k) for ``R`` sets of row
+    weights ``v`` (n, R): one sparse product gives every input's bin sums of every output."""
     n, r = v.shape
-    q = np.empty((n, 4 * r))
+    k = ys.shape[1]
+    # columns: v | v^2 | v*y_j | v*y_j^2 for each output j (bin sums that do not depend on
+    # the output are made once; each column of the product is summed on its own, so sharing
+    # the product across outputs changes no number)
+    q = np.empty((n, (2 + 2 * k) * r))
     q[:, :r] = v
-    np.multiply(v, y[:, None], out=q[:, r:2 * r])
-    np.multiply(q[:, r:2 * r], y[:, None], out=q[:, 2 * r:3 * r])
-    np.multiply(v, v, out=q[:, 3 * r:])
-    sums = (membership @ q).reshape(d, bins, 4, r)
-    a, b, c, e = sums[:, :, 0], sums[:, :, 1], sums[:, :, 2], sums[:, :, 3]
+    np.multiply(v, v, out=q[:, r:2 * r])
+    for j in range(k):
+        vy = q[:, (2 + 2 * j) * r:(3 + 2 * j) * r]
+        np.multiply(v, ys[:, j:j + 1], out=vy)
+        np.multiply(vy, ys[:, j:j + 1], out=q[:, (3 + 2 * j) * r:(4 + 2 * j) * r])
+    sums = (membership @ q).reshape(d, bins, 2 + 2 * k, r)
+    a, e = sums[:, :, 0], sums[:, :, 1]
+    out = np.empty((k, d, r))
     with np.errstate(invalid="ignore", divide="ignore"):
         # every row is in exactly one bin of input 0, so its bins add up to the totals
         total = a[0].sum(axis=0)
-        mu = b[0].sum(axis=0) / total
-        var = c[0].sum(axis=0) / total - mu**2
         share = a / total  # P_m
-        mean = np.where(a > 0, b / a, 0.0)
-        within = np.where(a > 0, np.maximum(c / a - mean**2, 0.0), 0.0)  # s_m^2
         neff = np.where(e > 0, a**2 / e, 0.0)  # Kish effective size of bin m
-        noise = np.where(neff > 1, within / (neff - 1), 0.0)  # ~ Var(bin mean)
-        between = (share * (mean - mu) ** 2).sum(axis=1)
-        bias = (share * (1 - share) * noise).sum(axis=1)
-        s1 = (between - bias) / var
-    # y arrives standardised (variance 1), so a resample whose variance is at rounding level
-    # has effectively constant y; an input whose weight sits in one bin (a constant input)
-    # explains nothing, exactly rather than up to rounding
-    informative = (var > 1e-12) & ((a > 0).sum(axis=1) > 1)
-    return np.clip(np.where(informative, s1, 0.0), 0.0, 1.0)
+        spread = (share * (1 - share))
+        occupied = (a > 0).sum(axis=1) > 1
+        for j in range(k):
+            b, c = sums[:, :, 2 + 2 * j], sums[:, :, 3 + 2 * j]
+            mu = b[0].sum(axis=0) / total
+            var = c[0].sum(axis=0) / total - mu**2
+            mean = np.where(a > 0, b / a, 0.0)
+            within = np.where(a > 0, np.maximum(c / a - mean**2, 0.0), 0.0)  # s_m^2
+            noise = np.where(neff > 1, within / (neff - 1), 0.0)  # ~ Var(bin mean)
+            between = (share * (mean - mu) ** 2).sum(axis=1)
+            bias = (spread * noise).sum(axis=1)
+            s1 = (between - bias) / var
+            # y arrives standardised (variance 1), so a resample whose variance is at rounding
+            # level has effectively constant y; an input whose weight sits in one bin (a
+            # constant input) explains nothing, exactly rather than up to rounding
+            informative = (var > 1e-12) & occupied
+            out[j] = np.clip(np.where(informative, s1, 0.0), 0.0, 1.0)
+    return out
 
 
 def first_order_given_data(
@@ -201,16 +214,39 @@ def first_order_given_data(
     The resamples are evaluated in blocks, each block one sparse (bin membership) times
     dense (rows x resamples) product for all inputs at once.
     """
-    x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D, got shape {y.shape}")
+    return first_order_given_data_many(x, y[:, None], weights=weights, bins=bins, bootstrap=bootstrap,
+                                       seed=seed, confidence=confidence)[0]
+
+
+def first_order_given_data_many(
+    x: np.ndarray,
+    ys: np.ndarray,
+    *,
+    weights: np.ndarray | None = None,
+    bins: int | None = None,
+    bootstrap: int = 200,
+    seed: int,
+    confidence: float = 0.9,
+) -> list[GivenDataIndices]:
+    """:func:`first_order_given_data` of each column of ``ys`` (n, k), in one pass.
+
+    The bins, the bootstrap resamples and the bin sums that do not depend on the output are
+    shared, so ``k`` outputs cost far less than ``k`` calls; each result is the one
+    ``first_order_given_data(x, ys[:, j], ...)`` gives, number for number.
+    """
+    x = np.asarray(x, dtype=float)
+    ys = np.asarray(ys, dtype=float)
     if x.ndim != 2:
         raise ValueError(f"x must be a 2-D (n, d) array, got shape {x.shape}")
     n, d = x.shape
-    if y.shape != (n,):
-        raise ValueError(f"y must have shape ({n},) to match x, got {y.shape}")
+    if ys.ndim != 2 or ys.shape[0] != n:
+        raise ValueError(f"y must have shape ({n},) to match x, got {ys.shape[:1] if ys.ndim else ys.shape}")
     if n < 2:
         raise ValueError(f"need at least 2 samples, got {n}")
-    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+    if not (np.isfinite(x).all() and np.isfinite(ys).all()):
         raise ValueError("x and y must be finite")
     if weights is None:
         w = np.ones(n)
@@ -229,35 +265,47 @@ def first_order_given_data(
 
     conf = float(confidence)
     no_interval = np.full(d, np.nan)
-    live = y[w > 0]
-    if live.min() == live.max():  # constant y: there is no variance to explain
-        zero = np.zeros(d)
-        if not resamples:
-            return GivenDataIndices(zero, no_interval, no_interval.copy(), m, conf, ess)
-        return GivenDataIndices(zero, zero.copy(), zero.copy(), m, conf, ess)
+    live = ys[w > 0]
+    # constant y: there is no variance to explain
+    varying = [j for j in range(ys.shape[1]) if live[:, j].min() != live[:, j].max()]
+    zero = np.zeros(d)
+    results = [GivenDataIndices(zero.copy(), no_interval.copy(), no_interval.copy(), m, conf, ess) if not resamples
+               else GivenDataIndices(zero.copy(), zero.copy(), zero.copy(), m, conf, ess)
+               for _ in range(ys.shape[1])]
+    if not varying:
+        return results
 
     # S1 is scale free; standardising y keeps the bin sums of y^2 well conditioned
-    mean = float(w @ y)
-    yz = (y - mean) / math.sqrt(float(w @ (y - mean) ** 2))
+    yz = np.empty((n, len(varying)))
+    for col, j in enumerate(varying):
+        y = ys[:, j]
+        mean = float(w @ y)
+        yz[:, col] = (y - mean) / math.sqrt(float(w @ (y - mean) ** 2))
 
     # membership[i * m + bin, k] = 1: one sparse product gives every input's bin sums
     rows = (_bin_of_rows(x, w, m) + (np.arange(d) * m)[:, None]).ravel()
     cols = np.tile(np.arange(n), d)
     membership = sparse.csr_array((np.ones(n * d), (rows, cols)), shape=(d * m, n))
 
-    s1 = _indices(membership, yz, w[:, None], d, m)[:, 0]
+    s1 = _indices(membership, yz, w[:, None], d, m)[:, :, 0]
     if not resamples:
-        return GivenDataIndices(s1, no_interval, no_interval.copy(), m, conf, ess)
+        for col, j in enumerate(varying):
+            results[j] = GivenDataIndices(s1[col], no_interval.copy(), no_interval.copy(), m, conf, ess)
+        return results
 
     rng = np.random.default_rng(seed)
-    boot = np.empty((d, resamples))
+    boot = np.empty((len(varying), d, resamples))
+    # the resamples are drawn in blocks of this many whatever the number of outputs (the
+    # draws, and so the numbers, are those of one output alone)
     chunk = max(1, _BOOT_BLOCK_ELEMENTS // (4 * n))
     for start in range(0, resamples, chunk):
         k = min(chunk, resamples - start)
         # multinomial counts of n uniform draws per resample, laid out (n, k) directly
         draws = rng.integers(0, n, size=(k, n)) * k + np.arange(k)[:, None]
         counts = np.bincount(draws.ravel(), minlength=n * k).reshape(n, k)
-        boot[:, start:start + k] = _indices(membership, yz, counts * w[:, None], d, m)
+        boot[:, :, start:start + k] = _indices(membership, yz, counts * w[:, None], d, m)
     alpha = 1.0 - conf
-    low, high = np.quantile(boot, [alpha / 2, 1 - alpha / 2], axis=1)
-    return GivenDataIndices(s1, low, high, m, conf, ess)
+    for col, j in enumerate(varying):
+        low, high = np.quantile(boot[col], [alpha / 2, 1 - alpha / 2], axis=1)
+        results[j] = GivenDataIndices(s1[col], low, high, m, conf, ess)
+    return results
