@@ -38,8 +38,10 @@ from .inputs.registry import Registry, load_registry
 from .inputs.sampling import block_ranges
 from .inputs.specs import FigureSpec
 from .logistics.run import chunk_count
+from .presentation import texts
 from .presentation.charts.for_run import comparison_figures, run_figures
 from .presentation.charts.saving import save_figure
+from .presentation.numbers import format_count
 from .presentation.report import render_index, render_report
 from .presentation.summary import build_summary, metric_columns, sensitivity_rows, trajectory_bands, trajectory_rows
 from .storage.results_folder import (
@@ -121,7 +123,7 @@ def _figures_used(resolved: ResolvedScenario, registry: Registry) -> list[dict[s
     return rows
 
 
-def _write_outputs(run: RunResult, registry: Registry, folder: Path) -> dict[str, Any]:
+def _write_outputs(run: RunResult, registry: Registry, folder: Path, lang: str = "en") -> dict[str, Any]:
     summary = build_summary(run)
     write_json(folder / "summary.json", summary)
     bands = trajectory_bands(run)
@@ -136,7 +138,7 @@ def _write_outputs(run: RunResult, registry: Registry, folder: Path) -> dict[str
     sens_header, sens_rows = sensitivity_rows(run)
     (folder / "sensitivity.csv").write_text(_csv_text(sens_header, sens_rows), encoding="utf-8")
     figures = []
-    for stem, title, fig in run_figures(run, registry, bands):
+    for stem, title, fig in run_figures(run, registry, bands, lang=lang):
         save_figure(fig, folder / stem)
         figures.append((title, folder / f"{stem}.png"))
     sensitivity = [dict(zip(sens_header, row)) for row in sens_rows]
@@ -152,15 +154,17 @@ def execute_scenario(
     seed: int | None = None,
     map_blocks: Callable = map,
     on_block: Callable[[int], None] | None = None,
+    lang: str = "en",
 ) -> None:
-    """Run one validated scenario and write ``out_dir/<name>/`` atomically."""
+    """Run one validated scenario and write ``out_dir/<name>/`` atomically; the report and the
+    charts in ``lang`` (the manifest records it: a result in another language is not current)."""
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
     target = safe_target(out_dir, resolved.scenario.name)
     run = run_scenario(resolved.scenario, registry, samples=samples, seed=seed, map_blocks=map_blocks,
                        on_block=on_block)
     with Staging(target) as staging:
-        written = _write_outputs(run, registry, staging.folder)
+        written = _write_outputs(run, registry, staging.folder, lang)
         manifest = {
             "scenario": run.scenario.name,
             "scenario_file": str(resolved.path),
@@ -174,6 +178,7 @@ def execute_scenario(
             "code_version": code_version(),
             "package_version": __version__,
             "started": started,
+            "lang": lang,
         }
         if run.logistics is not None:  # wall time here: summary.json must not vary from run to run
             manifest["logistics"] = {"seconds": round(run.logistics.seconds, 3),
@@ -182,7 +187,7 @@ def execute_scenario(
         manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         html = render_report(written["summary"], figures=written["figures"],
                              figures_used=_figures_used(resolved, registry), sensitivity=written["sensitivity"],
-                             manifest=manifest)
+                             manifest=manifest, lang=lang)
         (staging.folder / "report.html").write_text(html, encoding="utf-8")
         staging.commit(manifest)
 
@@ -212,18 +217,18 @@ def _worker_init(parent_pid: int) -> None:
     matplotlib.use("Agg")
 
 
-def _execute_in_worker(task: tuple[str, str, int | None, int | None]) -> tuple[str, str, float]:
+def _execute_in_worker(task: tuple[str, str, int | None, int | None, str]) -> tuple[str, str, float]:
     """Process-pool entry point: re-read the (already validated) file and run it.
 
     Returns ``(path, error message or "", seconds)``; never raises, so one failure cannot
     stop the pool's other scenarios.
     """
-    path, out_dir, samples, seed = task
+    path, out_dir, samples, seed, lang = task
     t0 = datetime.now()
     try:
         registry = load_registry()
         resolved = load_scenario(path, registry=registry)
-        execute_scenario(resolved, Path(out_dir), registry, samples=samples, seed=seed)
+        execute_scenario(resolved, Path(out_dir), registry, samples=samples, seed=seed, lang=lang)
     except Exception as exc:  # noqa: BLE001 - reported by the main process
         return path, _failure_message(exc), 0.0
     return path, "", (datetime.now() - t0).total_seconds()
@@ -257,6 +262,7 @@ def run_batch(
     redo: bool = False,
     progress: bool | None = None,
     log: Callable[[str], None] | None = None,
+    lang: str = "en",
 ) -> list[ScenarioOutcome]:
     """Run validated scenarios (see ``model.inputs.validation.validate_files``) into ``out_dir``.
 
@@ -278,7 +284,7 @@ def run_batch(
         todo: list[ResolvedScenario] = []
         for r in resolved:
             target = safe_target(out_dir, r.scenario.name)
-            if not redo and is_current(target, scenario_hash(r, samples=samples, seed=seed)):
+            if not redo and is_current(target, scenario_hash(r, samples=samples, seed=seed), lang=lang):
                 outcomes.append(ScenarioOutcome(r.scenario.name, str(r.path), "skipped",
                                                 "results are complete and current"))
                 log(f"{r.scenario.name}: results are complete and current, skipped (use --redo to run again)")
@@ -286,18 +292,18 @@ def run_batch(
                 todo.append(r)
         bar = tqdm(total=len(todo), desc="scenarios", unit="scenario", disable=not show, file=sys.stderr)
         try:
-            outcomes += _run_todo(todo, out_dir, registry, samples, seed, workers, scheduler, show, log, bar)
+            outcomes += _run_todo(todo, out_dir, registry, samples, seed, workers, scheduler, show, log, bar, lang)
         finally:
             bar.close()
         order = {str(r.path): i for i, r in enumerate(resolved)}
         outcomes.sort(key=lambda o: order.get(o.path, 0))
-        write_index(out_dir, outcomes, scenarios=resolved, log=log)
+        write_index(out_dir, outcomes, scenarios=resolved, log=log, lang=lang)
     return outcomes
 
 
 def _run_todo(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, samples: int | None,
               seed: int | None, workers: int, scheduler: str | None, show: bool,
-              log: Callable[[str], None], bar: Any) -> list[ScenarioOutcome]:
+              log: Callable[[str], None], bar: Any, lang: str = "en") -> list[ScenarioOutcome]:
     """Run the scenarios that are not current, on the chosen executor."""
     outcomes: list[ScenarioOutcome] = []
     if not todo:
@@ -310,7 +316,7 @@ def _run_todo(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, s
                 return client.gather(client.map(func, list(tasks), pure=False))
 
             for r in todo:
-                outcomes.append(_run_one(r, out_dir, registry, samples, seed, dask_map, show, log))
+                outcomes.append(_run_one(r, out_dir, registry, samples, seed, dask_map, show, log, lang))
                 bar.update()
         return outcomes
     # no more processes than there is work for: scenarios side by side, or one scenario's blocks
@@ -322,7 +328,7 @@ def _run_todo(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, s
         workers = min(workers, max(len(block_ranges(n)), chunk_count(logistics.replications) if logistics else 0))
     if workers <= 1:
         for r in todo:
-            outcomes.append(_run_one(r, out_dir, registry, samples, seed, map, show, log))
+            outcomes.append(_run_one(r, out_dir, registry, samples, seed, map, show, log, lang))
             bar.update()
         return outcomes
     # Ctrl-C and SIGTERM reach the main process only (workers ignore them): it terminates the
@@ -331,12 +337,12 @@ def _run_todo(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, s
     try:
         if len(todo) > 1:  # scenarios side by side
             by_path = {str(r.path): r for r in todo}
-            tasks = [(str(r.path), str(out_dir), samples, seed) for r in todo]
+            tasks = [(str(r.path), str(out_dir), samples, seed, lang) for r in todo]
             for path, message, secs in pool.imap_unordered(_execute_in_worker, tasks):
                 outcomes.append(_outcome(by_path[path], message, secs, out_dir, log))
                 bar.update()
         else:  # one scenario: its sample blocks side by side
-            outcomes.append(_run_one(todo[0], out_dir, registry, samples, seed, pool.imap, show, log))
+            outcomes.append(_run_one(todo[0], out_dir, registry, samples, seed, pool.imap, show, log, lang))
             bar.update()
         pool.close()
     except BaseException:
@@ -373,7 +379,7 @@ def _outcome(r: ResolvedScenario, message: str, secs: float, out_dir: Path,
 
 
 def _run_one(r: ResolvedScenario, out_dir: Path, registry: Registry, samples: int | None, seed: int | None,
-             mapper: Callable, show: bool, log: Callable[[str], None]) -> ScenarioOutcome:
+             mapper: Callable, show: bool, log: Callable[[str], None], lang: str = "en") -> ScenarioOutcome:
     from tqdm import tqdm
 
     n = planned_samples(r.scenario, samples)  # samples: auto -> its most (the bar may end early)
@@ -387,7 +393,8 @@ def _run_one(r: ResolvedScenario, out_dir: Path, registry: Registry, samples: in
             done[0] = count
 
         try:
-            execute_scenario(r, out_dir, registry, samples=samples, seed=seed, map_blocks=mapper, on_block=on_block)
+            execute_scenario(r, out_dir, registry, samples=samples, seed=seed, map_blocks=mapper, on_block=on_block,
+                             lang=lang)
         except Exception as exc:  # noqa: BLE001 - one scenario's failure must not stop the rest
             return _outcome(r, _failure_message(exc), 0.0, out_dir, log)
     return _outcome(r, "", (datetime.now() - t0).total_seconds(), out_dir, log)
@@ -402,7 +409,8 @@ def _scenario_file_exists(manifest: dict[str, Any]) -> bool:
 
 
 def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome], *,
-                scenarios: Sequence[ResolvedScenario] = (), log: Callable[[str], None] | None = None) -> Path:
+                scenarios: Sequence[ResolvedScenario] = (), log: Callable[[str], None] | None = None,
+                lang: str = "en") -> Path:
     """``out_dir/index.html`` over every complete result folder, plus this batch's failures.
 
     A folder whose scenario file no longer exists (and is not part of this batch) stays on disk
@@ -434,7 +442,8 @@ def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome], *,
             note = " (showing the earlier result)" if previous else ""
             entries[o.name] = {"name": o.name, "status": "failed", "message": o.message + note, "summary": previous}
             state.append([o.name, "failed", o.message])
-    state_text = json.dumps({"entries": state, "code_version": code_version()}, sort_keys=True) + "\n"
+    state_text = json.dumps({"entries": state, "code_version": code_version(), **({"lang": lang} if lang != "en" else {})},
+                            sort_keys=True) + "\n"
     state_file = out_dir / ".index-state.json"
     index = out_dir / "index.html"
     try:
@@ -448,9 +457,10 @@ def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome], *,
     figures: list[tuple[str, Path]] = []
     if len(summaries) > 1:
         with Staging(comparison_dir) as staging:
-            caption = "Scenarios: " + ", ".join(
-                f"{s['scenario']} ({s['samples']:,} samples, seed {s['seed']})" for s in summaries)
-            for stem, title, fig in comparison_figures(summaries, caption):
+            caption = texts.text("run.comparison_caption", lang, scenarios=", ".join(
+                texts.text("run.comparison_scenario", lang, scenario=s["scenario"],
+                           samples=format_count(s["samples"], lang), seed=s["seed"]) for s in summaries))
+            for stem, title, fig in comparison_figures(summaries, caption, lang=lang):
                 save_figure(fig, staging.folder / stem)
                 figures.append((title, comparison_dir / f"{stem}.png"))
             staging.commit({"scenarios": [s["scenario"] for s in summaries], "code_version": code_version()})
@@ -462,7 +472,7 @@ def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome], *,
         if log is not None:
             log(f"{out_dir / 'teaching'}: the lecturer's guide was not written ({exc.strerror or exc})")
     html = render_index(list(entries.values()), figures=figures,
-                        generated=datetime.now(timezone.utc).isoformat(timespec="seconds"), folder=out_dir)
+                        generated=datetime.now(timezone.utc).isoformat(timespec="seconds"), folder=out_dir, lang=lang)
     write_text_atomic(index, html)
     write_text_atomic(state_file, state_text)
     return index

@@ -81,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--scheduler", metavar="ADDRESS", help="run sample blocks on a Dask cluster, e.g. tcp://host:8786")
     run.add_argument("--redo", action="store_true", help="run again even when results are complete and current")
     run.add_argument("--no-progress", action="store_true", help="no progress bars")
+    run.add_argument("--lang", choices=("en", "de"), default="en",
+                     help="language of the reports, the index and the charts (default: en)")
     val = sub.add_parser("validate", help="check scenario files without running them")
     val.add_argument("files", nargs="+", type=Path)
     smp = sub.add_parser("sample", help="draw a scenario's parameter samples and summarise them")
@@ -290,7 +292,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         outcomes = run_batch(resolved, out_dir=args.out, samples=args.samples, seed=args.seed,
                              workers=args.workers, scheduler=args.scheduler, redo=args.redo,
-                             progress=False if args.no_progress else None)
+                             progress=False if args.no_progress else None, lang=args.lang)
     except ResultsBusy as exc:
         _err(str(exc))
         return 2

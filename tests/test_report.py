@@ -648,8 +648,9 @@ def test_templates_read_only_the_page_object() -> None:
     for name in names:
         source = env.loader.get_source(env, name)[0]
         tree = env.parse(source)
-        # ("m" is the macros module, imported at the top of a page and used inside its blocks)
-        assert jinja2.meta.find_undeclared_variables(tree) <= {"page", "m"}, name
+        # ("m" is the macros module, imported at the top of a page and used inside its blocks; t, tm and
+        # lang are the page's words from the text catalogue, render._words)
+        assert jinja2.meta.find_undeclared_variables(tree) <= {"page", "m", "t", "tm", "lang"}, name
         # attributes of typed objects only: no page["key"], no raw markup let through
         assert not list(tree.find_all(jinja2.nodes.Getitem)), name
         assert "|safe" not in source.replace(" ", "") and "Markup" not in source, name

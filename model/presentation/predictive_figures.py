@@ -19,7 +19,9 @@ from ..analysis.outcome import RunResult
 from ..analysis.predictive import compressed, mixture_density, mixture_quantiles, predictive
 from ..core.catalogue import TRAJECTORIES
 from ..inputs.registry import Registry
+from . import texts
 from .charts.predictive import predictive_check_chart
+from .charts.words import current
 from .numbers import format_count, format_value
 
 __all__ = ["predictive_check_figures", "PREFIX"]
@@ -29,15 +31,16 @@ _GRID = 600
 _LOG_AXIS_RATIO = 20.0  # a log x axis when the drawn range spans more than this factor
 
 
-def _tick_format(unit: str) -> Callable[[float], str]:
+def _tick_format(unit: str, lang: str = "en") -> Callable[[float], str]:
     def fmt(x: float) -> str:
-        return "0" if x == 0 else format_value(x, unit)
+        return "0" if x == 0 else format_value(x, unit, lang)
     return fmt
 
 
 def predictive_check_figures(run: RunResult, registry: Registry) -> Iterator[tuple[str, str, Figure]]:
     """``(file stem, title, figure)`` of the predictive check of every observed figure."""
     calibrated = run.calibration.calibrated
+    lang = current()  # drawn inside charts.words.language(...) by charts.for_run
     for j, o in enumerate(run.observed):
         after = compressed(predictive(run.calibrated.observed_values[:, j], o.sigma_log, run.weights))
         before = compressed(predictive(run.prior.observed_values[:, j], o.sigma_log)) if calibrated else None
@@ -60,19 +63,22 @@ def predictive_check_figures(run: RunResult, registry: Registry) -> Iterator[tup
         entry = TRAJECTORIES[o.output]
         unit = entry.unit
         fig_ = registry.get(o.figure_id) if o.figure_id in registry else None
-        who = fig_.claimant.split(",")[0] if fig_ is not None else "its claimant"
-        title = f"{o.figure_id}: reported {format_value(o.reported, unit)} ({o.month})"
+        key = f"figure.{o.figure_id}.claimant"
+        claimant = texts.text(key, lang) if fig_ is not None and lang != "en" and texts.has(key) else \
+            (fig_.claimant if fig_ is not None else "")
+        who = claimant.split(",")[0] if fig_ is not None else texts.text("ppc.its_claimant", lang)
+        title = texts.text("ppc.title", lang, id=o.figure_id, value=format_value(o.reported, unit, lang), month=o.month)
         sc = run.scenario
-        how = (f"calibrated ({run.calibration.method}, effective sample size "
-               f"{format_count(run.calibration.effective_sample_size)})") if calibrated else "not calibrated"
-        caption = (f"Scenario '{sc.name}': {sc.samples:,} samples, seed {sc.seed}, {how}. What a report of "
-                   f"{entry.description} at {o.month} was expected to say: the model value at that date times the "
-                   f"figure's lognormal error (90 % error range {format_value(o.low, unit)} to "
-                   f"{format_value(o.high, unit)}). Reported by {who}: a claim, not a fact.")
+        how = texts.text("ppc.how_calibrated", lang, method=run.calibration.method,
+                         ess=format_count(run.calibration.effective_sample_size, lang)) if calibrated \
+            else texts.text("ppc.how_not", lang)
+        caption = texts.text("ppc.caption", lang, name=sc.name, samples=format_count(sc.samples, lang), seed=sc.seed,
+                             how=how, what=texts.description(o.output, lang) or entry.description, month=o.month,
+                             low=format_value(o.low, unit, lang), high=format_value(o.high, unit, lang), who=who)
         fig = predictive_check_chart(
             grid, dens_before, dens_after, reported=o.reported, low=o.low, high=o.high, title=title,
-            xlabel=f"{entry.axis_label}, as reported", caption=caption,
-            value_format=_tick_format(unit),
-            reported_label=f"reported by {who}", log_x=log_x,
+            xlabel=texts.text("ppc.xlabel", lang, axis=texts.axis_label(o.output, lang) or entry.axis_label),
+            caption=caption, value_format=_tick_format(unit, lang),
+            reported_label=texts.text("ppc.reported_by", lang, who=who), log_x=log_x,
         )
-        yield f"{PREFIX}{o.figure_id}", f"Predictive check: {o.figure_id}", fig
+        yield f"{PREFIX}{o.figure_id}", texts.text("ppc.figure_title", lang, id=o.figure_id), fig

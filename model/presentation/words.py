@@ -176,20 +176,26 @@ KASS_RAFTERY: tuple[tuple[float, str], ...] = (
 )
 
 
-def evidence_reading(log_bayes_factor: float, *, name: str, reference: str) -> str:
+_STRENGTH_KEYS = ("index.strength_bare", "index.strength_positive", "index.strength_strong", "index.strength_very_strong")
+
+
+def evidence_reading(log_bayes_factor: float, *, name: str, reference: str, lang: str = "en") -> str:
     """How to read ``ln B`` of scenario ``name`` against ``reference`` on the same reported figures,
     on the Kass & Raftery scale (of ``2 ln B``: below 2 not worth more than a bare mention, 2-6
-    positive, 6-10 strong, above 10 very strong)."""
+    positive, 6-10 strong, above 10 very strong); in ``lang``."""
+    from . import texts
+    from .numbers import format_count, format_ratio
+
     two = 2.0 * abs(log_bayes_factor)
-    strength = next(words for bound, words in KASS_RAFTERY if two < bound)
+    step = next(i for i, (bound, _) in enumerate(KASS_RAFTERY) if two < bound)
+    strength = KASS_RAFTERY[step][1] if lang == "en" else texts.text(_STRENGTH_KEYS[step], lang)
     if two < KASS_RAFTERY[0][0]:
-        return (f"no real difference: the reported figures are about as likely under {name} as under "
-                f"{reference} ({strength})")
+        return texts.text("index.no_difference", lang, name=name, reference=reference, strength=strength)
     better, worse = (name, reference) if log_bayes_factor > 0 else (reference, name)
     ratio = math.exp(min(abs(log_bayes_factor), 700.0))
-    times = "more than a million" if ratio > 1e6 else (f"{ratio:,.0f}" if ratio >= 100 else f"{ratio:.2g}")
-    return (f"{strength} evidence for {better} over {worse}: the reported figures are {times} times as likely "
-            f"under {better}")
+    times = texts.text("index.million_times", lang) if ratio > 1e6 else (
+        format_count(ratio, lang) if ratio >= 100 else format_ratio(ratio, lang))
+    return texts.text("index.evidence_for", lang, strength=strength, better=better, worse=worse, times=times)
 
 
 # --------------------------------------------------------------------------- the logistics study
@@ -432,3 +438,110 @@ def tradeoff_sentence(names: Sequence[str], narrowing: Sequence[float | None], p
         return "The reported figures barely narrow these inputs or tie them together."
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
+
+
+# --------------------------------------------------------------------------- sentences in another language
+# summary.json keeps its sentences in English (it is data, the same in every language); a page in
+# another language makes them again from the numbers summary.json holds, with the same rules.
+
+
+def _join_in(items: list[str], lang: str) -> str:
+    from . import texts
+
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + texts.text("sentence.and", lang) + items[-1]
+
+
+def findings_in(summary: Mapping[str, Any], labels: Mapping[str, str], lang: str) -> list[str]:
+    """:func:`calibration_findings` in ``lang``, from ``summary.json``'s observations, conflicting
+    pairs and effective sample size (``labels``: figure id -> how it is named beside its id)."""
+    from . import texts
+    from .numbers import as_float, format_ratio
+
+    observations = list(summary.get("observations") or [])
+    if not observations:
+        return [texts.text("sentence.no_observations", lang)]
+    out: list[str] = []
+    for o in observations:
+        q = as_float(o.get("leave_one_out_quantile"))
+        if o.get("in_tension_with_others") and q is not None:
+            out.append(texts.text("sentence.tension", lang, id=o.get("id"), label=labels.get(str(o.get("id")), ""),
+                                  quantile=format_percent(q, lang),
+                                  direction=texts.text("sentence.above" if q > 0.95 else "sentence.below", lang)))
+    for pair in summary.get("conflicting_pairs") or []:
+        ratio = as_float(pair.get("ratio")) if isinstance(pair, Mapping) else None
+        if ratio:
+            out.append(texts.text("sentence.pull", lang, a=pair.get("a"), b=pair.get("b"),
+                                  times=format_ratio(1 / ratio, lang) if 1 / ratio < 100 else format_count(1 / ratio,
+                                                                                                            lang)))
+    ess, samples = as_float(summary.get("effective_sample_size")), as_float(summary.get("samples"))
+    if summary.get("calibrated") and ess is not None and samples and ess < MIN_HEALTHY_ESS:
+        share = ess / samples
+        out.insert(0, texts.text("sentence.few_ess", lang, ess=format_count(ess, lang),
+                                 samples=format_count(samples, lang), share=format_percent(share, lang))
+                   + (texts.text("sentence.hard", lang) if share < 0.01 else ""))
+    misfits = [str(o.get("id")) for o in observations if o.get("fits") is False]
+    if misfits:
+        out.append(texts.text("sentence.misfits", lang, ids=", ".join(misfits)))
+    if not out:
+        out.append(texts.text("sentence.all_fit", lang))
+    return out
+
+
+def series_in(summary: Mapping[str, Any], lang: str) -> list[str]:
+    """One sentence per trajectory observed at several dates (calibrated as one series), in ``lang``."""
+    from . import texts
+    from .numbers import as_float, format_ratio
+
+    cal = summary.get("calibration") or {}
+    rho = as_float(cal.get("series_correlation"))
+    out = []
+    for ids in cal.get("series") or []:
+        names = ", ".join(str(i) for i in ids)
+        if rho:
+            out.append(texts.text("sentence.series", lang, names=names, share=format_percent(rho, lang),
+                                  weight=format_ratio(len(ids) / (1 + (len(ids) - 1) * rho), lang), count=len(ids)))
+        else:
+            out.append(texts.text("sentence.series_independent", lang, names=names))
+    return out
+
+
+def driver_statement_in(metric: str, rows: Sequence[Mapping[str, Any]], lang: str, *, top: int = 3,
+                        threshold: float = 0.05, max_negligible: int = 4) -> str:
+    """:func:`driver_statement` in ``lang`` from the sensitivity rows of one metric (``parameter``,
+    ``ST``, ``swing``): by total Sobol index, else by share of the tornado swing."""
+    from . import texts
+    from .numbers import as_float, format_index
+
+    names = [str(r.get("parameter")) for r in rows]
+    st = [as_float(r.get("ST")) for r in rows]
+    swing = [as_float(r.get("swing")) for r in rows]
+    if names and all(v is not None for v in st):
+        vals, index = np.array(st, dtype=float), "ST"
+    elif names and all(v is not None for v in swing):
+        raw = np.abs(np.array(swing, dtype=float))
+        vals, index = raw / max(raw.sum(), 1e-300), texts.text("sentence.share_of_swing", lang)
+    else:
+        return ""
+    label = texts.text("sentence.the_metric", lang, title=texts.title(metric, lang))
+    pretty = [texts.parameter_label(n, lang) for n in names]
+    order = np.argsort(-vals, kind="stable")
+    drivers = [int(i) for i in order[:top] if vals[i] >= threshold]
+    negligible = [int(i) for i in order if vals[i] < threshold]
+    thr = format_index(threshold, lang).rstrip("0").rstrip(",.") if lang != "en" else f"{threshold:g}"
+    if drivers:
+        parts = [f"{pretty[drivers[0]]} ({index} {format_index(vals[drivers[0]], lang)})"]
+        parts += [f"{pretty[i]} ({format_index(vals[i], lang)})" for i in drivers[1:]]
+        sentence = texts.text("sentence.depends", lang, label=label[0].upper() + label[1:], parts=_join_in(parts, lang))
+    else:
+        sentence = texts.text("sentence.no_driver", lang, label=label, index=index, threshold=thr)
+        negligible = []
+    if negligible:
+        shown = [pretty[i] for i in negligible[:max_negligible]]
+        rest = len(negligible) - len(shown)
+        if rest:
+            shown.append(texts.text("sentence.other_inputs" if rest > 1 else "sentence.other_input", lang, count=rest))
+        key = "sentence.barely_one" if len(negligible) == 1 else "sentence.barely_many"
+        sentence += texts.text(key, lang, names=_join_in(shown, lang), index=index, threshold=thr)
+    return sentence + "."

@@ -123,11 +123,13 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     return data
 
 
-def is_current(folder: Path, scenario_hash: str) -> bool:
-    """True when ``folder`` holds a complete result of this scenario hash and this code."""
+def is_current(folder: Path, scenario_hash: str, lang: str = "en") -> bool:
+    """True when ``folder`` holds a complete result of this scenario hash and this code, written in
+    ``lang`` (a manifest without a language is English): German reports are not current for an
+    English request, nor English ones for a German request."""
     manifest = read_manifest(folder)
     return bool(manifest and manifest.get("scenario_hash") == scenario_hash
-                and manifest.get("code_version") == code_version())
+                and manifest.get("code_version") == code_version() and manifest.get("lang", "en") == lang)
 
 
 def _pid_alive(pid: int) -> bool:

@@ -28,6 +28,7 @@ from .style import (
     set_title,
     style_axes,
 )
+from .words import w
 
 __all__ = ["scenario_comparison"]
 
@@ -90,13 +91,13 @@ def scenario_comparison(
         ax.errorbar(x[has_range], p50[has_range],
                     yerr=[np.maximum(p50 - p5, 0)[has_range], np.maximum(p95 - p50, 0)[has_range]],
                     fmt="none", ecolor=MODEL, elinewidth=LW_MAIN + 1, capsize=7,
-                    capthick=LW_SECONDARY, alpha=0.55, label="5th\u201395th percentile")
+                    capthick=LW_SECONDARY, alpha=0.55, label=w("p5_p95"))
     has_med = np.isfinite(p50)
     ax.plot(x[has_med], p50[has_med], "o", color=MODEL, markersize=10,
-            markeredgecolor="black", markeredgewidth=0.8, label="median", zorder=4)
+            markeredgecolor="black", markeredgewidth=0.8, label=w("median"), zorder=4)
     has_mean = np.isfinite(mean)
     ax.plot(x[has_mean], mean[has_mean], "_", color=HIGH, markersize=26,
-            markeredgewidth=3.0, label="mean", zorder=3.5)
+            markeredgewidth=3.0, label=w("mean"), zorder=3.5)
 
     all_vals = np.concatenate([p5, p50, p95, mean])
     ref = float(np.nanmax(np.abs(all_vals))) if np.isfinite(all_vals).any() else None
@@ -112,7 +113,7 @@ def scenario_comparison(
     if missing.any():
         trans = blended_transform_factory(ax.transData, ax.transAxes)
         for xi in x[missing]:
-            ax.text(xi, 0.5, "n/a", transform=trans, ha="center", va="center",
+            ax.text(xi, 0.5, w("na"), transform=trans, ha="center", va="center",
                     fontsize=FS_LABEL, color=GREY, fontstyle="italic")
 
     long_labels = max((len(s) for s in names), default=0) > 12 or len(names) > 6
@@ -121,7 +122,7 @@ def scenario_comparison(
                   rotation_mode="anchor")
     ax.set_xlim(-0.6, len(names) - 0.4)
     ax.yaxis.set_major_formatter(big_number_formatter(ax.yaxis))
-    ax.set_xlabel("scenario", fontsize=FS_LABEL)
+    ax.set_xlabel(w("scenario"), fontsize=FS_LABEL)
     ax.set_ylabel(ylabel, fontsize=FS_LABEL)
     set_title(ax, title)
     add_caption(fig, caption)

@@ -30,6 +30,7 @@ from .style import (
     style_axes,
     wrap_to_width,
 )
+from .words import w
 
 __all__ = ["cutoff_chart"]
 
@@ -113,14 +114,14 @@ def cutoff_chart(
     xmin, xmax = ax_stock.get_xlim()
     right_side = (mdates.date2num(cut) - xmin) < 0.65 * (xmax - xmin)
     label = ax_stock.annotate(
-        "North Korean deliveries stop", xy=(cut, 1.0), xycoords=("data", "axes fraction"),
+        w("deliveries_stop"), xy=(cut, 1.0), xycoords=("data", "axes fraction"),
         xytext=(7 if right_side else -7, -4), textcoords="offset points",
         ha="left" if right_side else "right", va="top",
         fontsize=FS_TICK, fontweight="bold",
         bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none",
               "alpha": 0.85},
     )
-    ax_short.set_xlabel("month", fontsize=FS_LABEL)
+    ax_short.set_xlabel(w("month"), fontsize=FS_LABEL)
     sup = fig.suptitle(title, fontsize=FS_TITLE, fontweight="bold")
     sup.set_text(wrap_to_width(title, sup.get_fontproperties(), cast(Any, fig)._get_renderer(),
                                 fig.bbox.width - 2 * edge_margin(fig), balance=True))

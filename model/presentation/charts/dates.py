@@ -65,7 +65,14 @@ class MonthLocator(mticker.Locator):
 
 
 class MonthFormatter(mticker.Formatter):
-    """The year at each January, the month's abbreviation otherwise."""
+    """The year at each January, the month's abbreviation otherwise (in the charts' language when made)."""
+
+    def __init__(self) -> None:
+        from .. import texts
+        from .words import current
+
+        lang = current()
+        self._abbr = _MONTH_ABBR if lang == "en" else tuple(texts.text(f"month.{i}", lang) for i in range(1, 13))
 
     def __call__(self, x, pos=None):
         if not math.isfinite(x):
@@ -73,7 +80,7 @@ class MonthFormatter(mticker.Formatter):
         m = int((_epoch_day() + np.timedelta64(round(x), "D")).astype("datetime64[M]")
                 .astype(int))
         year, month = divmod(m, 12)
-        return str(1970 + year) if month == 0 else _MONTH_ABBR[month]
+        return str(1970 + year) if month == 0 else self._abbr[month]
 
 
 def date_axis(ax: Axes, dates: np.ndarray) -> None:

@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
+from ..numbers import format_count
 from .legend import Occupancy, place_legend
 from .style import (
     ALPHA_50,
@@ -29,6 +30,8 @@ from .style import (
     set_title,
     style_axes,
 )
+from .words import current
+from .words import w as word
 
 __all__ = ["metric_histogram"]
 
@@ -127,7 +130,7 @@ def metric_histogram(
 
         n = values.size
         p_prior, _ = np.histogram(values, bins=edges, weights=np.full(n, 100.0 / n))
-        prior_label = f"prior (equal weights, n = {n:,})"
+        prior_label = word("prior_equal", n=format_count(n, current()))
         if degenerate:
             prior_label += f", all = {format_number(values[0])}"
         drawn_max = p_prior.max()
@@ -135,9 +138,9 @@ def metric_histogram(
             w = weights / weights.sum()
             ess = 1.0 / float(np.sum(w**2))
             p_post, _ = np.histogram(values if post_values is None else post_values, bins=edges, weights=100.0 * w)
-            how = "importance weights" if post_values is None else "SMC particles"
+            how = word("importance_weights") if post_values is None else word("smc_particles")
             ax.stairs(p_post, edges, fill=True, color=MODEL, alpha=ALPHA_50 + 0.07,
-                      label=f"calibrated ({how}, ESS = {ess:,.0f})")
+                      label=word("calibrated_how", how=how, ess=format_count(ess, current())))
             ax.stairs(p_post, edges, color=MODEL, linewidth=LW_SECONDARY)
             drawn_max = max(drawn_max, p_post.max())
             occupancy.append((np.repeat(edges, 2)[1:-1], 0.0, np.repeat(p_post, 2)))
@@ -146,16 +149,16 @@ def metric_histogram(
         ax.set_xlim(edges[0], edges[-1])
         ax.set_ylim(0, drawn_max * 1.15)
     else:
-        ax.text(0.5, 0.5, "no finite values", transform=ax.transAxes, ha="center",
+        ax.text(0.5, 0.5, word("no_finite"), transform=ax.transAxes, ha="center",
                 va="center", fontsize=FS_LABEL, color=GREY)
 
     if observed is not None:
         v = observed.get("value")
         lo_o, hi_o = observed.get("low"), observed.get("high")
-        label = observed.get("label") or "article figure"
+        label = observed.get("label") or word("article_figure")
         if lo_o is not None and hi_o is not None:
             ax.axvspan(float(lo_o), float(hi_o), color=OBSERVED, alpha=0.13, linewidth=0,
-                       label=f"range {format_number(lo_o)} \u2013 {format_number(hi_o)}")
+                       label=word("range", low=format_number(lo_o), high=format_number(hi_o)))
             occupancy.append(([float(lo_o), float(hi_o)], -np.inf, np.inf))
         if v is not None:
             ax.axvline(float(v), color=OBSERVED, linewidth=LW_MAIN, linestyle=(0, (6, 2)),
@@ -170,11 +173,11 @@ def metric_histogram(
 
     if n_dropped:
         ax.plot([], [], linestyle="none",
-                label=f"{n_dropped:,} non-finite sample{'s' if n_dropped != 1 else ''} dropped")
+                label=word("dropped_many" if n_dropped != 1 else "dropped_one", n=format_count(n_dropped, current())))
 
     ax.xaxis.set_major_formatter(big_number_formatter(ax.xaxis))
     ax.set_xlabel(xlabel, fontsize=FS_LABEL)
-    ax.set_ylabel("share of samples per bin (%)", fontsize=FS_LABEL)
+    ax.set_ylabel(word("share_per_bin"), fontsize=FS_LABEL)
     set_title(ax, title)
     add_caption(fig, caption)
     place_legend(ax, occupancy, corners=("upper right", "upper left"))

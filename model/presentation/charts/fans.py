@@ -32,6 +32,7 @@ from .style import (
     set_title,
     style_axes,
 )
+from .words import w
 
 __all__ = ["draw_bands", "fan_chart", "get_quantile"]
 
@@ -51,7 +52,7 @@ def draw_bands(
     quantiles: Mapping[float, ArrayLike],
     color: str,
     *,
-    median_label: str = "median",
+    median_label: str | None = None,
     with_50: bool = True,
 ) -> list[Occupancy]:
     """Draw 90 % band, 50 % band and median; return what was drawn as occupancy."""
@@ -61,18 +62,19 @@ def draw_bands(
     q05, q95 = get_quantile(quantiles, 0.05, n), get_quantile(quantiles, 0.95, n)
     if q05 is not None and q95 is not None:
         ax.fill_between(dates, q05, q95, color=color, alpha=ALPHA_90, linewidth=0,
-                        label="90 % band")
+                        label=w("band90"))
         drawn.append((xnum, q05, q95))
     if with_50:
         q25, q75 = get_quantile(quantiles, 0.25, n), get_quantile(quantiles, 0.75, n)
         if q25 is not None and q75 is not None:
             ax.fill_between(dates, q25, q75, color=color, alpha=ALPHA_50, linewidth=0,
-                            label="50 % band")
+                            label=w("band50"))
             drawn.append((xnum, q25, q75))
     q50 = get_quantile(quantiles, 0.5, n)
     if q50 is None:
         raise ValueError("quantiles must contain the median (0.5)")
-    ax.plot(dates, q50, color=color, linewidth=LW_MAIN, label=median_label, zorder=3)
+    ax.plot(dates, q50, color=color, linewidth=LW_MAIN, label=w("median") if median_label is None else median_label,
+            zorder=3)
     drawn.append((xnum, q50, q50))
     return drawn
 
@@ -137,7 +139,7 @@ def fan_chart(
         if prior_med is None:
             raise ValueError("prior_quantiles must contain the median (0.5)")
         ax.plot(dates, prior_med, color=PRIOR, linestyle=(0, (5, 3)), linewidth=LW_SECONDARY,
-                label="prior median (uncalibrated)", zorder=3)
+                label=w("prior_median"), zorder=3)
         drawn.append((mdates.date2num(dates), prior_med, prior_med))
 
     obs_dates = []
@@ -154,20 +156,21 @@ def fan_chart(
             fmt=MARKERS[i % len(MARKERS)], color=OBSERVED, markersize=9,
             markeredgecolor="black", markeredgewidth=0.8,
             ecolor=OBSERVED, elinewidth=LW_SECONDARY, capsize=5, capthick=LW_SECONDARY,
-            label=obs.get("label") or f"article figure {format_number(value)}", zorder=5,
+            label=obs.get("label") or w("article_figure_value", value=format_number(value)), zorder=5,
         )
         drawn.append((mdates.date2num(np.array([d])), [value - err_lo], [value + err_hi]))
 
     date_axis(ax, np.concatenate([dates, np.array(obs_dates, dtype="datetime64[D]")]))
     ax.yaxis.set_major_formatter(big_number_formatter(ax.yaxis))
     floor_at_zero(ax, drawn)
-    ax.set_xlabel("month", fontsize=FS_LABEL)
+    ax.set_xlabel(w("month"), fontsize=FS_LABEL)
     ax.set_ylabel(ylabel, fontsize=FS_LABEL)
     set_title(ax, title)
 
     # Legend order: median, bands (narrow first), prior, observations.
     handles, labels = ax.get_legend_handles_labels()
-    order = sorted(range(len(labels)), key=lambda k: _FAN_LEGEND_RANK.get(labels[k], 4))
+    rank = {w(key): i for key, i in _FAN_LEGEND_RANK.items()}
+    order = sorted(range(len(labels)), key=lambda k: rank.get(labels[k], 4))
     legend_title = "\n".join(t for t in (series_label, weights_note) if t) or None
     add_caption(fig, caption)
     place_legend(ax, drawn, handles=[handles[k] for k in order],
@@ -175,7 +178,6 @@ def fan_chart(
     return fig
 
 
-_FAN_LEGEND_RANK = {"median": 0, "50 % band": 1, "90 % band": 2,
-                    "prior median (uncalibrated)": 3}
+_FAN_LEGEND_RANK = {"median": 0, "band50": 1, "band90": 2, "prior_median": 3}  # runchart.<key>
 
 

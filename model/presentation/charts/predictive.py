@@ -28,6 +28,14 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from .dates import months_to_dates
 from .style import PALETTE
 
+
+def w(key: str) -> str:
+    """A predictive-check text ``ppc.<key>`` in the charts' language."""
+    from .. import texts
+    from .words import current
+
+    return texts.text(f"ppc.{key}", current())
+
 __all__ = ["predictive_check_chart", "hindcast_chart", "HindcastPanel", "HindcastMark"]
 
 _MODEL = PALETTE["blue"]
@@ -107,15 +115,15 @@ def predictive_check_chart(
     _style(ax)
     peak = max(float(np.max(calibrated_density)), float(np.max(prior_density)) if prior_density is not None else 0.0)
     scale = 1.0 / peak if peak > 0 else 1.0
-    ax.axvspan(low, high, color=_OBSERVED, alpha=0.12, linewidth=0, label="90 % error range of the report")
+    ax.axvspan(low, high, color=_OBSERVED, alpha=0.12, linewidth=0, label=w("error_range"))
     if prior_density is not None:
         ax.plot(grid, prior_density * scale, color=_PRIOR, linestyle=(0, (5, 3)), linewidth=1.8,
-                label="before calibration (prior predictive)")
+                label=w("prior"))
         ax.fill_between(grid, calibrated_density * scale, color=_MODEL, alpha=0.3, linewidth=0)
-        ax.plot(grid, calibrated_density * scale, color=_MODEL, linewidth=2.4, label="calibrated predictive")
+        ax.plot(grid, calibrated_density * scale, color=_MODEL, linewidth=2.4, label=w("calibrated"))
     else:
         ax.fill_between(grid, calibrated_density * scale, color=_MODEL, alpha=0.3, linewidth=0)
-        ax.plot(grid, calibrated_density * scale, color=_MODEL, linewidth=2.4, label="predictive (not calibrated)")
+        ax.plot(grid, calibrated_density * scale, color=_MODEL, linewidth=2.4, label=w("not_calibrated"))
     ax.axvline(reported, color=_OBSERVED, linewidth=2.4, linestyle=(0, (6, 2)), label=reported_label)
     ax.set_ylim(0, 1.12)
     ax.yaxis.set_major_locator(mticker.NullLocator())
@@ -128,7 +136,7 @@ def predictive_check_chart(
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda x, _pos: value_format(x)))
     ax.set_xlim(float(grid[0]), float(grid[-1]))
     ax.set_xlabel(xlabel, fontsize=_FS["label"])
-    ax.set_ylabel("relative density", fontsize=_FS["label"])
+    ax.set_ylabel(w("density"), fontsize=_FS["label"])
     ax.set_title(title, fontsize=_FS["title"], loc="left")
     _legend_below(legend_ax, *ax.get_legend_handles_labels(), ncols=2)
     _caption(fig, caption, 105)

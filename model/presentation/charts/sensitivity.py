@@ -35,6 +35,7 @@ from .style import (
     set_title,
     style_axes,
 )
+from .words import current, w
 
 __all__ = ["convergence_plot", "sobol_bars", "tornado_chart"]
 
@@ -91,17 +92,17 @@ def tornado_chart(
     y = np.arange(k)[::-1]  # largest swing at the top
     lo_sel, hi_sel = low[order], high[order]
     ax.barh(y + 0.19, np.nan_to_num(lo_sel - baseline), left=baseline, height=0.38,
-            color=LOW, edgecolor="black", linewidth=0.6, label="input at 5th percentile")
+            color=LOW, edgecolor="black", linewidth=0.6, label=w("input_low"))
     ax.barh(y - 0.19, np.nan_to_num(hi_sel - baseline), left=baseline, height=0.38,
-            color=HIGH, edgecolor="black", linewidth=0.6, label="input at 95th percentile")
+            color=HIGH, edgecolor="black", linewidth=0.6, label=w("input_high"))
     ax.axvline(baseline, color="black", linewidth=LW_SECONDARY,
-               label=f"baseline ({format_number(baseline)})")
+               label=w("baseline", value=format_number(baseline)))
     ax.set_yticks(y, [names[i] for i in order], fontsize=FS_TICK)
     ax.set_ylim(-0.7, k - 0.3)
     ax.xaxis.set_major_formatter(big_number_formatter(ax.xaxis))
     ax.set_xlabel(xlabel, fontsize=FS_LABEL)
-    shown = f"top {k} of {n}, " if k < n else ""
-    ax.set_ylabel(f"input ({shown}sorted by swing)", fontsize=FS_LABEL)
+    shown = w("top_of", k=k, n=n) if k < n else ""
+    ax.set_ylabel(w("sorted_swing", shown=shown), fontsize=FS_LABEL)
     # Leave room so the legend does not sit on the bars.
     finite = np.concatenate([lo_sel, hi_sel, [baseline]])
     finite = finite[np.isfinite(finite)]
@@ -189,22 +190,22 @@ def sobol_bars(
                 error_kw={"ecolor": "black", "elinewidth": 1.5, "capsize": 3, "capthick": 1.5})
         for yi, raw in zip(y, val[order]):
             if not np.isfinite(raw):
-                ax.text(0.01, yi + offset, "n/a", va="center", ha="left",
+                ax.text(0.01, yi + offset, w("na"), va="center", ha="left",
                         fontsize=FS_TICK, color=GREY)
 
-    _draw(st, stl, sth, 0.19, MODEL, "total-order ST")
-    _draw(s1, s1l, s1h, -0.19, HIGH, "first-order S1")
+    _draw(st, stl, sth, 0.19, MODEL, w("total_st"))
+    _draw(s1, s1l, s1h, -0.19, HIGH, w("first_s1"))
     if n_clipped:
         ax.plot([], [], linestyle="none",
-                label=f"{n_clipped} estimate{'s' if n_clipped != 1 else ''} outside [0, 1] "
-                      "shown clipped")
+                label=w("clipped_many" if n_clipped != 1 else "clipped_one", n=n_clipped))
     ax.set_yticks(y, [names[i] for i in order], fontsize=FS_TICK)
     ax.set_ylim(-0.7, k - 0.3)
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda x, pos: f"{x:g}"))
-    ax.set_xlabel("Sobol index (share of output variance)", fontsize=FS_LABEL)
-    shown = f"top {k} of {n}, " if k < n else ""
-    ax.set_ylabel(f"input ({shown}sorted by ST)", fontsize=FS_LABEL)
+    comma = current() == "de"
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda x, pos: f"{x:g}".replace(".", "," if comma else ".")))
+    ax.set_xlabel(w("sobol_axis"), fontsize=FS_LABEL)
+    shown = w("top_of", k=k, n=n) if k < n else ""
+    ax.set_ylabel(w("sorted_st", shown=shown), fontsize=FS_LABEL)
     set_title(ax, title)
     add_caption(fig, caption)
     handles, labels = ax.get_legend_handles_labels()
@@ -274,19 +275,19 @@ def convergence_plot(
     fig, ax = new_figure(ax)
     style_axes(ax)
     ax.fill_between(x, mlo, mhi, color=MODEL, alpha=ALPHA_50, linewidth=0,
-                    label="interval of the mean")
-    ax.plot(x, mu, color=MODEL, linewidth=LW_MAIN, label="running mean")
+                    label=w("interval_mean"))
+    ax.plot(x, mu, color=MODEL, linewidth=LW_MAIN, label=w("running_mean"))
     ax.plot(x, qhi, color=PRIOR, linewidth=LW_SECONDARY, linestyle=(0, (5, 3)),
-            label="running 95th percentile")
+            label=w("running_p95"))
     ax.plot(x, qlo, color=PRIOR, linewidth=LW_SECONDARY, linestyle=(0, (1.5, 2)),
-            label="running 5th percentile")
+            label=w("running_p5"))
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(count_formatter())
     if x.size and x.max() > x.min():  # one checkpoint only: let matplotlib pick the limits (no singular axis)
         ax.set_xlim(x.min(), x.max())
     _log_marks(ax)
     ax.yaxis.set_major_formatter(big_number_formatter(ax.yaxis))
-    ax.set_xlabel("samples (number of model runs, log scale)", fontsize=FS_LABEL)
+    ax.set_xlabel(w("samples_log"), fontsize=FS_LABEL)
     ax.set_ylabel(ylabel, fontsize=FS_LABEL)
     set_title(ax, title)
     add_caption(fig, caption)

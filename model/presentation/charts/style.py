@@ -41,6 +41,7 @@ from numpy.typing import ArrayLike
 
 from .layout import GridLayout
 from .render import ChartCanvas
+from .words import current as current_language
 
 #: Okabe-Ito colour-blind-safe palette (Okabe & Ito 2008), name -> hex code.
 PALETTE: Mapping[str, str] = MappingProxyType(
@@ -100,7 +101,7 @@ MARKERS = ("D", "s", "^", "v", "P", "X", "o", "*")
 # ---------------------------------------------------------------------------
 
 
-def _trim(v: float, decimals: int | None = None) -> str:
+def _trim(v: float, decimals: int | None = None, lang: str = "en") -> str:
     """Format ``v`` with ``decimals`` places, or up to 3 significant digits."""
     if decimals is not None:
         s = f"{v:,.{decimals}f}"
@@ -108,20 +109,26 @@ def _trim(v: float, decimals: int | None = None) -> str:
         s = f"{v:,.0f}"
     else:
         s = f"{v:.3g}"
+    if lang == "de":  # 1.234,5
+        s = s.replace(",", "\0").replace(".", ",").replace("\0", ".")
     return s.replace("-", "\u2212")
 
 
-def _scale(ref: float) -> tuple[float, str]:
+_SCALE_WORDS = {"en": (" bn", " M"), "de": (" Mrd.", " Mio.")}
+
+
+def _scale(ref: float, lang: str = "en") -> tuple[float, str]:
     """Divisor and suffix for numbers of magnitude ``ref``."""
+    billion, million = _SCALE_WORDS.get(lang, _SCALE_WORDS["en"])
     if ref >= 1e9:
-        return 1e9, " bn"
+        return 1e9, billion
     if ref >= 1e6:
-        return 1e6, " M"
+        return 1e6, million
     return 1.0, ""
 
 
 def format_number(
-    x: float, reference: float | None = None, decimals: int | None = None
+    x: float, reference: float | None = None, decimals: int | None = None, lang: str | None = None
 ) -> str:
     """Format a number readably: ``3.5 M``, ``20 bn``, ``12,000``, ``0.25``.
 
@@ -137,25 +144,30 @@ def format_number(
         Fixed number of decimals after scaling; by default up to 3
         significant digits.
 
+    lang : str, optional
+        ``"en"`` or ``"de"`` (``1,5 Mio.``, ``12.000``); by default the language the charts are
+        being drawn in (:func:`.words.language`).
+
     Returns
     -------
     str
         ``"n/a"`` for None, nan or inf.
     """
+    lang = lang or current_language()
     if x is None:
-        return "n/a"
+        return "n/a" if lang == "en" else "k. A."
     x = float(x)
     if not math.isfinite(x):
-        return "n/a"
+        return "n/a" if lang == "en" else "k. A."
     ref = abs(x) if reference is None else abs(float(reference))
     if x == 0:
         return "0"
-    div, suffix = _scale(ref)
+    div, suffix = _scale(ref, lang)
     if div > 1:
-        return f"{_trim(x / div, decimals)}{suffix}"
+        return f"{_trim(x / div, decimals, lang)}{suffix}"
     if decimals is None and (ref >= 1e4 or abs(x) >= 1000):
         decimals = 0
-    return _trim(x, decimals)
+    return _trim(x, decimals, lang)
 
 
 def _tick_decimals(locs: np.ndarray, div: float) -> int | None:
@@ -177,6 +189,7 @@ class _BigNumberFormatter(mticker.FuncFormatter):
     def __init__(self, axis: Axis) -> None:
         self._axis = axis
         self._decimals: int | None = None
+        self._lang = current_language()  # formatting runs at drawing time, after the chart's block
         super().__init__(self._format)
 
     def format_ticks(self, values):
@@ -193,8 +206,8 @@ class _BigNumberFormatter(mticker.FuncFormatter):
         lo, hi = self._axis.get_view_interval()
         ref = max(abs(lo), abs(hi))
         if not math.isfinite(ref):
-            return format_number(x)
-        return format_number(x, reference=ref, decimals=self._decimals)
+            return format_number(x, lang=self._lang)
+        return format_number(x, reference=ref, decimals=self._decimals, lang=self._lang)
 
 
 def big_number_formatter(axis: Axis) -> mticker.FuncFormatter:
@@ -220,10 +233,13 @@ def big_number_formatter(axis: Axis) -> mticker.FuncFormatter:
 def count_formatter() -> mticker.FuncFormatter:
     """Formatter for sample counts on a log axis: ``100``, ``1,000``, ``10,000``."""
 
+    lang = current_language()
+
     def _fmt(x: float, pos: int | None = None) -> str:
         if x <= 0 or not math.isfinite(x):
             return ""
-        return f"{x:,.0f}" if x >= 1 else f"{x:g}"
+        text = f"{x:,.0f}" if x >= 1 else f"{x:g}"
+        return text.replace(",", ".") if lang == "de" else text
 
     return mticker.FuncFormatter(_fmt)
 

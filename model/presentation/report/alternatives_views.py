@@ -6,13 +6,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...core.catalogue import KEY_METRICS, label
+from ...core.catalogue import KEY_METRICS
+from .. import texts
 from ..numbers import format_median_interval, format_value
 
 __all__ = ["AlternativeRow", "AlternativesSection", "alternatives_section"]
 
-_WORDS = {"demand": "fires what it wants while the depot holds it", "stock_target": "holds a reserve, rations down to a floor",
-          "constant": "constant until empty", "proportional": "thins as stock runs down"}
+_WORDS = ("demand", "stock_target", "constant", "proportional")  # alternatives.<choice> in texts.yaml
+
+
+def _choice(choice: Any, lang: str) -> str:
+    return f"{choice}: {texts.text(f'alternatives.{choice}', lang) if choice in _WORDS else ''}"
 
 
 @dataclass(frozen=True)
@@ -34,12 +38,12 @@ class AlternativesSection:
 def _cell(stats: Mapping[str, Any] | None, unit: str, lang: str) -> str:
     if not stats or stats.get("p5") is None:
         if stats and stats.get("share_never") is not None:
-            return f"not within the window in {format_value(stats['share_never'], 'fraction', lang)} of futures"
+            return texts.text("alternatives.never_window", lang, share=format_value(stats["share_never"], "fraction", lang))
         return "–"
     text = format_median_interval(stats.get("p50"), stats.get("p5"), stats.get("p95"), unit, lang) \
-        if stats.get("p50") is not None else f"{format_value(stats['p5'], unit, lang)} or more"
+        if stats.get("p50") is not None else texts.text("alternatives.or_more", lang, value=format_value(stats["p5"], unit, lang))
     never = stats.get("share_never")
-    return text + (f"; never in {format_value(never, 'fraction', lang)}" if never else "")
+    return text + (texts.text("alternatives.never_in", lang, share=format_value(never, "fraction", lang)) if never else "")
 
 
 def alternatives_section(summary: Mapping[str, Any], lang: str = "en") -> AlternativesSection | None:
@@ -52,11 +56,11 @@ def alternatives_section(summary: Mapping[str, Any], lang: str = "en") -> Altern
     for e in entries:
         ch = e.get("choices", {})
         rows.append(AlternativeRow(
-            name="as in the scenario" if e.get("name") == "scenario" else str(e.get("name")),
-            firing=f"{ch.get('firing')}: {_WORDS.get(str(ch.get('firing')), '')}",
-            decline=f"{ch.get('supply_decline')}: {_WORDS.get(str(ch.get('supply_decline')), '')}",
+            name=texts.text("alternatives.as_scenario", lang) if e.get("name") == "scenario" else str(e.get("name")),
+            firing=_choice(ch.get("firing"), lang),
+            decline=_choice(ch.get("supply_decline"), lang),
             cells=tuple(_cell(e["metrics"].get(m), e["metrics"].get(m, {}).get("unit", ""), lang) for m in metrics),
             evidence="–" if e.get("log_evidence") is None else format_value(e["log_evidence"], "", lang),
-            fit=f"{e.get('observations_fit', 0)} of {e.get('observations', 0)}",
+            fit=texts.text("alternatives.of", lang, fit=e.get("observations_fit", 0), total=e.get("observations", 0)),
         ))
-    return AlternativesSection(tuple(label(m) for m in metrics), tuple(rows))
+    return AlternativesSection(tuple(texts.label(m, lang) for m in metrics), tuple(rows))

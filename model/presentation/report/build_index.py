@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ...core.catalogue import INDEX_METRICS, header
+from ...core.catalogue import INDEX_METRICS
+from .. import texts
 from ..numbers import format_count
 from .common import estimate, figure_rows, text, unit_of
 from .evidence import evidence_groups
@@ -51,9 +52,9 @@ def index_page(
 ) -> IndexPage:
     """The batch overview as one typed object (see :func:`.render.render_index` for the inputs)."""
     present = [m for m in INDEX_METRICS if any(m in ((e.get("summary") or {}).get("metrics") or {}) for e in entries)]
-    evidence, evidence_notes = evidence_groups([e["summary"] for e in entries if e.get("summary")])
+    evidence, evidence_notes = evidence_groups([e["summary"] for e in entries if e.get("summary")], lang)
     return IndexPage(
-        headers=tuple(header(m) for m in present),
+        headers=tuple(texts.header(m, lang) for m in present),
         rows=tuple(_row(e, present, folder, lang) for e in entries),
         figures=figure_rows(figures),
         generated=text(generated),
@@ -61,6 +62,7 @@ def index_page(
         evidence=evidence,
         evidence_notes=evidence_notes,
         guide_href=guide_href(folder),
+        lang=texts.check_lang(lang),
     )
 
 

@@ -12,7 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ...core.catalogue import KEY_METRICS, METRICS, TRAJECTORIES, label
+from ...core.catalogue import KEY_METRICS, METRICS, TRAJECTORIES
+from .. import texts
 from ..numbers import (
     as_float,
     format_correlation,
@@ -28,6 +29,7 @@ from ..numbers import (
     format_value,
     unit_words,
 )
+from ..words import driver_statement_in, findings_in, series_in
 from .alternatives_views import alternatives_section
 from .analyst_views import analyst_section, is_analyst_figure
 from .build_logistics import LOGISTICS_FIGURE_PREFIX, logistics_section
@@ -92,11 +94,11 @@ def key_numbers(summary: Row, lang: str = "en") -> KeyNumbers:
             prior_text = (
                 format_median_interval(p.get("p50"), p.get("p5"), p.get("p95"), unit_of(m, p), lang)
                 if p
-                else "not available"
+                else texts.text("report.not_available", lang)
             )
         items.append(
             KeyNumber(
-                label=label(m),
+                label=texts.label(m, lang),
                 value=format_value(stats.get("p50"), unit, lang),
                 interval=format_interval(stats.get("p5"), stats.get("p95"), unit, lang),
                 never=never_words(m, share_never, lang) if share_never is not None else "",
@@ -111,7 +113,7 @@ def key_numbers(summary: Row, lang: str = "en") -> KeyNumbers:
         prior_stats = prior.get(m)
         rows.append(
             MetricRow(
-                label=label(m),
+                label=texts.label(m, lang),
                 model=estimate(stats, unit, m, lang),
                 prior=estimate(prior_stats, unit_of(m, prior_stats) or unit, m, lang) if calibrated else None,
             )
@@ -127,11 +129,11 @@ def key_numbers(summary: Row, lang: str = "en") -> KeyNumbers:
     )
 
 
-def _yes_no(flag: Any, good: bool) -> YesNo:
+def _yes_no(flag: Any, good: bool, lang: str = "en") -> YesNo:
     """``good`` is the reassuring answer."""
     if flag is None:
         return YesNo("–", "")
-    return YesNo("yes" if flag else "no", "yes" if bool(flag) == good else "no")
+    return YesNo(texts.text("word.yes" if flag else "word.no", lang), "yes" if bool(flag) == good else "no")
 
 
 def _model_at(obs: Row, prefix: str, unit: str, lang: str) -> Estimate:
@@ -153,7 +155,7 @@ def _observation(o: Row, claimants: Mapping[str, str], lang: str) -> Observation
     return ObservationRow(
         figure=ident(fid),
         claimant=claimants.get(fid, ""),
-        output=entry.description if entry else output.replace("_", " "),
+        output=texts.description(output, lang) if entry else output.replace("_", " "),
         month=text(o.get("month", "")),
         reported=format_value(o.get("reported"), unit, lang),
         error_range=(
@@ -161,8 +163,8 @@ def _observation(o: Row, claimants: Mapping[str, str], lang: str) -> Observation
         ),
         prior=_model_at(o, "prior_", unit, lang),
         posterior=_model_at(o, "", unit, lang),
-        fits=_yes_no(o.get("fits"), good=True),
-        in_tension=_yes_no(o.get("in_tension_with_others"), good=False),
+        fits=_yes_no(o.get("fits"), good=True, lang=lang),
+        in_tension=_yes_no(o.get("in_tension_with_others"), good=False, lang=lang),
     )
 
 
@@ -173,6 +175,8 @@ def _conflict(pair: Any, lang: str) -> ConflictRow:
 
 
 def calibration(summary: Row, claimants: Mapping[str, str], lang: str = "en") -> Calibration:
+    """The calibration section; in English its sentences are summary.json's own, in another
+    language they are made again from the numbers there (:mod:`model.presentation.words`)."""
     calibrated = bool(summary.get("calibrated"))
     ess = as_float(summary.get("effective_sample_size")) if calibrated else None
     samples = as_float(summary.get("samples"))
@@ -184,10 +188,11 @@ def calibration(summary: Row, claimants: Mapping[str, str], lang: str = "en") ->
         low_ess=ess is not None and ess < ESS_WARNING,
         ess_threshold=format_count(ESS_WARNING, lang),
         observations=tuple(_observation(o, claimants, lang) for o in summary.get("observations") or []),
-        findings=tuple(text(f) for f in summary.get("calibration_findings") or []),
+        findings=tuple(text(f) for f in summary.get("calibration_findings") or []) if lang == "en"
+        else tuple(findings_in(summary, claimants, lang)) if summary.get("calibration_findings") else (),
         conflicts=tuple(_conflict(p, lang) for p in summary.get("conflicting_pairs") or []),
         log_evidence=_log_evidence(summary) if calibrated else "",
-        series=_series(summary),
+        series=_series(summary) if lang == "en" else tuple(series_in(summary, lang)),
     )
 
 
@@ -258,34 +263,56 @@ def drivers(
             for r in ranked[:top]
         )
         hidden = len(ranked) - top
+        statement = text(statements.get(m, "")) if lang == "en" else (
+            driver_statement_in(m, by_metric.get(m, []), lang) if statements.get(m) else "")
         sections.append(
-            DriverSection(label(m), text(statements.get(m, "")), rows, format_count(hidden, lang) if hidden > 0 else "",
+            DriverSection(texts.label(m, lang), statement, rows, format_count(hidden, lang) if hidden > 0 else "",
                           calibrated=any(as_float(r.get("S1_calibrated")) is not None for r in ranked))
         )
     return tuple(sections)
 
 
+def figure_words(fid: str, part: str, lang: str, english: str) -> str:
+    """An article figure's claimant, gloss or reliability reason in ``lang`` from the catalogue
+    (``figure.<id>.<part>``); ``english`` (the registry's) where the catalogue has none."""
+    key = f"figure.{fid}.{part}"
+    return texts.text(key, lang) if lang != "en" and english and texts.has(key) else english
+
+
 def _source(f: Row, lang: str) -> SourceRow:
     grade, sep, reason = text(f.get("reliability") or "").partition(":")
     unit = f.get("unit")
+    fid = text(f.get("id"))
+    grade = grade.strip()
+    if lang != "en" and texts.has(f"reliability.{grade}"):
+        grade = texts.text(f"reliability.{grade}", lang)
     return SourceRow(
         figure=ident(f.get("id")),
-        role=ident(f.get("role")) if f.get("role") else None,
+        role=ident(_role(text(f.get("role")), lang)) if f.get("role") else None,
         value=text(f.get("value")),
         unit=unit_words(text(unit), lang) if unit else "",
-        claimant=text(f.get("claimant")) if f.get("claimant") else "",
+        claimant=figure_words(fid, "claimant", lang, text(f.get("claimant"))) if f.get("claimant") else "",
         as_of=text(f.get("as_of")),
         source=text(f.get("source")),
         quote=text(f.get("quote")),
-        gloss=text(f.get("note")) if f.get("note") else "",
-        grade=grade.strip(),
-        grade_reason=reason.strip() if sep else "",
+        gloss=figure_words(fid, "gloss", lang, text(f.get("note"))) if f.get("note") else "",
+        grade=grade,
+        grade_reason=figure_words(fid, "reliability_reason", lang, reason.strip()) if sep else "",
+        gloss_lang="en" if lang == "en" or not texts.has(f"figure.{fid}.gloss") else lang,
         translation=text(f.get("translation")),
         url=text(f.get("url")),
         published=text(f.get("published")),
         accessed=text(f.get("accessed")),
         figure_file=Path(text(f.get("origin"))).name if f.get("url") else "",
     )
+
+
+def _role(role: str, lang: str) -> str:
+    """``"input to nk_stockpile"`` (as batch writes it) in ``lang``."""
+    for prefix, key in (("input to ", "report.role_input"), ("observation of ", "report.role_observation")):
+        if lang != "en" and role.startswith(prefix):
+            return texts.text(key, lang, name=role[len(prefix):])
+    return role
 
 
 def run_facts(summary: Row, manifest: Row | None, lang: str = "en") -> RunFacts:
@@ -331,7 +358,8 @@ def report_page(
 ) -> ReportPage:
     """The whole report as one typed object (see :func:`.render.render_report` for the inputs)."""
     name = text(summary.get("scenario", "scenario"))
-    claimants = {text(f.get("id")): text(f.get("claimant")) for f in figures_used if f.get("claimant")}
+    claimants = {text(f.get("id")): figure_words(text(f.get("id")), "claimant", lang, text(f.get("claimant")))
+                 for f in figures_used if f.get("claimant")}
     # predictive checks (files ppc_*) are shown beside the calibration table, the rest under Figures
     checks = [f for f in figures if Path(f[1]).name.startswith(PREDICTIVE_CHECK_PREFIX)]
     others = [f for f in figures if not Path(f[1]).name.startswith(PREDICTIVE_CHECK_PREFIX)]
@@ -351,4 +379,5 @@ def report_page(
         logistics=logistics_section(summary, figure_rows(chain), lang),
         analyst=analyst_section(summary, figure_rows(mine), lang),
         alternatives=alternatives_section(summary, lang),
+        lang=texts.check_lang(lang),
     )

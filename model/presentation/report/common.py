@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ...core.catalogue import METRICS
+from .. import texts
 from ..numbers import as_float, format_bare_interval, format_percent, format_value, interval_ends
 from .views import Estimate, FigureRow, Ident, Piece
 
@@ -53,8 +54,8 @@ def unit_of(metric: str, stats: Mapping[str, Any] | None = None) -> str:
 
 def never_words(metric: str, share_never: float, lang: str = "en") -> str:
     """``"no shortage within the window in 23 % of samples"``."""
-    words = (METRICS[metric].never if metric in METRICS else "") or "not reached within the window"
-    return f"{words} in {format_percent(share_never, lang)} of samples"
+    words = texts.never(metric, lang) or texts.text("page.not_reached", lang)
+    return texts.text("page.never_in", lang, never=words, share=format_percent(share_never, lang))
 
 
 def estimate(stats: Mapping[str, Any] | None, unit: str, metric: str = "", lang: str = "en") -> Estimate:

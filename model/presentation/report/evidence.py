@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .. import texts
 from ..numbers import as_float
 from ..words import evidence_reading
 from .common import text
@@ -63,26 +64,25 @@ def observation_signature(summary: Mapping[str, Any]) -> str | None:
     return json.dumps(key, sort_keys=True)
 
 
-def _number(x: float) -> str:
-    return f"{x:.2f}".replace("-", "\u2212")
+def _number(x: float, lang: str = "en") -> str:
+    return f"{x:.2f}".replace("-", "\u2212").replace(".", "," if lang == "de" else ".")
 
 
-def evidence_groups(summaries: Sequence[Mapping[str, Any]]) -> tuple[tuple[EvidenceGroup, ...], tuple[str, ...]]:
+def evidence_groups(summaries: Sequence[Mapping[str, Any]],
+                    lang: str = "en") -> tuple[tuple[EvidenceGroup, ...], tuple[str, ...]]:
     """Groups of at least two comparable scenarios, and one sentence per scenario left out."""
     groups: dict[str, list[Mapping[str, Any]]] = {}
     notes: list[str] = []
     for s in summaries:
         sig = observation_signature(s)
         if sig is None:
-            notes.append(f"{text(s.get('scenario'))}: not calibrated (no reported figures or no evidence), "
-                         "so it has no evidence to compare.")
+            notes.append(texts.text("index.not_calibrated_note", lang, name=text(s.get("scenario"))))
             continue
         groups.setdefault(sig, []).append(s)
     out = []
     for members in groups.values():
         if len(members) < 2:
-            notes.append(f"{text(members[0].get('scenario'))}: no other scenario is calibrated on the same reported "
-                         "figures (ids, dates, error ranges), so its evidence cannot be compared with theirs.")
+            notes.append(texts.text("index.alone_note", lang, name=text(members[0].get("scenario"))))
             continue
         names = [text(m.get("scenario")) for m in members]
         ref = members[names.index(REFERENCE)] if REFERENCE in names else members[0]
@@ -93,10 +93,10 @@ def evidence_groups(summaries: Sequence[Mapping[str, Any]]) -> tuple[tuple[Evide
             z = float(as_float(m.get("log_evidence")))  # type: ignore[arg-type]
             name = text(m.get("scenario"))
             if m is ref:
-                rows.append(EvidenceRow(name, _number(z), "", ""))
+                rows.append(EvidenceRow(name, _number(z, lang), "", ""))
             else:
-                rows.append(EvidenceRow(name, _number(z), ("+" if z > ref_z else "") + _number(z - ref_z),
-                                        evidence_reading(z - ref_z, name=name, reference=ref_name)))
+                rows.append(EvidenceRow(name, _number(z, lang), ("+" if z > ref_z else "") + _number(z - ref_z, lang),
+                                        evidence_reading(z - ref_z, name=name, reference=ref_name, lang=lang)))
         ids = sorted({text(o.get("id")) for o in ref.get("observations") or []})
         out.append(EvidenceGroup(ref_name, ", ".join(ids), tuple(rows)))
     return tuple(out), tuple(notes)

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
+from .. import texts
 from .build_index import index_page
 from .build_report import report_page
 from .views import IndexPage, ReportPage
@@ -39,12 +41,27 @@ def environment() -> jinja2.Environment:
     )
 
 
+def _words(lang: str) -> dict[str, Any]:
+    """The templates' words in ``lang``: ``t(key, **fields)`` a plain catalogue text (escaped on
+    output like any value), ``tm(key, **fields)`` a catalogue text that holds our own markup
+    (``<strong>``, ``<sub>``), its fields escaped here."""
+    texts.check_lang(lang)
+
+    def t(key: str, **fields: Any) -> str:
+        return texts.text(key, lang, **fields)
+
+    def tm(key: str, **fields: Any) -> Markup:
+        return Markup(texts.text(key, lang, **{k: escape(v) for k, v in fields.items()}))  # noqa: S704
+
+    return {"t": t, "tm": tm, "lang": lang}
+
+
 def render_report_page(page: ReportPage) -> str:
-    return environment().get_template(REPORT_TEMPLATE).render(page=page)
+    return environment().get_template(REPORT_TEMPLATE).render(page=page, **_words(page.lang))
 
 
 def render_index_page(page: IndexPage) -> str:
-    return environment().get_template(INDEX_TEMPLATE).render(page=page)
+    return environment().get_template(INDEX_TEMPLATE).render(page=page, **_words(page.lang))
 
 
 def render_report(
@@ -54,6 +71,7 @@ def render_report(
     figures_used: Sequence[Mapping[str, Any]],
     sensitivity: Sequence[Mapping[str, Any]],
     manifest: Mapping[str, Any] | None = None,
+    lang: str = "en",
 ) -> str:
     """One scenario's report as a single self-contained HTML document.
 
@@ -72,6 +90,8 @@ def render_report(
     manifest : mapping, optional
         The run's manifest: ``scenario_file``, ``scenario_hash``, ``code_version``, ``packages``,
         ``started``, ``finished`` (shown in the footer).
+    lang : str
+        The page's language, ``"en"`` or ``"de"`` (words, numbers and ``<html lang>``).
 
     Returns
     -------
@@ -79,7 +99,8 @@ def render_report(
         The HTML document (UTF-8 text, no external resources).
     """
     return render_report_page(
-        report_page(summary, figures=figures, figures_used=figures_used, sensitivity=sensitivity, manifest=manifest)
+        report_page(summary, figures=figures, figures_used=figures_used, sensitivity=sensitivity, manifest=manifest,
+                    lang=lang)
     )
 
 
@@ -89,6 +110,7 @@ def render_index(
     figures: Sequence[tuple[str, str | Path]] = (),
     generated: str | None = None,
     folder: str | Path | None = None,
+    lang: str = "en",
 ) -> str:
     """The batch overview: one row per scenario, linking to ``<name>/report.html``.
 
@@ -105,4 +127,4 @@ def render_index(
         The folder the index is written to. A scenario links to its report only when
         ``folder/<name>/report.html`` exists; without a folder nothing is linked.
     """
-    return render_index_page(index_page(entries, figures=figures, generated=generated, folder=folder))
+    return render_index_page(index_page(entries, figures=figures, generated=generated, folder=folder, lang=lang))

@@ -190,6 +190,7 @@ class SourceRow:
     published: str = ""
     accessed: str = ""
     figure_file: str = ""  # the scenario's figure file it comes from, "" for the registry
+    gloss_lang: str = "en"  # the gloss's language: English, or the page's where the catalogue has it
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,7 @@ class ReportPage:
     logistics: LogisticsSection | None = None  # the discrete-event study, when the scenario has one
     analyst: AnalystSection | None = None  # discovery, correlations, trade-offs, stopping (analyst_views)
     alternatives: AlternativesSection | None = None  # structural alternatives side by side (alternatives_views)
+    lang: str = "en"  # the page's language: its words, its numbers and <html lang>
 
 
 @dataclass(frozen=True)
@@ -247,3 +249,4 @@ class IndexPage:
     evidence: tuple[Any, ...] = ()  # evidence.EvidenceGroup: scenarios compared by log Bayes factor
     evidence_notes: tuple[str, ...] = ()  # scenarios whose evidence cannot be compared, and why
     guide_href: str = ""  # "teaching/guide.html" when the lecturer's guide is there, else ""
+    lang: str = "en"  # the page's language
