@@ -339,6 +339,14 @@ def limit_phrase(name: str, low: float | None, high: float | None, lang: str = "
 
     info = PARAMETER_INFO.get(name)
     label, unit = (info.label, info.unit) if info is not None else (name.replace("_", " "), "")
+    if lang != "en":
+        from . import texts
+
+        label = texts.parameter_label(name, lang) if info is not None else label
+        key = ("analyst.limit_anywhere" if high is None else "analyst.limit_below") if low is None else (
+            "analyst.limit_above" if high is None else "analyst.limit_between")
+        return texts.text(key, lang, label=label, low=format_input(low, unit, lang) if low is not None else "",
+                          high=format_input(high, unit, lang) if high is not None else "")
     if low is None and high is None:
         return f"{label} anywhere"
     if low is None:
@@ -357,6 +365,9 @@ def discovery_sentence(name: str, condition: str, limits: Sequence[tuple[str, fl
     holds (it holds in 1.7 % of all futures)."`` ``limits`` are ``(input, low, high)``, most
     important first; ``more`` counts the box's further, smaller restrictions (left out here).
     """
+    if lang != "en":
+        return _discovery_sentence_in(name, condition, limits, density=density, coverage=coverage, share=share,
+                                      more=more, lang=lang)
     what = f"\u201c{name.replace('_', ' ')}\u201d ({condition})"
     if share <= 0:
         return f"{what} holds in none of these futures."
@@ -372,6 +383,8 @@ def discovery_sentence(name: str, condition: str, limits: Sequence[tuple[str, fl
 
 def stopping_statement(stopping: Mapping[str, Any], lang: str = "en") -> str:
     """How ``samples: auto`` ended, from ``summary.json``'s ``stopping`` section."""
+    if lang != "en":
+        return _stopping_statement_in(stopping, lang)
     target = stopping.get("target") or {}
     tol = format_percent(target.get("tolerance"), lang)
     conf = format_percent(target.get("confidence"), lang)
@@ -398,8 +411,14 @@ def stopping_statement(stopping: Mapping[str, Any], lang: str = "en") -> str:
     return head + "; raise precision.max_samples or the tolerance."
 
 
-def independence_note(pairs: int) -> str:
+def independence_note(pairs: int, lang: str = "en") -> str:
     """Why the Sobol indices are read with care when inputs move together."""
+    if lang != "en":
+        from . import texts
+
+        what = texts.text("analyst.independence_one", lang) if pairs == 1 else \
+            texts.text("analyst.independence_many", lang, pairs=pairs)
+        return texts.text("analyst.independence", lang, what=what)
     what = "a pair of inputs move" if pairs == 1 else f"{pairs} pairs of inputs move"
     return (f"In this scenario {what} together (see \u201cInputs that move together\u201d). Sobol indices and the "
             "tornado swings assume independent inputs: they vary each input over its own range as if it moved "
@@ -412,6 +431,8 @@ def tradeoff_sentence(names: Sequence[str], narrowing: Sequence[float | None], p
     """What the corner plot shows, in words: the inputs the figures narrow most and the pair they tie together."""
     from .numbers import format_correlation
 
+    if lang != "en":
+        return _tradeoff_sentence_in(names, narrowing, prior_rank, calibrated_rank, lang)
     label = [PARAMETER_INFO[n].label if n in PARAMETER_INFO else n for n in names]
     ranked = sorted((float(v), k) for k, v in enumerate(narrowing) if v is not None)[::-1]
     narrowed = [f"{label[k]} (its middle half {format_percent(v, lang)} narrower)" for v, k in ranked[:2] if v > 0.1]
@@ -545,3 +566,83 @@ def driver_statement_in(metric: str, rows: Sequence[Mapping[str, Any]], lang: st
         key = "sentence.barely_one" if len(negligible) == 1 else "sentence.barely_many"
         sentence += texts.text(key, lang, names=_join_in(shown, lang), index=index, threshold=thr)
     return sentence + "."
+
+
+def _discovery_sentence_in(name: str, condition: str, limits: Sequence[tuple[str, float | None, float | None]], *,
+                           density: float, coverage: float, share: float, more: int, lang: str) -> str:
+    from . import texts
+
+    what = f"\u201e{name.replace('_', ' ')}\u201c ({condition})"
+    if share <= 0:
+        return texts.text("analyst.none_hold", lang, what=what)
+    if not limits:
+        return texts.text("analyst.no_box", lang, what=what, share=format_percent(share, lang))
+    phrases = [limit_phrase(n, lo, hi, lang) for n, lo, hi in limits]
+    tail = texts.text("analyst.more_many" if more > 1 else "analyst.more_one", lang, more=more) if more else ""
+    return texts.text("analyst.box_sentence", lang, what=what, density=format_percent(density, lang),
+                      limits=_join_in(phrases, lang), tail=tail, coverage=format_percent(coverage, lang),
+                      share=format_percent(share, lang))
+
+
+def _stopping_statement_in(stopping: Mapping[str, Any], lang: str) -> str:
+    from . import texts
+
+    target = stopping.get("target") or {}
+    tol = format_percent(target.get("tolerance"), lang)
+    conf = format_percent(target.get("confidence"), lang)
+    qs = [f"{100 * float(q):g}".replace(".", ",") for q in target.get("quantiles") or []]
+    quantiles = texts.text("analyst.quantiles_many" if len(qs) > 1 else "analyst.quantiles_one", lang,
+                           list=_join_in(qs, lang))
+    precision: Mapping[str, Any] = stopping.get("precision") or {}
+    worst = sorted(((max((v for v in qv.values() if v is not None), default=math.inf), m)
+                    for m, qv in precision.items()), reverse=True)
+    samples = format_count(stopping.get("samples"), lang)
+    if stopping.get("reason") == "target_met":
+        head = texts.text("analyst.stop_met", lang, samples=samples, quantiles=quantiles, tolerance=tol,
+                          confidence=conf)
+        if worst:
+            value, metric = worst[0]
+            head += texts.text("analyst.stop_least", lang, metric=texts.title(metric, lang),
+                               value=format_percent(value, lang))
+        return head + "."
+    head = texts.text("analyst.stop_max", lang, samples=samples, tolerance=tol, confidence=conf)
+    short = [(v, m) for v, m in worst if v > float(target.get("tolerance") or 0)]
+    if short:
+        unbounded = texts.text("analyst.unbounded", lang)
+        listed = ", ".join(f"{texts.title(m, lang)} ±{format_percent(v, lang) if math.isfinite(v) else unbounded}"
+                           for v, m in short[:3])
+        head += texts.text("analyst.stop_short", lang, listed=listed)
+    return head + texts.text("analyst.stop_raise", lang)
+
+
+def _tradeoff_sentence_in(names: Sequence[str], narrowing: Sequence[float | None], prior_rank: Sequence[Sequence[Any]],
+                          calibrated_rank: Sequence[Sequence[Any]], lang: str) -> str:
+    from . import texts
+    from .numbers import format_correlation
+
+    label = [texts.parameter_label(n, lang) for n in names]
+    ranked = sorted((float(v), k) for k, v in enumerate(narrowing) if v is not None)[::-1]
+    narrowed = [texts.text("analyst.narrowed", lang, label=label[k], share=format_percent(v, lang))
+                for v, k in ranked[:2] if v > 0.1]
+    best: tuple[float, int, int] | None = None
+    for i in range(len(names)):
+        for j in range(i):
+            after, before = calibrated_rank[i][j], prior_rank[i][j]
+            if after is None or before is None:
+                continue
+            change = abs(float(after) - float(before))
+            if best is None or change > best[0]:
+                best = (change, i, j)
+    parts = []
+    if narrowed:
+        parts.append(texts.text("analyst.narrow", lang, list=_join_in(narrowed, lang)))
+    if best is not None and best[0] >= 0.1:
+        _, i, j = best
+        after, before = float(calibrated_rank[i][j]), float(prior_rank[i][j])
+        way = texts.text("analyst.together" if after > 0 else "analyst.trade_off", lang)
+        parts.append(texts.text("analyst.tie", lang, a=label[i], b=label[j], way=way,
+                                after=format_correlation(after, lang), before=format_correlation(before, lang)))
+    if not parts:
+        return texts.text("analyst.barely", lang)
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."

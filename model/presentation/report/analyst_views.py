@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...core.catalogue import label as output_label
 from ...inputs.schema import PARAMETER_INFO
+from .. import texts
 from ..numbers import as_float, format_correlation, format_count, format_input, format_percent
-from ..words import tradeoff_sentence
+from ..words import discovery_sentence, independence_note, limit_phrase, stopping_statement, tradeoff_sentence
 from .common import text
 from .views import FigureRow
 
@@ -144,9 +144,31 @@ def _figure(figures: Sequence[FigureRow], stem: str) -> FigureRow | None:
     return next((f for f in figures if Path(f.filename).stem == stem), None)
 
 
-def _label(name: str) -> str:
+def _label(name: str, lang: str = "en") -> str:
     info = PARAMETER_INFO.get(name)
-    return info.label if info is not None else name.replace("_", " ")
+    return texts.parameter_label(name, lang) if info is not None else name.replace("_", " ")
+
+SENTENCE_LIMITS = 3  # as model.presentation.analyst_summary: the box's limits named in its sentence
+
+
+def _sentence(name: str, d: Row, order: Sequence[str], lang: str) -> str:
+    """The discovery sentence: summary.json's own in English, made again from its numbers otherwise."""
+    if lang == "en":
+        return text(d.get("sentence"))
+    box = d.get("box") or {}
+    limits: Mapping[str, Any] = box.get("limits") or {}
+    shown = [(n, *(list(limits.get(n) or []) + [None, None])[:2]) for n in order[:SENTENCE_LIMITS]]
+    return discovery_sentence(name, text(d.get("condition")), shown, density=as_float(box.get("density")) or 0.0,
+                              coverage=as_float(box.get("coverage")) or 0.0, share=as_float(d.get("share")) or 0.0,
+                              more=max(0, len(order) - SENTENCE_LIMITS), lang=lang)
+
+
+def _rule_text(r: Row, lang: str) -> str:
+    if lang == "en":
+        return text(r.get("text"))
+    limits: Mapping[str, Any] = r.get("limits") or {}
+    return "; ".join(limit_phrase(n, *(list(v or []) + [None, None])[:2], lang) for n, v in limits.items()) \
+        or texts.text("analyst.all_futures", lang)
 
 
 def _unit(name: str) -> str:
@@ -154,7 +176,7 @@ def _unit(name: str) -> str:
     return info.unit if info is not None else ""
 
 
-def _side(d: Row, lang: str) -> DiscoverySide:
+def _side(d: Row, lang: str, name: str = "") -> DiscoverySide:
     box = d.get("box") or {}
     limits: Mapping[str, Any] = box.get("limits") or {}
     without: Mapping[str, Any] = box.get("without") or {}
@@ -164,22 +186,22 @@ def _side(d: Row, lang: str) -> DiscoverySide:
     for name in order:
         low, high = (list(limits.get(name) or []) + [None, None])[:2]
         rows.append(BoxLimitRow(
-            input=_label(name), name=name,
+            input=_label(name, lang), name=name,
             low=format_input(low, _unit(name), lang) if low is not None else "–",
             high=format_input(high, _unit(name), lang) if high is not None else "–",
             without=format_percent((without.get(name) or {}).get("density"), lang)))
     rules = sorted(d.get("rules") or [], key=lambda r: -(as_float(r.get("density")) or 0.0))[:RULES_SHOWN]
     weights = text(d.get("weights"))
     return DiscoverySide(
-        label={"calibrated": "Calibrated futures", "uncalibrated": "All futures (not calibrated)"}.get(
-            weights, "Prior futures (before calibration)"),
+        label=texts.text({"calibrated": "analyst.side_calibrated", "uncalibrated": "analyst.side_uncalibrated"}.get(
+            weights, "analyst.side_prior"), lang),
         share=format_percent(d.get("share"), lang),
-        sentence=text(d.get("sentence")),
+        sentence=_sentence(name, d, order, lang),
         density=format_percent(box.get("density"), lang),
         coverage=format_percent(box.get("coverage"), lang),
         support=format_percent(box.get("support"), lang),
         limits=tuple(rows),
-        rules=tuple(RuleRow(text(r.get("text")), format_percent(r.get("density"), lang),
+        rules=tuple(RuleRow(_rule_text(r, lang), format_percent(r.get("density"), lang),
                             format_percent(r.get("support"), lang)) for r in rules),
         boxes=format_count(len(d.get("boxes") or []), lang),
         futures=format_count(d.get("futures"), lang),
@@ -191,9 +213,9 @@ def _discovery(summary: Row, figures: Sequence[FigureRow], lang: str) -> tuple[D
     for name, d in (summary.get("discovery") or {}).items():
         if not isinstance(d, Mapping):
             continue
-        sides = [_side(d, lang)]
+        sides = [_side(d, lang, text(name))]
         if isinstance(d.get("prior"), Mapping):
-            sides.append(_side(d["prior"], lang))
+            sides.append(_side(d["prior"], lang, text(name)))
         items.append(DiscoveryItem(text(name), text(d.get("condition")), tuple(sides),
                                    _figure(figures, f"discovery_{name}")))
     return tuple(items)
@@ -209,16 +231,16 @@ def _correlations(summary: Row, lang: str) -> CorrelationsView | None:
         a, b = (list(p.get("params") or []) + ["", ""])[:2]
         cal = p.get("calibrated")
         calibrated = calibrated or cal is not None
-        rows.append(CorrelationRow(_label(a), text(a), _label(b), text(b), format_correlation(p.get("target"), lang),
+        rows.append(CorrelationRow(_label(a, lang), text(a), _label(b, lang), text(b), format_correlation(p.get("target"), lang),
                                    format_correlation(p.get("achieved"), lang),
                                    format_correlation(cal, lang) if cal is not None else "", text(p.get("reason"))))
-    method = ("Gaussian copula on the uniform design" if c.get("method") == "copula"
-              else "Iman-Conover rearrangement of each block (each input's stratification kept exact)")
-    return CorrelationsView(method, format_count(c.get("samples"), lang), calibrated, tuple(rows), text(c.get("note")))
+    method = texts.text("analyst.copula" if c.get("method") == "copula" else "analyst.iman_conover", lang)
+    note = text(c.get("note")) if lang == "en" or not c.get("note") else independence_note(len(rows), lang)
+    return CorrelationsView(method, format_count(c.get("samples"), lang), calibrated, tuple(rows), note)
 
 
-def _quantile_label(key: str) -> str:
-    return f"{key[1:]}th percentile" if key.startswith("p") else key
+def _quantile_label(key: str, lang: str = "en") -> str:
+    return texts.text("analyst.percentile", lang, n=key[1:]) if key.startswith("p") else key
 
 
 def _stopping(summary: Row, figures: Sequence[FigureRow], lang: str) -> StoppingView | None:
@@ -234,19 +256,21 @@ def _stopping(summary: Row, figures: Sequence[FigureRow], lang: str) -> Stopping
     rows = []
     for metric, per in precision.items():
         values = [as_float((per or {}).get(k)) for k in keys]
-        cells = tuple(PrecisionCell("unbounded" if v is None else f"±{format_percent(v, lang)}",
+        cells = tuple(PrecisionCell(texts.text("analyst.unbounded", lang) if v is None else f"±{format_percent(v, lang)}",
                                     tol is not None and v is not None and v <= tol) for v in values)
-        rows.append(PrecisionRow(output_label(metric), cells))
+        rows.append(PrecisionRow(texts.label(metric, lang), cells))
     checks = s.get("checks") or []
     return StoppingView(
-        statement=text(s.get("statement")),
+        statement=text(s.get("statement")) if lang == "en" else stopping_statement(s, lang),
         samples=format_count(s.get("samples"), lang),
-        reason="target met" if s.get("reason") == "target_met" else "maximum reached",
-        target=(f"±{format_percent(tol, lang)} of the 90 % width at {format_percent(target.get('confidence'), lang)} "
-                f"confidence, at most {format_count(target.get('max_samples'), lang)} samples"),
+        reason=texts.text("analyst.target_met" if s.get("reason") == "target_met" else "analyst.maximum", lang),
+        target=texts.text("analyst.target_words", lang, tolerance=format_percent(tol, lang),
+                          confidence=format_percent(target.get("confidence"), lang),
+                          max=format_count(target.get("max_samples"), lang)),
         confidence=format_percent(target.get("confidence"), lang),
-        weights=text(s.get("weights")),
-        headers=tuple(_quantile_label(k) for k in keys),
+        weights=text(s.get("weights")) if lang == "en" else texts.text(
+            "analyst.weights_equal" if s.get("weights") == "equal" else "analyst.weights_calibration", lang),
+        headers=tuple(_quantile_label(k, lang) for k in keys),
         rows=tuple(rows),
         checkpoints=", ".join(format_count(c.get("samples"), lang) for c in checks if isinstance(c, Mapping)),
         figure=_figure(figures, "convergence_stopping"),
@@ -260,7 +284,7 @@ def _tradeoffs(summary: Row, figures: Sequence[FigureRow], lang: str) -> Tradeof
     names = [text(n) for n in t.get("inputs") or []]
     sentence = tradeoff_sentence(names, t.get("narrowing") or [], t.get("prior_rank") or [],
                                  t.get("calibrated_rank") or [], lang)
-    return TradeoffsView(sentence, tuple(_label(n) for n in names), _figure(figures, "corner_inputs"))
+    return TradeoffsView(sentence, tuple(_label(n, lang) for n in names), _figure(figures, "corner_inputs"))
 
 
 def analyst_section(summary: Row, figures: Sequence[FigureRow], lang: str = "en") -> AnalystSection | None:
