@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import os
+import threading
 import warnings
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -131,23 +132,62 @@ _TABLED = {"beta", "truncnorm"}
 _TABLE_KNOTS = 65_537
 _TABLE_TAIL = 1e-3
 
+# The inverse CDFs run over a block in pieces of this many values, each written in place
+# (``out=``) into the result or a small scratch array, so the temporaries stay in the CPU's
+# cache instead of streaming ten arrays of a block's size through memory. Every operation is
+# the same elementwise operation on the same operands as the plain expression, so the numbers
+# are the same bit for bit (``tests/test_sampling_dependence.py``); the piece size changes no number.
+_PIECE = 8_192
+
 
 class _InverseCdfTable:
     def __init__(self, dist: object):
         grid = np.linspace(_TABLE_TAIL, 1 - _TABLE_TAIL, _TABLE_KNOTS)
         self.step = grid[1] - grid[0]
         self.coef = CubicSpline(grid, dist.ppf(grid)).c  # type: ignore[attr-defined]
+        self.knots = np.ascontiguousarray(self.coef.T)  # a knot's four coefficients side by side: one fetch
         self.dist = dist
 
     def __call__(self, u: np.ndarray) -> np.ndarray:
-        pos = (u - _TABLE_TAIL) / self.step
-        i = np.clip(pos.astype(np.int64), 0, _TABLE_KNOTS - 2)
-        t = (pos - i) * self.step
-        c = self.coef
-        out = ((c[0, i] * t + c[1, i]) * t + c[2, i]) * t + c[3, i]
-        tail = (u < _TABLE_TAIL) | (u > 1 - _TABLE_TAIL)
-        out[tail] = self.dist.ppf(u[tail])  # type: ignore[attr-defined]
+        u = np.ascontiguousarray(u, dtype=float)
+        out = np.empty_like(u)
+        scratch = _Scratch(min(len(u), _PIECE))
+        for lo in range(0, len(u), _PIECE):
+            self.spline(u[lo:lo + _PIECE], out[lo:lo + _PIECE], scratch)
+        self.tails(u, out)
         return out
+
+    def spline(self, u: np.ndarray, out: np.ndarray, scratch: _Scratch) -> None:
+        """``out`` = the spline at ``u`` (tails not yet exact): ``((c0[i] t + c1[i]) t + c2[i]) t + c3[i]``
+        with ``pos = (u - tail) / step``, ``i = clip(int(pos), 0, knots - 2)``, ``t = (pos - i) step``."""
+        n = len(u)
+        pos, i, c = scratch.pos[:n], scratch.index[:n], scratch.coef[:n]
+        np.subtract(u, _TABLE_TAIL, out=pos)
+        np.divide(pos, self.step, out=pos)
+        np.copyto(i, pos, casting="unsafe")  # pos.astype(np.int64)
+        np.clip(i, 0, _TABLE_KNOTS - 2, out=i)
+        np.subtract(pos, i, out=pos)
+        t = np.multiply(pos, self.step, out=pos)
+        np.take(self.knots, i, axis=0, out=c)
+        np.multiply(c[:, 0], t, out=out)
+        for k in (1, 2):
+            out += c[:, k]
+            out *= t
+        out += c[:, 3]
+
+    def tails(self, u: np.ndarray, out: np.ndarray) -> None:
+        """Beyond the 0.1 % and 99.9 % quantiles, the exact inverse (one scipy call for the lot)."""
+        tail = np.flatnonzero((u < _TABLE_TAIL) | (u > 1 - _TABLE_TAIL))
+        out[tail] = self.dist.ppf(u[tail])  # type: ignore[attr-defined]
+
+
+class _Scratch:
+    """Work arrays for one piece of a block (one set per thread)."""
+
+    def __init__(self, size: int):
+        self.pos = np.empty(size)
+        self.index = np.empty(size, dtype=np.int64)
+        self.coef = np.empty((size, 4))
 
 
 @lru_cache(maxsize=64)
@@ -157,22 +197,76 @@ def _table(name: str, args: tuple, kwds: tuple) -> _InverseCdfTable:
     return _InverseCdfTable(getattr(stats, name)(*args, **dict(kwds)))
 
 
-def inverse_cdf(dist: object, u: np.ndarray) -> np.ndarray:
-    """``dist.ppf(u)`` for a frozen scipy distribution: closed forms for the common families
-    (skipping scipy's per-call argument handling), a table where scipy is slow."""
+@dataclass(frozen=True)
+class _Inverse:
+    """How one distribution's inverse CDF is computed: ``kind`` is ``lognorm``, ``norm``, ``uniform``
+    (closed forms, skipping scipy's per-call argument handling), ``table`` or ``ppf`` (scipy itself)."""
+
+    kind: str
+    dist: object
+    shape: float = 0.0
+    loc: float = 0.0
+    scale: float = 1.0
+    table: _InverseCdfTable | None = None
+
+    @property
+    def piecewise(self) -> bool:
+        return self.kind != "ppf"
+
+    def piece(self, u: np.ndarray, out: np.ndarray, scratch: _Scratch) -> None:
+        """``out`` = the inverse at ``u`` (both contiguous, one piece; tables' tails left for :meth:`finish`).
+        The closed forms in the order of ``loc + scale * exp(shape * ndtri(u))``, ``loc + scale * ndtri(u)``
+        and ``loc + scale * u``."""
+        if self.kind == "table":
+            assert self.table is not None
+            self.table.spline(u, out, scratch)
+            return
+        if self.kind == "uniform":
+            np.multiply(self.scale, u, out=out)
+        else:
+            special.ndtri(u, out=out)
+            if self.kind == "lognorm":
+                np.multiply(self.shape, out, out=out)
+                np.exp(out, out=out)
+            np.multiply(self.scale, out, out=out)
+        np.add(self.loc, out, out=out)
+
+    def finish(self, u: np.ndarray, out: np.ndarray) -> None:
+        """After the pieces of a block: a table's exact tails, or scipy's ``ppf`` for the whole block."""
+        if self.kind == "table":
+            assert self.table is not None
+            self.table.tails(u, out)
+        elif self.kind == "ppf":
+            out[...] = self.dist.ppf(np.ascontiguousarray(u))  # type: ignore[attr-defined]
+
+
+def _inverse(dist: object) -> _Inverse:
     family = getattr(dist, "dist", None)
     name = getattr(family, "name", None)
     if name in _TABLED:
-        return _table(name, tuple(float(a) for a in dist.args),  # type: ignore[attr-defined]
-                      tuple(sorted((k, float(v)) for k, v in dist.kwds.items())))(u)  # type: ignore[attr-defined]
+        return _Inverse("table", dist, table=_table(
+            name, tuple(float(a) for a in dist.args),  # type: ignore[attr-defined]
+            tuple(sorted((k, float(v)) for k, v in dist.kwds.items()))))  # type: ignore[attr-defined]
     if name in ("lognorm", "norm", "uniform"):
         shapes, loc, scale = family._parse_args(*dist.args, **dist.kwds)  # type: ignore[union-attr, attr-defined]
-        if name == "lognorm":
-            return loc + scale * np.exp(shapes[0] * special.ndtri(u))
-        if name == "norm":
-            return loc + scale * special.ndtri(u)
-        return loc + scale * u
-    return dist.ppf(u)  # type: ignore[attr-defined]
+        return _Inverse(name, dist, shape=shapes[0] if shapes else 0.0, loc=loc, scale=scale)
+    return _Inverse("ppf", dist)
+
+
+def inverse_cdf(dist: object, u: np.ndarray) -> np.ndarray:
+    """``dist.ppf(u)`` for a frozen scipy distribution: closed forms for the common families
+    (skipping scipy's per-call argument handling), a table where scipy is slow."""
+    how = _inverse(dist)
+    if not how.piecewise:
+        return dist.ppf(u)  # type: ignore[attr-defined]
+    u = np.ascontiguousarray(u, dtype=float)
+    out = np.empty_like(u)
+    scratch = _Scratch(min(u.size, _PIECE))
+    flat_u, flat_out = u.reshape(-1), out.reshape(-1)
+    for lo in range(0, flat_u.size, _PIECE):
+        how.piece(flat_u[lo:lo + _PIECE], flat_out[lo:lo + _PIECE], scratch)
+    how.finish(flat_u, flat_out)
+    return out
 
 
 def uncertain_count(priors: Sequence[ParameterPrior]) -> int:
@@ -200,16 +294,42 @@ def unit_to_values(priors: Sequence[ParameterPrior], unit: np.ndarray, *,
     return out.T
 
 
-def _fill_values(priors: Sequence[ParameterPrior], unit: np.ndarray, out: np.ndarray) -> None:
-    """Write the values of ``unit`` (size, d) into ``out`` (len(priors), size), parameter-major."""
-    u = np.ascontiguousarray(unit.T)
+class _Workspace:
+    """One thread's work arrays: a block's design points, parameter-major, and scratch for a piece."""
+
+    def __init__(self, d: int, size: int = BLOCK_SIZE):
+        self.unit = np.empty((d, size))
+        self.scratch = _Scratch(min(size, _PIECE))
+
+
+def _inverses(priors: Sequence[ParameterPrior]) -> list[_Inverse | None]:
+    return [_inverse(p.dist) if p.is_uncertain else None for p in priors]
+
+
+def _fill_values(priors: Sequence[ParameterPrior], unit: np.ndarray, out: np.ndarray, *,
+                 inverses: Sequence[_Inverse | None] | None = None, work: _Workspace | None = None) -> None:
+    """Write the values of ``unit`` (size, d) into ``out`` (len(priors), size), parameter-major.
+
+    The design points are transposed into ``work`` (piece by piece, which keeps the copy in the
+    cache), then each inverse CDF writes its row of ``out`` piece by piece, then its exact tails."""
+    hows = _inverses(priors) if inverses is None else inverses
+    size, d = unit.shape
+    ws = work if work is not None and work.unit.shape[0] == d and work.unit.shape[1] >= size \
+        else _Workspace(d, size)
+    u = ws.unit[:, :size]
+    for lo in range(0, size, _PIECE):
+        np.copyto(u[:, lo:lo + _PIECE], unit[lo:lo + _PIECE].T)
     k = 0
-    for j, prior in enumerate(priors):
-        if prior.is_uncertain:
-            out[j] = inverse_cdf(prior.dist, u[k])
-            k += 1
-        else:
+    for j, (prior, how) in enumerate(zip(priors, hows)):
+        if how is None:
             out[j] = prior.fixed_value
+            continue
+        column, row = u[k], out[j]
+        k += 1
+        if how.piecewise:
+            for lo in range(0, size, _PIECE):
+                how.piece(column[lo:lo + _PIECE], row[lo:lo + _PIECE], ws.scratch)
+        how.finish(column, row)
 
 
 def block_values(priors: Sequence[ParameterPrior], unit: np.ndarray, *, correlation: Dependence | None = None,
@@ -251,14 +371,21 @@ def sample_parameters(
         raise ValueError(f"n must be at least 1, got {n}")
     values = np.empty((len(priors), n))
     d = uncertain_count(priors)
+    hows = _inverses(priors)  # tables built here, once, before the threads start
+    local = threading.local()
 
     def draw(item: tuple[int, int, int]) -> None:
         block, start, stop = item
         unit = unit_block(d, block, stop - start, method=method, seed=seed)
-        if correlation is None:
-            _fill_values(priors, unit, values[:, start:stop])
-        else:
+        if correlation is not None and correlation.method != "copula":
             values[:, start:stop] = block_values(priors, unit, correlation=correlation, seed=seed, block=block)[0].T
+            return
+        if correlation is not None:
+            unit = correlation.correlate(unit)
+        work = getattr(local, "work", None)
+        if work is None:
+            work = local.work = _Workspace(d)
+        _fill_values(priors, unit, values[:, start:stop], inverses=hows, work=work)
 
     ranges = block_ranges(n)
     workers = max(1, min(threads or min(4, os.cpu_count() or 1), len(ranges)))
