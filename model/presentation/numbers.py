@@ -67,6 +67,8 @@ class NumberStyle:
     up_to: str = "up to {high}"
     median_interval: str = "{median} ({interval})"
     unit_names: dict[str, str] = field(default_factory=lambda: {"usd": "USD", "bn usd": "bn USD"})
+    other_units: dict[str, str] = field(default_factory=dict)  # words of the units formatted as written ("hours")
+    input_units: dict[str, str] = field(default_factory=dict)  # what an input counts, where not English ("shells")
 
 
 STYLES: dict[str, NumberStyle] = {
@@ -81,6 +83,9 @@ STYLES: dict[str, NumberStyle] = {
         interval_up_to="90-%-Intervall bis {high}",
         up_to="bis {high}",
         unit_names={"usd": "USD", "bn usd": "Mrd. USD"},
+        other_units={"hours": "Std.", "days": "Tage", "ratio": "Verhältnis"},
+        input_units={"shells": "Granaten", "soldiers": "Soldaten", "months": "Monate", "month": "Monat",
+                     "days": "Tage", "day": "Tag"},
     ),
 }
 
@@ -185,7 +190,7 @@ def _parts(x: float, unit: str, s: NumberStyle) -> tuple[str, str]:
         return _thousands(x, s), per_text
     # Anything else: readable number plus the unit as written.
     text = _thousands(x, s) if x == round(x) and a >= 1 else _sig3(x, s)
-    return text, f" {unit.replace('_', ' ')}" if unit else ""
+    return text, f" {s.other_units.get(unit, unit.replace('_', ' '))}" if unit else ""
 
 
 def format_value(x: Any, unit: str, lang: str = "en") -> str:
@@ -344,10 +349,11 @@ def format_input(x: Any, unit: str, lang: str = "en") -> str:
         return _percent_number(v * 100, s) + s.percent + per_text
     if base in {"shells", "soldiers"}:
         number, suffix = _parts(v, base, s)  # "4.6" + " million" for shells, whole soldiers
-        return f"{number}{suffix} {base}{per_text}"
+        return f"{number}{suffix} {s.input_units.get(base, base)}{per_text}"
     if base == "ratio":
         return _general(v, 3, s)
     if base in {"months", "days"}:
         number = _thousands(v, s) if v == round(v) or abs(v) >= 100 else _sig3(v, s)
-        return f"{number} {base if number != '1' else base[:-1]}"
+        word = base if number != "1" else base[:-1]
+        return f"{number} {s.input_units.get(word, word)}"
     return format_value(v, unit, lang)

@@ -233,9 +233,11 @@ def _p(stats: Mapping[str, Any] | None, key: str = "p50") -> float | None:
 
 
 def logistics_story(disruption: Mapping[str, Any], monthly: Mapping[str, Any], example: Mapping[str, Any],
-                    policy: str) -> list[str]:
+                    policy: str, lang: str = "en") -> list[str]:
     """How one disruption plays out, day by day, in sentences (from the summary's ``logistics`` key:
-    one entry of ``disruptions``, ``monthly``, ``example`` and the firing ``policy``)."""
+    one entry of ``disruptions``, ``monthly``, ``example`` and the firing ``policy``), in ``lang``."""
+    if lang != "en":
+        return _logistics_story_in(disruption, monthly, example, policy, lang)
     d = disruption
     kind = d.get("kind")
     days = _p(d, "days")
@@ -646,3 +648,106 @@ def _tradeoff_sentence_in(names: Sequence[str], narrowing: Sequence[float | None
         return texts.text("analyst.barely", lang)
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + "."
+
+
+def _logistics_story_in(d: Mapping[str, Any], monthly: Mapping[str, Any], example: Mapping[str, Any], policy: str,
+                        lang: str) -> list[str]:
+    """:func:`logistics_story` in another language (the same sentences, from ``texts.yaml``'s ``story``)."""
+    from . import texts
+
+    def t(key: str, **fields: Any) -> str:
+        return texts.text(f"story.{key}", lang, **fields)
+
+    def day(iso: Any) -> str:
+        value = str(iso or "")
+        if len(value) != 10:
+            return value
+        return t("day", day=int(value[8:]), month=texts.text(f"month_long.{int(value[5:7])}", lang), year=value[:4])
+
+    def month(m: str) -> str:
+        return t("month", month=texts.text(f"month_long.{int(m[5:7])}", lang), year=m[:4])
+
+    def days_words(x: float | None) -> str:
+        if x is None:
+            return t("days_unknown")
+        if x < 0.5:
+            return t("less_than_day")
+        return t("one_day") if round(x) == 1 else t("days", n=format_count(round(x), lang))
+
+    def shells(x: Any) -> str:
+        return format_value(x, "shells", lang)
+
+    def pct(x: Any) -> str:
+        return format_percent(x, lang)
+
+    kind = d.get("kind")
+    days = _p(d, "days")
+    length = t("length", n=f"{days:g}".replace(".", ",")) if days is not None else ""
+    if kind == "route_closed":
+        route = str(d.get("route"))
+        what = t("closed", route=t(f"route_{route}") if route in _ROUTE_WORDS else t("route_other"),
+                 start=day(d.get("start")), length=length, end=day(d.get("end")))
+    elif kind == "slower_inspections":
+        what = t("inspections", factor=f"{float(d.get('factor') or 1):g}".replace(".", ","), start=day(d.get("start")),
+                 length=length)
+    elif kind == "depot_strike":
+        depot = str(d.get("depot"))
+        what = t("strike", share=pct(d.get("share")), depot=t(f"depot_{depot}") if depot in _DEPOT_WORDS
+                 else t("depot_other"), start=day(d.get("start")))
+    else:
+        names = _join_in([texts.text(f"month_long.{int(m)}", lang) for m in d.get("months") or []], lang)
+        what = t("winter", factor=f"{float(d.get('factor') or 1):g}".replace(".", ","), months=names)
+    out = [what]
+    if not d.get("within_run", True):
+        return out + [t("outside")]
+    for closure in example.get("closures") or []:
+        if closure.get("name") == d.get("name") and closure.get("first_train_after"):
+            trains = _p(closure, "trains_first_week_after")
+            out.append(t("example", last=day(closure.get("last_train_before")), first=day(closure["first_train_after"]))
+                       + (t("backlog_trains", trains=f"{trains:.0f}") if trains else "."))
+    months = list(monthly.get("months") or [])
+    engine, model = (monthly.get(k) or {} for k in ("delivered_front_nk", "model_nk_usable_deliveries"))
+    start = str(d.get("start") or "")[:7]
+    end = str(d.get("end") or d.get("start") or "")[:7]
+    moves = not (kind == "depot_strike" and d.get("depot") == "front")
+    if moves and start in months and end in months and engine.get("p50") and model.get("p50"):
+        i0 = months.index(start)
+        span = range(i0, min(len(months), max(months.index(end) + 2, i0 + (3 if kind == "winter_slowdown" else 1))))
+        gaps = [(engine["p50"][i] or 0.0) - (model["p50"][i] or 0.0) for i in span]
+        low, high = span[int(np.argmin(gaps))], span[int(np.argmax(gaps))]
+        if gaps[low - i0] < 0:
+            sentence = t("front_falls", value=shells(engine["p50"][low]), month=month(months[low]),
+                         interval=format_interval(engine["p5"][low], engine["p95"][low], "shells", lang),
+                         model=shells(model["p50"][low]))
+            if high > low and gaps[high - i0] > 0:
+                sentence += t("backlog_later", value=shells(engine["p50"][high]), month=month(months[high]),
+                              model=shells(model["p50"][high]))
+            out.append(sentence + ".")
+    share = _p(d, "share_with_dip")
+    dip, part, fire = (d.get(k) or {} for k in ("dip_shells", "dip_share", "dip_days_of_fire"))
+    if share is not None and dip:
+        after = _p(d, "dip_window_days")
+        window = t("window_after", days=days_words(after - (days or 0.0))) if after is not None else t("window_plain")
+        typical = (t("typical", shells=shells(_p(dip)), share=pct(_p(part)), days=days_words(_p(fire)))
+                   if (_p(part) or 0.0) >= 0.01 else t("typical_none"))
+        out.append(t("dip", window=window, share=pct(share), typical=typical, shells=shells(_p(dip, "p95")),
+                     part=pct(_p(part, "p95")), days=days_words(_p(fire, "p95")))
+                   + (t("lowest", day=day(d["trough_date_p50"])) if d.get("trough_date_p50") else "."))
+        below, recover = d.get("days_below"), d.get("days_to_recover")
+        if below and recover:
+            never = _p(recover, "share_never")
+            out.append(t("below", days=days_words(_p(below)), worst=days_words(_p(below, "p95")),
+                         recover=days_words(_p(recover)))
+                       + (t("below_never", share=pct(never)) if never else t("below_end")))
+    short, shorts = _p(d, "share_with_shortfall"), d.get("shortfall_shells")
+    if short and shorts:
+        out.append(t("shortfall", share=pct(short), shells=shells(_p(shorts)), worst=shells(_p(shorts, "p95"))))
+    drop = d.get("fire_drop_share") or {}
+    if policy == "stock_target" and drop:
+        median, worst = max(_p(drop) or 0.0, 0.0), max(_p(drop, "p95") or 0.0, 0.0)
+        out.append(t("stock_target", median=pct(median), worst=pct(worst)) if median >= 0.01
+                   else t("stock_target_most", worst=pct(worst)))
+    elif drop:
+        out.append(t("demand"))
+    out.append(t("monthly_none"))
+    return out

@@ -176,7 +176,7 @@ def _unit(name: str) -> str:
     return info.unit if info is not None else ""
 
 
-def _side(d: Row, lang: str, name: str = "") -> DiscoverySide:
+def _side(d: Row, lang: str, condition_name: str = "") -> DiscoverySide:
     box = d.get("box") or {}
     limits: Mapping[str, Any] = box.get("limits") or {}
     without: Mapping[str, Any] = box.get("without") or {}
@@ -196,7 +196,7 @@ def _side(d: Row, lang: str, name: str = "") -> DiscoverySide:
         label=texts.text({"calibrated": "analyst.side_calibrated", "uncalibrated": "analyst.side_uncalibrated"}.get(
             weights, "analyst.side_prior"), lang),
         share=format_percent(d.get("share"), lang),
-        sentence=_sentence(name, d, order, lang),
+        sentence=_sentence(condition_name, d, order, lang),
         density=format_percent(box.get("density"), lang),
         coverage=format_percent(box.get("coverage"), lang),
         support=format_percent(box.get("support"), lang),

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from ...core.catalogue import INDEX_METRICS
 from .. import texts
 from ..numbers import format_count
-from .common import estimate, figure_rows, text, unit_of
+from .common import estimate, figure_rows, question, text, unit_of
 from .evidence import evidence_groups
 from .views import IndexPage, IndexRow
 
@@ -35,7 +35,7 @@ def _row(entry: Mapping[str, Any], present: Sequence[str], folder: str | Path | 
     return IndexRow(
         name=name,
         href=report_href(name, folder),
-        question=text(summary.get("description") or entry.get("description") or "–"),
+        question=question(name, summary.get("description") or entry.get("description") or "–", lang),
         status=text(entry.get("status") or ""),
         message=text(entry.get("message") or ""),
         cells=tuple(estimate(metrics.get(m), unit_of(m, metrics.get(m)), m, lang) for m in present),

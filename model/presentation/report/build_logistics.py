@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .. import texts
 from ..numbers import as_float, format_count, format_percent, format_range, format_ratio, format_value
 from ..words import logistics_story
 from .common import text
@@ -63,11 +64,12 @@ def _plain(x: Any, lang: str) -> str:
     return format_count(v, lang) if v == round(v) else format_ratio(v, lang)
 
 
-def _title(d: Row) -> str:
+def _title(d: Row, lang: str = "en") -> str:
     name = text(d.get("name"))
-    kind = _KINDS.get(text(d.get("kind")), text(d.get("kind")))
+    raw = text(d.get("kind"))
+    kind = texts.text(f"chain.kind_{raw}", lang) if raw in _KINDS else raw
     start = text(d.get("start"))
-    return f"{name}: {kind}" + (f", from {start}" if start else "")
+    return f"{name}: {kind}" + (texts.text("chain.title_from", lang, start=start) if start else "")
 
 
 def _weeks(d: Row, lang: str) -> tuple[ChainWeekRow, ...]:
@@ -123,22 +125,23 @@ def _facts(entry: Row, lang: str) -> tuple[ChainFact, ...]:
     spread = entry.get("events_per_replication_range") or []
     capacity = entry.get("capacity_per_month") or {}
     usable = entry.get("usable_share") or {}
+    def t(key: str, **fields: Any) -> str:
+        return texts.text(f"chain.{key}", lang, **fields)
+
     facts = [
-        ChainFact("Engine", f"SimPy discrete-event simulation ({text(entry.get('engine'))}), months of "
-                            f"{text(entry.get('days_per_month'))} days"),
-        ChainFact("Replications", f"{_count(entry.get('replications'), lang)}, each on one sample drawn from the "
-                                  f"calibrated result by its weight ({_count(entry.get('unique_samples'), lang)} "
-                                  f"different samples of {_count(entry.get('samples_pool'), lang)})"),
-        ChainFact("Events per replication", _count(events, lang) + (
+        ChainFact(t("engine"), t("engine_value", engine=text(entry.get("engine")),
+                                 days=text(entry.get("days_per_month")))),
+        ChainFact(t("replications"), t("replications_value", n=_count(entry.get("replications"), lang),
+                                       unique=_count(entry.get("unique_samples"), lang),
+                                       pool=_count(entry.get("samples_pool"), lang))),
+        ChainFact(t("events"), _count(events, lang) + (
             f" ({_count(spread[0], lang)}–{_count(spread[1], lang)})" if len(spread) == 2 else "")),
-        ChainFact("Firing rule", text(entry.get("policy")) + ", the monthly model's rule applied each day"),
-        ChainFact("Chain capacity by hand", f"{_shells(capacity.get('total'), lang)} shells a month "
-                                            f"(ships {_shells(capacity.get('ship'), lang)}, rail "
-                                            f"{_shells(capacity.get('rail'), lang)}; every shell, duds included)"),
+        ChainFact(t("firing_rule"), t("firing_value", policy=text(entry.get("policy")))),
+        ChainFact(t("capacity"), t("capacity_value", total=_shells(capacity.get("total"), lang),
+                                   ship=_shells(capacity.get("ship"), lang), rail=_shells(capacity.get("rail"), lang))),
     ]
     if usable.get("p50") is not None:
-        facts.append(ChainFact("Usable share of shells shipped", format_value(usable.get("p50"), "fraction", lang)
-                               + " (median over replications): the front counts shells that work"))
+        facts.append(ChainFact(t("usable"), t("usable_value", share=format_value(usable.get("p50"), "fraction", lang))))
     return tuple(facts)
 
 
@@ -151,7 +154,7 @@ def logistics_section(summary: Row, figures: Sequence[FigureRow] = (), lang: str
     example = entry.get("example") or {}
     policy = text(entry.get("policy"))
     disruptions = tuple(
-        ChainDisruption(_title(d), tuple(logistics_story(d, monthly, example, policy)), _weeks(d, lang))
+        ChainDisruption(_title(d, lang), tuple(logistics_story(d, monthly, example, policy, lang)), _weeks(d, lang))
         for d in entry.get("disruptions") or [] if isinstance(d, Mapping))
     parameters = tuple(
         ChainParameter(text(name), _plain(p.get("value"), lang), text(p.get("unit")), text(p.get("assumption")))

@@ -33,7 +33,7 @@ from ..words import driver_statement_in, findings_in, series_in
 from .alternatives_views import alternatives_section
 from .analyst_views import analyst_section, is_analyst_figure
 from .build_logistics import LOGISTICS_FIGURE_PREFIX, logistics_section
-from .common import estimate, figure_rows, ident, never_words, pieces, text, unit_of
+from .common import estimate, figure_rows, ident, never_words, pieces, question, reported_value, text, unit_of
 from .views import (
     Calibration,
     ConflictRow,
@@ -289,7 +289,7 @@ def _source(f: Row, lang: str) -> SourceRow:
     return SourceRow(
         figure=ident(f.get("id")),
         role=ident(_role(text(f.get("role")), lang)) if f.get("role") else None,
-        value=text(f.get("value")),
+        value=reported_value(f.get("value"), lang),
         unit=unit_words(text(unit), lang) if unit else "",
         claimant=figure_words(fid, "claimant", lang, text(f.get("claimant"))) if f.get("claimant") else "",
         as_of=text(f.get("as_of")),
@@ -298,6 +298,7 @@ def _source(f: Row, lang: str) -> SourceRow:
         gloss=figure_words(fid, "gloss", lang, text(f.get("note"))) if f.get("note") else "",
         grade=grade,
         grade_reason=figure_words(fid, "reliability_reason", lang, reason.strip()) if sep else "",
+        reason_lang=lang if lang == "en" or texts.has(f"figure.{fid}.reliability_reason") else "en",
         gloss_lang="en" if lang == "en" or not texts.has(f"figure.{fid}.gloss") else lang,
         translation=text(f.get("translation")),
         url=text(f.get("url")),
@@ -369,7 +370,7 @@ def report_page(
     others = [f for f in others if not is_analyst_figure(f[1])]
     return ReportPage(
         name=name,
-        description=text(summary.get("description") or ""),
+        description=question(name, summary.get("description") or "", lang),
         key_numbers=key_numbers(summary, lang),
         calibration=replace(calibration(summary, claimants, lang), figures=figure_rows(checks)),
         figures=figure_rows(others),

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ...core.catalogue import METRICS
 from .. import texts
-from ..numbers import as_float, format_bare_interval, format_percent, format_value, interval_ends
+from ..numbers import as_float, format_bare_interval, format_percent, format_value, interval_ends, style
 from .views import Estimate, FigureRow, Ident, Piece
 
-__all__ = ["text", "ident", "pieces", "estimate", "never_words", "unit_of", "figure_rows", "NOWRAP_CHARS"]
+__all__ = ["text", "question", "reported_value",
+           "ident", "pieces", "estimate", "never_words", "unit_of", "figure_rows", "NOWRAP_CHARS"]
 
 NOWRAP_CHARS = 18  # a range end up to this long (with its unit) never breaks over two lines
 
@@ -41,6 +43,28 @@ def pieces(interval: str, lang: str = "en") -> tuple[Piece, ...]:
     """A range split where it may break: ``"796,000 – 3.0 million"`` may wrap after the dash
     but never inside ``3.0 million``; a long phrase ("not within the window") wraps normally."""
     return tuple(Piece(end + joiner, len(end) <= NOWRAP_CHARS) for end, joiner in interval_ends(interval, lang))
+
+
+def question(name: Any, description: Any, lang: str = "en") -> str:
+    """A scenario's question (its ``description``) in ``lang``: a shipped scenario's, from the catalogue
+    (``scenario_question.<name>``), while its file still says the catalogue's English; else as written."""
+    words, key = text(description), f"scenario_question.{text(name)}"
+    if lang != "en" and texts.has(key) and texts.text(key, "en") == words:
+        return texts.text(key, lang)
+    return words
+
+
+_PLAIN_NUMBER = re.compile(r"[≤≥ ]*[0-9][0-9.,]*( ?– ?[0-9][0-9.,]*)?")  # "23,000,000,000", "≥ 20,000", "200–900"
+
+
+def reported_value(value: Any, lang: str = "en") -> str:
+    """A reported figure's value as the registry writes it (``"23,000,000,000"``, ``"0.4"``), its
+    separators in ``lang``'s style when it is a plain number; other text as written."""
+    words = text(value)
+    if lang == "en" or not _PLAIN_NUMBER.fullmatch(words):
+        return words
+    s = style(lang)
+    return words.replace(",", "\0").replace(".", s.decimal).replace("\0", s.group)
 
 
 def unit_of(metric: str, stats: Mapping[str, Any] | None = None) -> str:

@@ -191,6 +191,7 @@ class SourceRow:
     accessed: str = ""
     figure_file: str = ""  # the scenario's figure file it comes from, "" for the registry
     gloss_lang: str = "en"  # the gloss's language: English, or the page's where the catalogue has it
+    reason_lang: str = "en"  # the grade reason's language: the page's, or English where the catalogue has none
 
 
 @dataclass(frozen=True)
