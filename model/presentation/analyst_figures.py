@@ -18,12 +18,13 @@ from matplotlib.figure import Figure
 
 from ..analysis.analyst import ConditionFinding, DiscoveryOn
 from ..analysis.outcome import Ensemble, RunResult
-from ..core.catalogue import METRICS, header
-from ..core.catalogue import title as output_title
+from ..core.catalogue import METRICS
 from ..inputs.conditions import evaluate_condition, parse_condition
 from ..inputs.schema import PARAMETER_INFO
+from . import texts
 from .analyst_summary import quantile_key
 from .charts.analyst import corner_chart, peeling_chart, stopping_chart
+from .charts.words import current, unit
 
 __all__ = ["SCATTER_POINTS", "analyst_figures", "discovery_title"]
 
@@ -37,13 +38,17 @@ def _caption(run: RunResult) -> str:
     return caption_for(run, [])
 
 
+def _w(key: str, **fields: object) -> str:
+    return texts.text(f"achart.{key}", current(), **fields)
+
+
 def _axis(name: str) -> str:
     info = PARAMETER_INFO[name]
-    return f"{info.label} ({info.unit})"
+    return f"{texts.parameter_label(name, current())} ({unit(info.unit)})"
 
 
 def discovery_title(name: str, condition: str) -> str:
-    return f"Which futures lead to \u201c{name.replace('_', ' ')}\u201d ({condition})"
+    return _w("discovery_title", name=name.replace("_", " "), condition=condition)
 
 
 def _resample(ensemble: Ensemble, m: int, seed: int, weighted: bool) -> np.ndarray:
@@ -58,8 +63,8 @@ def _resample(ensemble: Ensemble, m: int, seed: int, weighted: bool) -> np.ndarr
 
 def _discovery_figure(run: RunResult, f: ConditionFinding) -> Figure:
     main: DiscoveryOn = f.calibrated or f.prior
-    sides = [(f.calibrated, "calibrated futures"), (f.prior, "prior futures")] if f.calibrated else \
-        [(f.prior, "futures (not calibrated)")]
+    sides = [(f.calibrated, _w("side_calibrated")), (f.prior, _w("side_prior"))] if f.calibrated else \
+        [(f.prior, _w("side_uncalibrated"))]
     trajectories = [([b.coverage for b in d.prim.boxes], [b.density for b in d.prim.boxes],
                      [b.n_restricted for b in d.prim.boxes], d.prim.chosen, label)
                     for d, label in sides if d is not None]
@@ -80,10 +85,7 @@ def _discovery_figure(run: RunResult, f: ConditionFinding) -> Figure:
         limits = main.prim.box.limits
         box = tuple(limits.get(n, (None, None)) for n in order[:2])  # type: ignore[assignment]
         labels = (_axis(order[0]), _axis(order[1]))
-    note = (" Left: each point is one box of PRIM's peeling (from the whole space, right, to small dense boxes, "
-            "left); the ringed box is the one chosen (one-standard-error rule, then pasted and pruned). Right: "
-            "futures on the two inputs that box restricts most (calibrated futures drawn in proportion to their "
-            "weights).")
+    note = _w("discovery_note")
     return peeling_chart(trajectories, share=main.share, scatter=scatter, axes_labels=labels,
                          box=box, title=discovery_title(f.name, f.condition),  # type: ignore[arg-type]
                          caption=_caption(run) + note)
@@ -99,28 +101,23 @@ def analyst_figures(run: RunResult) -> Iterator[tuple[str, str, Figure]]:
     s = a.stopping
     if s is not None:
         first = s.target.metrics[0] if s.target.metrics else None
-        title = "Convergence: when sampling stopped"
+        title = _w("stopping_title")
         fig = stopping_chart(
-            [c.samples for c in s.checks], {header(m): [c.worst(m) for c in s.checks] for m in s.target.metrics},
+            [c.samples for c in s.checks], {texts.header(m, current()): [c.worst(m) for c in s.checks] for m in s.target.metrics},
             tolerance=s.target.tolerance, stopped_at=s.samples,
             estimates=[c.estimates[first] for c in s.checks] if first else None,
             quantile_labels=[quantile_key(q) for q in s.target.quantiles] if first else (),
-            estimate_label=f"{output_title(first)} ({METRICS[first].unit})" if first else "",
+            estimate_label=f"{texts.title(first, current())} ({unit(METRICS[first].unit)})" if first else "",
             title=title,
-            caption=_caption(run) + (" Left: precision of the least precise quantile of each metric at each "
-                                     "checkpoint; sampling stops at the first checkpoint where every one is within "
-                                     "the target. Right: the first metric's quantiles with their 95 % intervals."))
+            caption=_caption(run) + _w("stopping_note"))
         yield "convergence_stopping", title, fig
     t = a.tradeoffs
     if t is not None:
         cols_p = [run.prior.inputs.names.index(n) for n in t.names]
         cols_c = [run.calibrated.inputs.names.index(n) for n in t.names]
         m = len(run.calibrated.inputs)
-        title = "Inputs the reported figures tie together: calibrated against prior"
-        fig = corner_chart([PARAMETER_INFO[n].label for n in t.names], run.prior.inputs.values[:, cols_p],
+        title = _w("corner_title")
+        fig = corner_chart([texts.parameter_label(n, current()) for n in t.names], run.prior.inputs.values[:, cols_p],
                            run.calibrated.inputs.values[:, cols_c], run.calibrated.head_weights(m), title=title,
-                           caption=_caption(run) + " The inputs the calibration narrows or ties together most. "
-                           "Diagonal: each input before (black) and after (blue) calibration. Below: each pair "
-                           "after calibration (shading), with the 50 % and 90 % regions after (blue) and before "
-                           "(black, dashed).")
+                           caption=_caption(run) + _w("corner_note"))
         yield "corner_inputs", title, fig

@@ -16,9 +16,12 @@ from matplotlib.figure import Figure
 from ..analysis.outcome import RunResult
 from ..logistics.params import DAYS_PER_MONTH
 from ..logistics.study import DisruptionInfo, LogisticsResult
+from . import texts
 from .charts.dates import months_to_dates
 from .charts.logistics import Window, chain_activity_chart, deliveries_by_engine_chart, dip_fan, front_stock_fan
+from .charts.words import current
 from .logistics_summary import daily_quantiles, example_replication
+from .numbers import format_count
 
 __all__ = ["day_dates", "disruption_label", "disruption_windows", "first_dated", "logistics_figures", "zoom_days"]
 
@@ -43,15 +46,22 @@ def _next_month(month: str) -> str:
     return f"{year + mon // 12:04d}-{mon % 12 + 1:02d}"
 
 
+def _w(key: str, **fields: object) -> str:
+    return texts.text(f"lchart.{key}", current(), **fields)
+
+
 def disruption_label(info: DisruptionInfo) -> str:
-    """A disruption in a few words, for legends: ``rail crossing closed``."""
+    """A disruption in a few words, for legends: ``rail crossing closed`` (in the charts' language)."""
     if info.kind == "route_closed":
-        return _ROUTES.get(str(info.details.get("route")), "route closed")
+        route = str(info.details.get("route"))
+        return _w(f"route_{route}") if route in _ROUTES else _w("route_other")
     if info.kind == "slower_inspections":
-        return f"inspections x{float(info.details.get('factor') or 1):g} as long"
+        factor = f"{float(info.details.get('factor') or 1):g}"
+        return _w("inspections", factor=factor if current() == "en" else factor.replace(".", ","))
     if info.kind == "depot_strike":
-        return f"strike on the {_DEPOTS.get(str(info.details.get('depot')), 'depot')}"
-    return "winter slow-down"
+        depot = str(info.details.get("depot"))
+        return _w("strike", depot=_w(f"depot_{depot}") if depot in _DEPOTS else _w("depot_other"))
+    return _w("winter")
 
 
 def disruption_windows(result: LogisticsResult) -> list[Window]:
@@ -96,9 +106,9 @@ def zoom_days(result: LogisticsResult, info: DisruptionInfo | None) -> slice:
 
 def _caption(run: RunResult, result: LogisticsResult, extra: str = "") -> str:
     sc = run.scenario
-    base = (f"Scenario '{sc.name}': {result.replications} replications of the SimPy delivery chain on "
-            f"samples drawn from the {'calibrated' if run.calibration.calibrated else 'prior'} result "
-            f"({sc.samples:,} samples, seed {sc.seed}); months of 30 days; shells that work (duds left out).")
+    base = _w("caption", name=sc.name, replications=format_count(result.replications, current()),
+              which=_w("calibrated" if run.calibration.calibrated else "prior"),
+              samples=format_count(sc.samples, current()), seed=sc.seed)
     return base + (f" {extra}" if extra else "")
 
 
@@ -112,25 +122,22 @@ def logistics_figures(run: RunResult) -> Iterator[tuple[str, str, Figure]]:
     month_dates = months_to_dates(result.months)
 
     shown = example_replication(result)
-    why = "the median dip after the first disruption" if result.plan.info else "the first one"
+    why = _w("why_dip") if result.plan.info else _w("why_first")
     focus = first_dated(result)
     zoom = zoom_days(result, focus)
-    title = "One replication: trains and front stock by day, ships and trains by month"
+    title = _w("example_title")
     yield "logistics_chain_example", title, chain_activity_chart(
         dates[zoom], result.daily["border_trains_daily"][shown, zoom], result.daily["front_stock_daily"][shown, zoom],
         month_dates, result.monthly["ship_calls_ru"][shown], result.monthly["border_trains"][shown],
-        windows=windows, title=title, stock_label="usable shells",
-        caption=_caption(run, result, f"Shown: replication {shown} (sample {int(result.sample_index[shown])}), "
-                                      f"{why}."))
+        windows=windows, title=title, stock_label=_w("usable_shells"),
+        caption=_caption(run, result, _w("shown", shown=shown, sample=int(result.sample_index[shown]), why=why)))
 
-    title = "Stock behind the front, day by day"
+    title = _w("stock_title")
     month_ends = dates[DAYS_PER_MONTH - 1::DAYS_PER_MONTH]
     yield "logistics_front_stock", title, front_stock_fan(
         dates, daily_quantiles(result.daily["front_stock_daily"]), windows=windows, model_dates=month_ends,
         model_median=np.median(result.model["ru_stock"], axis=0), title=title,
-        ylabel="usable shells behind the front", caption=_caption(
-            run, result, "Bands across replications; the monthly model (same samples) knows no disruption of the "
-                         "chain and counts a shell as delivered the month it leaves North Korea."))
+        ylabel=_w("stock_axis"), caption=_caption(run, result, _w("stock_note")))
 
     if focus is not None and focus.start_day > 0:
         stock = result.daily["front_stock_daily"]
@@ -138,18 +145,16 @@ def logistics_figures(run: RunResult) -> Iterator[tuple[str, str, Figure]]:
         keep = ref > 0
         if keep.any():
             rel = stock[keep][:, zoom] / ref[keep, None]
-            title = f"Front stock around the {disruption_label(focus)}, relative to the day before"
+            title = _w("dip_title", disruption=disruption_label(focus))
             yield "logistics_front_stock_dip", title, dip_fan(
                 dates[zoom], daily_quantiles(rel), windows=windows, title=title,
-                ylabel="stock / stock on the day before", caption=_caption(
-                    run, result, f"{int(keep.sum())} replications with a stock on the day before "
-                                 f"{focus.start} (100 % = that stock)."))
+                ylabel=_w("dip_axis"), caption=_caption(
+                    run, result, _w("dip_note", n=format_count(int(keep.sum()), current()), start=focus.start)))
 
-    title = "North Korean shells per month: discrete-event engine and monthly model"
+    title = _w("deliveries_title")
     levels = (0.05, 0.5, 0.95)
     engine_q = dict(zip(levels, np.quantile(result.monthly["delivered_front_nk"], levels, axis=0, method="hazen")))
     model_q = dict(zip(levels, np.quantile(result.model["nk_usable_deliveries"], levels, axis=0, method="hazen")))
     yield "logistics_deliveries", title, deliveries_by_engine_chart(
-        month_dates, engine_q, model_q, windows=windows, title=title, ylabel="usable shells a month",
-        caption=_caption(run, result, "The engine counts shells when they reach the front (two weeks of rail "
-                                      "and more after they leave North Korea)."))
+        month_dates, engine_q, model_q, windows=windows, title=title, ylabel=_w("deliveries_axis"),
+        caption=_caption(run, result, _w("deliveries_note")))

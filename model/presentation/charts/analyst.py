@@ -35,6 +35,14 @@ from .style import (
     style_axes,
 )
 
+
+def _w(section: str, key: str, **fields: object) -> str:
+    """A chart text ``<section>.<key>`` in the charts' language (:mod:`model.presentation.charts.words`)."""
+    from model.presentation import texts
+    from model.presentation.charts.words import current
+
+    return texts.text(f"{section}.{key}", current(), **fields)
+
 __all__ = ["Trajectory", "corner_chart", "peeling_chart", "stopping_chart"]
 
 HOLDS = PALETTE["vermillion"]  # futures where the condition holds
@@ -75,20 +83,20 @@ def peeling_chart(
                 marker="o", markersize=3.5, label=label)
         ax.plot([cov[chosen]], [den[chosen]], linestyle="none", marker="o", markersize=13, markerfacecolor="none",
                 markeredgecolor=c, markeredgewidth=2.0,
-                label=f"chosen box, {label.split()[0]} ({restricted[chosen]} inputs)")
-    ax.axhline(share, color=GREY, linewidth=1.0, linestyle=(0, (1.5, 2)), label="share of all futures")
+                label=_w("achart", "chosen_box_of", side=label.split()[0], n=restricted[chosen]))
+    ax.axhline(share, color=GREY, linewidth=1.0, linestyle=(0, (1.5, 2)), label=_w("achart", "share_all"))
     ax.set_xlim(1.02, 0.0)  # peeling goes from the whole space (coverage 1) to small dense boxes
     ax.set_ylim(0.0, 1.02)
-    ax.set_xlabel("coverage: share of the futures meeting it that the box holds", fontsize=FS_LABEL)
-    ax.set_ylabel("density: share of the box's futures meeting it", fontsize=FS_LABEL)
+    ax.set_xlabel(_w("achart", "coverage_axis"), fontsize=FS_LABEL)
+    ax.set_ylabel(_w("achart", "density_axis"), fontsize=FS_LABEL)
     make_legend(ax, loc="upper left")
     _title(fig, ax, title, panels=2 if scatter is not None else 1)
     if scatter is not None:
         bx = axs[1]
         style_axes(bx)
         x, y, holds = (np.asarray(a) for a in scatter)
-        bx.scatter(x[~holds], y[~holds], s=5, color=OTHER, linewidths=0, label="does not hold", rasterized=True)
-        bx.scatter(x[holds], y[holds], s=7, color=HOLDS, linewidths=0, label="holds", rasterized=True)
+        bx.scatter(x[~holds], y[~holds], s=5, color=OTHER, linewidths=0, label=_w("achart", "not_holds"), rasterized=True)
+        bx.scatter(x[holds], y[holds], s=7, color=HOLDS, linewidths=0, label=_w("achart", "holds"), rasterized=True)
         if box is not None:
             (xl, xh), (yl, yh) = box
             x0 = xl if xl is not None else float(np.min(x))
@@ -96,7 +104,7 @@ def peeling_chart(
             y0 = yl if yl is not None else float(np.min(y))
             y1 = yh if yh is not None else float(np.max(y))
             bx.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=MODEL,
-                                   linewidth=LW_MAIN, label="chosen box"))
+                                   linewidth=LW_MAIN, label=_w("achart", "chosen_box")))
         bx.set_xlabel(axes_labels[0], fontsize=FS_LABEL)
         bx.set_ylabel(axes_labels[1], fontsize=FS_LABEL)
         bx.xaxis.set_major_formatter(big_number_formatter(bx.xaxis))
@@ -137,19 +145,19 @@ def stopping_chart(
         v = np.asarray(values, dtype=float) * 100
         ax.plot(n, np.where(np.isfinite(v), v, np.nan), color=colours[k % len(colours)],
                 linestyle=styles[k % len(styles)], linewidth=LW_SECONDARY, marker="o", markersize=4, label=metric)
-    ax.axhline(tolerance * 100, color=HOLDS, linewidth=LW_SECONDARY, label=f"target ±{tolerance * 100:g} %")
-    ax.axvline(stopped_at, color=GREY, linewidth=1.2, linestyle=(0, (1.5, 2)), label="stopped here")
+    ax.axhline(tolerance * 100, color=HOLDS, linewidth=LW_SECONDARY, label=_w("achart", "target", value=f"{tolerance * 100:g}"))
+    ax.axvline(stopped_at, color=GREY, linewidth=1.2, linestyle=(0, (1.5, 2)), label=_w("achart", "stopped_here"))
     log_x = n.size > 1 and n.max() >= 8 * n.min()
     for a in (axs if two else axs[:1]):
         if log_x:
             a.set_xscale("log")
         a.xaxis.set_major_formatter(count_formatter())
-        a.set_xlabel("samples drawn" + (" (log scale)" if log_x else ""), fontsize=FS_LABEL)
+        a.set_xlabel(_w("achart", "samples_drawn") + (_w("achart", "log_scale") if log_x else ""), fontsize=FS_LABEL)
     ax.set_yscale("log")
     plain = mticker.FuncFormatter(lambda v, _pos: f"{v:g}")
     ax.yaxis.set_major_formatter(plain)
     ax.yaxis.set_minor_formatter(mticker.FuncFormatter(lambda v, _pos: f"{v:g}" if f"{v:g}"[0] in "25" else ""))
-    ax.set_ylabel("precision, % of the 90 % width", fontsize=FS_LABEL)
+    ax.set_ylabel(_w("achart", "precision_axis"), fontsize=FS_LABEL)
     make_legend(ax, loc="best", fontsize=FS_LEGEND - 1)
     _title(fig, ax, title, panels=2 if two else 1)
     if two:
@@ -232,9 +240,9 @@ def corner_chart(
                 ax.spines[side].set_visible(False)
             if i == j:
                 ax.hist(prior[:, j], bins=edges[j], density=True, histtype="step", color=PRIOR,
-                        linewidth=1.4, label="prior")
+                        linewidth=1.4, label=_w("achart", "prior"))
                 ax.hist(calibrated[:, j], bins=edges[j], weights=weights, density=True, color=MODEL, alpha=0.45,
-                        label="calibrated")
+                        label=_w("achart", "calibrated"))
                 ax.set_yticks([])
                 ax.set_xlim(edges[j][0], edges[j][-1])
             else:

@@ -45,6 +45,14 @@ from .style import (
     wrap_to_width,
 )
 
+
+def _w(section: str, key: str, **fields: object) -> str:
+    """A chart text ``<section>.<key>`` in the charts' language (:mod:`model.presentation.charts.words`)."""
+    from model.presentation import texts
+    from model.presentation.charts.words import current
+
+    return texts.text(f"{section}.{key}", current(), **fields)
+
 __all__ = ["Window", "chain_activity_chart", "deliveries_by_engine_chart", "dip_fan", "front_stock_fan"]
 
 Window = tuple[np.datetime64, np.datetime64, str]  # (first date, end date, label) of a disruption
@@ -85,9 +93,8 @@ def chain_activity_chart(
     windows: Sequence[Window] = (),
     title: str,
     caption: str,
-    panels: tuple[str, str, str] = ("Border trains through the inspection, per day",
-                                    "Stock behind the front, end of day", "Ships and border trains per month"),
-    stock_label: str = "usable shells",
+    panels: tuple[str, str, str] | None = None,  # default: lchart.panel_trains, panel_stock, panel_month
+    stock_label: str | None = None,  # default: lchart.usable_shells
     ax: Sequence[Axes] | None = None,
 ) -> Figure:
     """One replication's moving parts: border trains per day and the front stock day by day over a
@@ -106,6 +113,8 @@ def chain_activity_chart(
     panels : the three panels' titles; ``stock_label``: the stock's axis label (with its unit)
     ax : three Axes (trains, stock, months) of one figure, optional
     """
+    panels = panels or (_w("lchart", "panel_trains"), _w("lchart", "panel_stock"), _w("lchart", "panel_month"))
+    stock_label = stock_label or _w("lchart", "usable_shells")
     days = np.asarray(day_dates)
     mdays = np.asarray(months).astype("datetime64[D]")
     per_day = np.asarray(trains_per_day, dtype=float)
@@ -128,12 +137,12 @@ def chain_activity_chart(
     _shade(top, inside)
     _shade(middle, inside, label=False)
     _shade(bottom, windows, label=False)
-    top.bar(days, per_day, width=0.8, color=TRAINS, label="border trains that day", zorder=2)
+    top.bar(days, per_day, width=0.8, color=TRAINS, label=_w("lchart", "trains_that_day"), zorder=2)
     top.set_ylim(0, max(float(per_day.max(initial=0)) * 1.3, 1.0))
     top.yaxis.set_major_locator(mticker.MaxNLocator(integer=True))
-    top.set_ylabel("trains", fontsize=FS_LABEL)
+    top.set_ylabel(_w("lchart", "trains"), fontsize=FS_LABEL)
     top.set_title(panels[0], fontsize=FS_LABEL + 1, loc="left", y=1.0)
-    middle.plot(days, stock, color=MODEL, linewidth=LW_SECONDARY, label="this replication", zorder=3)
+    middle.plot(days, stock, color=MODEL, linewidth=LW_SECONDARY, label=_w("lchart", "this_replication"), zorder=3)
     middle.yaxis.set_major_formatter(big_number_formatter(middle.yaxis))
     middle.set_ylabel(stock_label, fontsize=FS_LABEL)
     middle.set_title(panels[1], fontsize=FS_LABEL + 1, loc="left", y=1.0)
@@ -144,11 +153,11 @@ def chain_activity_chart(
         a.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
     mid = mdays + np.timedelta64(15, "D")
     bottom.plot(mid, calls, color=SHIPS, linewidth=LW_SECONDARY, marker="o", markersize=4,
-                label="ships calling at the Russian port")
+                label=_w("lchart", "ships_calling"))
     bottom.plot(mid, trains, color=TRAINS, linewidth=LW_SECONDARY, marker="s", markersize=4,
-                label="border trains")
-    bottom.set_ylabel("per month", fontsize=FS_LABEL)
-    bottom.set_xlabel("month", fontsize=FS_LABEL)
+                label=_w("lchart", "border_trains"))
+    bottom.set_ylabel(_w("lchart", "per_month"), fontsize=FS_LABEL)
+    bottom.set_xlabel(_w("runchart", "month"), fontsize=FS_LABEL)
     bottom.set_title(panels[2], fontsize=FS_LABEL + 1, loc="left", y=1.0)
     date_axis(bottom, np.concatenate([mdays, mdays[-1:] + np.timedelta64(30, "D")]))
     xnum = mdates.date2num(mid)
@@ -172,8 +181,8 @@ def front_stock_fan(
     title: str,
     ylabel: str,
     caption: str,
-    model_label: str = "monthly model, month end (median)",
-    series_label: str = "discrete-event engine, end of day",
+    model_label: str | None = None,  # default: lchart.model_month_end
+    series_label: str | None = None,  # default: lchart.engine_end_of_day
     ax: Axes | None = None,
 ) -> Figure:
     """The front stock day by day across replications: median, 50 % and 90 % bands; disruption
@@ -188,6 +197,8 @@ def front_stock_fan(
     title, ylabel, caption : words; ylabel with its unit
     ax : draw into this axes instead of a new figure
     """
+    model_label = model_label or _w("lchart", "model_month_end")
+    series_label = series_label or _w("lchart", "engine_end_of_day")
     days = np.asarray(day_dates)
     fig, ax = new_figure(ax)
     style_axes(ax)
@@ -204,7 +215,7 @@ def front_stock_fan(
                                                                          dtype="datetime64[D]")]))
     ax.yaxis.set_major_formatter(big_number_formatter(ax.yaxis))
     floor_at_zero(ax, drawn)
-    ax.set_xlabel("month", fontsize=FS_LABEL)
+    ax.set_xlabel(_w("runchart", "month"), fontsize=FS_LABEL)
     ax.set_ylabel(ylabel, fontsize=FS_LABEL)
     set_title(ax, title)
     add_caption(fig, caption)
@@ -221,11 +232,12 @@ def deliveries_by_engine_chart(
     title: str,
     ylabel: str,
     caption: str,
-    labels: tuple[str, str] = ("discrete-event engine: reaching the front", "monthly model: delivered"),
+    labels: tuple[str, str] | None = None,  # default: lchart.engine_front, lchart.model_delivered
     ax: Axes | None = None,
 ) -> Figure:
     """Shells per month by both engines for the same samples: median lines, 90 % bands (the
     engine's blue, the monthly model's black dashed with a grey band), disruptions shaded."""
+    labels = labels or (_w("lchart", "engine_front"), _w("lchart", "model_delivered"))
     mdays = np.asarray(months).astype("datetime64[D]")
     mid = mdays + np.timedelta64(15, "D")
     fig, ax = new_figure(ax)
@@ -237,15 +249,15 @@ def deliveries_by_engine_chart(
                                    (engine_quantiles, MODEL, labels[0], "-")):
         lo, med, hi = (np.asarray(q[level], dtype=float) for level in (0.05, 0.5, 0.95))
         ax.fill_between(mid, lo, hi, color=color, alpha=0.12 if color == PRIOR else 0.2, linewidth=0,
-                        label=f"{label.split(':')[0]}: 90 % band")
+                        label=_w("lchart", "band90", label=label.split(":")[0]))
         ax.plot(mid, med, color=color, linestyle=style, linewidth=LW_MAIN if color == MODEL else LW_SECONDARY,
-                marker="o", markersize=3.5, label=f"{label} (median)", zorder=4 if color == MODEL else 3)
+                marker="o", markersize=3.5, label=_w("lchart", "median_of", label=label), zorder=4 if color == MODEL else 3)
         drawn += [(xnum, lo, hi), (xnum, med, med)]
     date_axis(ax, np.concatenate([mdays, mdays[-1:] + np.timedelta64(30, "D"),
                                   np.array(_window_dates(windows), dtype="datetime64[D]")]))
     ax.yaxis.set_major_formatter(big_number_formatter(ax.yaxis))
     floor_at_zero(ax, drawn)
-    ax.set_xlabel("month", fontsize=FS_LABEL)
+    ax.set_xlabel(_w("runchart", "month"), fontsize=FS_LABEL)
     ax.set_ylabel(ylabel, fontsize=FS_LABEL)
     set_title(ax, title)
     add_caption(fig, caption)
@@ -261,11 +273,12 @@ def dip_fan(
     title: str,
     ylabel: str,
     caption: str,
-    series_label: str = "across replications",
+    series_label: str | None = None,  # default: lchart.across
     ax: Axes | None = None,
 ) -> Figure:
     """The front stock around a disruption relative to the day before it (1 = that day's stock):
     median, 50 % and 90 % bands across replications, the disruption shaded, a line at 1."""
+    series_label = series_label or _w("lchart", "across")
     days = np.asarray(day_dates)
     fig, ax = new_figure(ax)
     style_axes(ax)
@@ -278,7 +291,7 @@ def dip_fan(
     ax.xaxis.set_major_locator(loc)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
     ax.yaxis.set_major_formatter(mticker.PercentFormatter(xmax=1.0, decimals=0))
-    ax.set_xlabel("day", fontsize=FS_LABEL)
+    ax.set_xlabel(_w("lchart", "day"), fontsize=FS_LABEL)
     ax.set_ylabel(ylabel, fontsize=FS_LABEL)
     set_title(ax, title)
     add_caption(fig, caption)

@@ -167,8 +167,11 @@ def _rule_text(r: Row, lang: str) -> str:
     if lang == "en":
         return text(r.get("text"))
     limits: Mapping[str, Any] = r.get("limits") or {}
-    return "; ".join(limit_phrase(n, *(list(v or []) + [None, None])[:2], lang) for n, v in limits.items()) \
-        or texts.text("analyst.all_futures", lang)
+    phrases = []
+    for n, v in limits.items():
+        low, high = (list(v or []) + [None, None])[:2]
+        phrases.append(limit_phrase(n, as_float(low), as_float(high), lang))
+    return "; ".join(phrases) or texts.text("analyst.all_futures", lang)
 
 
 def _unit(name: str) -> str:
