@@ -76,6 +76,13 @@ def caption_for(run: RunResult, claimants: Sequence[str]) -> str:
     return text + (w("caption_reported", who=who) if who else "")
 
 
+def _figure_value(value: str) -> str:
+    """A reported value as the registry writes it ("3,000,000"), in the charts' language."""
+    from ..report.common import reported_value
+
+    return reported_value(value, current())
+
+
 def _claimant(fig: Any) -> str:
     """Who reported an article figure, short (before the first comma), in the charts' language."""
     key = f"figure.{fig.id}.claimant"
@@ -89,7 +96,7 @@ def _points(run: RunResult, registry: Registry, trajectory: str) -> tuple[list[d
         if obs.output == trajectory:
             fig = registry.get(obs.figure_id)
             points.append({"month": obs.month, "value": obs.reported, "low": obs.low, "high": obs.high,
-                           "label": f"{fig.display_value} ({_claimant(fig)})"})
+                           "label": f"{_figure_value(fig.display_value)} ({_claimant(fig)})"})
             claimants.append(_claimant(fig))
     for fid, traj in _INPUT_FIGURES_ON.items():
         if traj != trajectory or fid in run.scenario.observations or fid not in registry:
@@ -100,7 +107,7 @@ def _points(run: RunResult, registry: Registry, trajectory: str) -> tuple[list[d
             continue
         f = conversion_factor(fig.unit, TRAJECTORIES[traj].unit)
         points.append({"month": month, "value": fig.value * f, "low": None, "high": None,
-                       "label": w("input_point", value=fig.display_value, unit=fig.unit,
+                       "label": w("input_point", value=_figure_value(fig.display_value), unit=unit(fig.unit),
                                   claimant=_claimant(fig))})
         claimants.append(_claimant(fig))
     return points, claimants
