@@ -1,0 +1,33 @@
+"""model.analysis.stats: the shared weighted statistics (the quantile rules themselves are
+tested with the summaries in test_sensitivity.py)."""
+
+import numpy as np
+import pytest
+
+from model.analysis.stats import quantiles_under, sort_order
+
+
+@pytest.mark.parametrize("values", [
+    np.random.default_rng(0).standard_normal(2_500_001),  # more than one packing chunk
+    np.round(np.random.default_rng(1).standard_normal(50_000), 1),  # many ties
+    np.array([0.0, -0.0, np.inf, -np.inf, 1e-45, -1e-45, 3.0, 3.0, -2.0, 3.0, 0.0]),  # signs, zeros, subnormals
+])
+def test_sort_order_is_a_stable_argsort(values):
+    v = values.astype(np.float32)
+    np.testing.assert_array_equal(sort_order(v), np.argsort(v, kind="stable"))
+    np.testing.assert_array_equal(sort_order(values), np.argsort(values, kind="stable"))  # float64: argsort itself
+
+
+def test_quantiles_under_weights_match_the_one_column_rule():
+    rng = np.random.default_rng(4)
+    v = np.round(rng.lognormal(size=20_000), 2).astype(np.float32)  # ties, float32 as the metrics
+    w = rng.gamma(0.5, size=v.size)
+    from model.analysis.stats import weighted_quantile
+
+    q = [0.05, 0.5, 0.95]
+    got_w, got_equal = quantiles_under(v, [w, None], q)
+    order = np.argsort(v, kind="stable")
+    cw = np.cumsum(w[order])
+    expected_w = np.interp(q, (cw - 0.5 * w[order]) / cw[-1], v[order].astype(float))
+    np.testing.assert_allclose(got_w, expected_w, rtol=1e-12)
+    np.testing.assert_allclose(got_equal, weighted_quantile(v.astype(float), q), rtol=1e-12)
