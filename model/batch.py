@@ -502,7 +502,7 @@ def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome], *,
     try:  # the lecturer's guide the index links (python run.py teach rewrites it with the lessons)
         from .teaching.guide import ensure_guide
 
-        ensure_guide(out_dir / "teaching")
+        ensure_guide(out_dir / "teaching", lang)
     except OSError as exc:
         if log is not None:
             log(f"{out_dir / 'teaching'}: the lecturer's guide was not written ({exc.strerror or exc})")

@@ -73,11 +73,12 @@ def predictive_check_figures(run: RunResult, registry: Registry) -> Iterator[tup
                          ess=format_count(run.calibration.effective_sample_size, lang)) if calibrated \
             else texts.text("ppc.how_not", lang)
         caption = texts.text("ppc.caption", lang, name=sc.name, samples=format_count(sc.samples, lang), seed=sc.seed,
-                             how=how, what=texts.description(o.output, lang) or entry.description, month=o.month,
+                             how=how, what=texts.trajectory_text(o.output, "description", lang) or entry.description,
+                             month=o.month,
                              low=format_value(o.low, unit, lang), high=format_value(o.high, unit, lang), who=who)
         fig = predictive_check_chart(
             grid, dens_before, dens_after, reported=o.reported, low=o.low, high=o.high, title=title,
-            xlabel=texts.text("ppc.xlabel", lang, axis=texts.axis_label(o.output, lang) or entry.axis_label),
+            xlabel=texts.text("ppc.xlabel", lang, axis=texts.trajectory_text(o.output, "axis_label", lang) or entry.axis_label),
             caption=caption, value_format=_tick_format(unit, lang),
             reported_label=texts.text("ppc.reported_by", lang, who=who), log_x=log_x,
         )

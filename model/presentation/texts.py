@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = ["LANGS", "TEXTS_PATH", "text", "has", "keys", "check_lang", "label", "header", "title", "axis_label",
-           "foreign_texts", "visible_text",
+           "foreign_texts", "visible_text", "trajectory_text",
            "description", "never", "parameter_label", "parameter_description", "problems"]
 
 LANGS: tuple[str, ...] = ("en", "de")
@@ -124,6 +124,14 @@ def _output_key(name: str, part: str) -> str | None:
         if has(key):
             return key
     return None
+
+
+def trajectory_text(name: str, part: str, lang: str = "en") -> str:
+    """A trajectory's own ``part`` (``description``, ``chart_title``, ``axis_label``, ...), "" where it
+    has none: for a name that is a metric too (``nk_share_of_fired``), the trajectory's words, not the
+    metric's."""
+    key = f"trajectory.{name}.{part}"
+    return text(key, lang) if has(key) else ""
 
 
 def label(name: str, lang: str = "en") -> str:

@@ -143,7 +143,9 @@ def _run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) ->
     calibrated = run.calibration.calibrated
     for name in FAN_TRAJECTORIES:
         entry = TRAJECTORIES[name]
-        title, ylabel = output_title(name), texts.axis_label(name, lang) or unit(entry.unit)
+        # the trajectory's own words (a metric of the same name has others), as the catalogue's entry
+        title = texts.trajectory_text(name, "chart_title", lang) or output_title(name)
+        ylabel = texts.trajectory_text(name, "axis_label", lang) or unit(entry.unit)
         points, claimants = _points(run, registry, name)
         fig = fan_chart(
             months, bands[name].calibrated, title=title, ylabel=ylabel,

@@ -155,7 +155,8 @@ def _observation(o: Row, claimants: Mapping[str, str], lang: str) -> Observation
     return ObservationRow(
         figure=ident(fid),
         claimant=claimants.get(fid, ""),
-        output=texts.description(output, lang) if entry else output.replace("_", " "),
+        output=texts.trajectory_text(output, "description", lang) or entry.description if entry
+        else output.replace("_", " "),
         month=text(o.get("month", "")),
         reported=format_value(o.get("reported"), unit, lang),
         error_range=(
@@ -290,7 +291,8 @@ def _source(f: Row, lang: str) -> SourceRow:
         figure=ident(f.get("id")),
         role=ident(_role(text(f.get("role")), lang)) if f.get("role") else None,
         value=reported_value(f.get("value"), lang),
-        unit=unit_words(text(unit), lang) if unit else "",
+        unit=(texts.text(f"chartunit.{unit}", lang) if lang != "en" and texts.has(f"chartunit.{unit}")
+              else unit_words(text(unit), lang)) if unit else "",
         claimant=figure_words(fid, "claimant", lang, text(f.get("claimant"))) if f.get("claimant") else "",
         as_of=text(f.get("as_of")),
         source=text(f.get("source")),

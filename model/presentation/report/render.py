@@ -42,18 +42,16 @@ def environment() -> jinja2.Environment:
 
 
 def _words(lang: str) -> dict[str, Any]:
-    """The templates' words in ``lang``: ``t(key, **fields)`` a plain catalogue text (escaped on
-    output like any value), ``tm(key, **fields)`` a catalogue text that holds our own markup
-    (``<strong>``, ``<sub>``), its fields escaped here."""
+    """The templates' words in ``lang``: ``t(key, **fields)`` and ``tm(key, **fields)``, the catalogue's
+    text with its fields escaped here. The catalogue's own words are template source like the words a
+    template writes itself (copied as written: "Sobol' index", not "Sobol&#39; index"); ``tm`` marks the
+    texts that hold our own markup (``<strong>``, ``<sub>``), ``t`` those that hold none."""
     texts.check_lang(lang)
-
-    def t(key: str, **fields: Any) -> str:
-        return texts.text(key, lang, **fields)
 
     def tm(key: str, **fields: Any) -> Markup:
         return Markup(texts.text(key, lang, **{k: escape(v) for k, v in fields.items()}))  # noqa: S704
 
-    return {"t": t, "tm": tm, "lang": lang}
+    return {"t": tm, "tm": tm, "lang": lang}
 
 
 def render_report_page(page: ReportPage) -> str:
