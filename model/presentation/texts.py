@@ -16,7 +16,11 @@ Sections: ``metric.<name>`` and ``trajectory.<name>`` (the output catalogue of
 ``description`` of ``model.inputs.schema.PARAMETER_INFO``), ``figure.<id>`` (claimant, gloss of
 article figures: the quotes themselves stay German and live in the registry), ``unit``,
 ``word``, ``month``, ``reliability``, ``scenario``, ``glossary``, ``guide``, ``explorer``,
-``lesson1`` .. ``lesson5``, ``teach``, ``chart``.
+``lesson1`` .. ``lesson5``, ``teach``, ``chart``; the run outputs (``python run.py --lang de``):
+``page``, ``index``, ``report``, ``alternatives``, ``analyst``, ``chain`` (the report's and the
+index's templates), ``sentence``, ``story`` (the sentences the report makes again from
+``summary.json`` in another language), ``run``, ``runchart``, ``chartunit``, ``ppc``, ``lchart``,
+``achart`` (the run charts) and ``scenario_question`` (the shipped scenarios' questions).
 
 The English texts of the output and parameter sections are the catalogue's own (a test holds
 them equal), so a page written in English today reads the same through :func:`label`,

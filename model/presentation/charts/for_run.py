@@ -49,7 +49,9 @@ def _metric_axis(metric: str) -> str:
     charts' language)."""
     entry = METRICS[metric]
     short = texts.header(metric, current())
-    return texts.axis_label(metric, current()) or (short if "(" in short else f"{short} ({unit(entry.unit)})")
+    key = f"metric.{metric}.axis_label"  # the metric's own (a trajectory of the same name has another)
+    own = texts.text(key, current()) if texts.has(key) else ""
+    return own or (short if "(" in short else f"{short} ({unit(entry.unit)})")
 
 
 def output_title(name: str) -> str:
