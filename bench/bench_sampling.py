@@ -1,4 +1,4 @@
-"""Benchmark drawing ten million samples of the baseline's parameters, before and after the fast path.
+"""Benchmark drawing ten million samples of the baseline's parameters, as a user's process does.
 
 Run from the repository root::
 
@@ -6,22 +6,30 @@ Run from the repository root::
     python bench/bench_sampling.py --samples 2000000 --repeats 1
 
 Each measurement is a whole process (``python bench/bench_sampling.py --child METHOD VARIANT N``)
-timed from the parent, so imports, building the priors and the memory of the result all count;
-the child also reports its own drawing time. Variants:
+timed from the parent, so imports, loading the scenario, building the priors and the memory of the
+result all count; the child also reports its own drawing time (``sample_parameters`` alone: the
+tables of the slow inverse CDFs, the design points, the inverse CDFs and the first touch of the
+result) and its peak memory. Variants:
 
 ``current``
-    ``model.inputs.sampling.sample_parameters`` as it is: each Sobol block starts at its own point
-    computed directly, blocks drawn on threads (the CPUs, at most 4).
+    ``model.inputs.sampling.sample_parameters`` as it is, what ``run.py sample`` calls: blocks drawn on
+    threads (the CPUs, at most 4), each block's inverse CDFs written in place into the result.
+``one_thread``
+    The same on one thread (``threads=1``): the same numbers (checksum), and what the threads gain.
 ``reference``
-    The sampler as it was before: each Sobol block from a fresh engine fast-forwarded point by point
-    to its first point (``qmc.Sobol.fast_forward``), blocks one after the other on one thread. The same
-    numbers (checked here on the first, a middle and the last block, and in tests/test_sampling_dependence.py).
+    The sampler as it was at the start of issue 12: each Sobol block from a fresh engine fast-forwarded
+    point by point to its first point (``qmc.Sobol.fast_forward``), the inverse CDFs as whole-block
+    numpy expressions, blocks one after the other on one thread. The same numbers (checksum; bit for
+    bit in tests/test_sampling_dependence.py). ``--reference-repeats`` runs (default 1: ~30 s each).
 
-Also timed, in this process: one Sobol block's design points at blocks 0, 1, 50 and 152 both ways.
+Also timed as whole processes: ``run.py sample scenarios/baseline.yaml --samples N``, what a user
+types (the draw, then the percentiles of every input; ``--cli-repeats`` runs), and, in this process,
+one Sobol block's design points at blocks 0, 1, 50 and 152 both ways.
 
-The machine has 2 cores shared with other work, and first-touch page faults on this kind of
-virtual machine cost from 0.2 to 2 s per GB depending on what ran before: the figures vary from
-run to run by a second or more; each is the median of ``--repeats`` runs, the spread is recorded.
+The machine has 2 cores shared with other work, and the first touch of fresh memory on this kind of
+virtual machine costs from 0.1 to 3 s per GB depending on what ran before (the host hands pages over
+on first use): the figures vary from run to run. Each is the median of its runs; every run's wall
+time, CPU times, peak memory and the load average at its start are recorded.
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ import datetime as _dt
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,6 +53,7 @@ if str(ROOT) not in sys.path:
 
 SCENARIO = ROOT / "scenarios" / "baseline.yaml"
 OUTPUT = ROOT / "bench" / "sampling.json"
+SEED = 20230913
 
 
 def _priors():  # type: ignore[no-untyped-def]
@@ -75,17 +85,53 @@ def _reference_unit_block(d: int, block: int, size: int, method: str, seed: int)
     return np.clip(u, tiny, 1 - tiny)
 
 
+def _reference_inverse(dist, u):  # type: ignore[no-untyped-def]
+    """An inverse CDF as it was computed at the start of issue 12: one numpy expression over the block."""
+    import numpy as np
+    from scipy import special
+
+    from model.inputs.sampling import _table
+
+    name = dist.dist.name
+    if name in ("beta", "truncnorm"):
+        table = _table(name, tuple(float(a) for a in dist.args),
+                       tuple(sorted((k, float(v)) for k, v in dist.kwds.items())))
+        pos = (u - 1e-3) / table.step
+        i = np.clip(pos.astype(np.int64), 0, 65_535)
+        t = (pos - i) * table.step
+        c = table.coef
+        out = ((c[0, i] * t + c[1, i]) * t + c[2, i]) * t + c[3, i]
+        tail = (u < 1e-3) | (u > 1 - 1e-3)
+        out[tail] = dist.ppf(u[tail])
+        return out
+    if name in ("lognorm", "norm", "uniform"):
+        shapes, loc, scale = dist.dist._parse_args(*dist.args, **dist.kwds)
+        if name == "lognorm":
+            return loc + scale * np.exp(shapes[0] * special.ndtri(u))
+        if name == "norm":
+            return loc + scale * special.ndtri(u)
+        return loc + scale * u
+    return dist.ppf(u)
+
+
 def _reference_sample(priors, n: int, method: str, seed: int):  # type: ignore[no-untyped-def]
-    """The old sample_parameters: blocks one by one, fast_forward for Sobol, one thread."""
+    """The sampler at the start of issue 12: blocks one by one on one thread, fast_forward for Sobol,
+    each inverse CDF a whole-block expression with its temporaries."""
     import numpy as np
 
-    from model.inputs.sampling import block_ranges, uncertain_count, unit_to_values
+    from model.inputs.sampling import block_ranges, uncertain_count
 
     d = uncertain_count(priors)
     values = np.empty((len(priors), n))
     for block, start, stop in block_ranges(n):
-        values[:, start:stop] = unit_to_values(priors, _reference_unit_block(d, block, stop - start, method,
-                                                                            seed)).T
+        u = np.ascontiguousarray(_reference_unit_block(d, block, stop - start, method, seed).T)
+        k = 0
+        for j, prior in enumerate(priors):
+            if prior.is_uncertain:
+                values[j, start:stop] = _reference_inverse(prior.dist, u[k])
+                k += 1
+            else:
+                values[j, start:stop] = prior.fixed_value
     return values.T
 
 
@@ -96,28 +142,53 @@ def child(method: str, variant: str, n: int) -> dict[str, float]:
     priors = _priors()
     t1 = time.perf_counter()
     if variant == "current":
-        values = sample_parameters(priors, n, method=method, seed=20230913).values  # type: ignore[arg-type]
+        values = sample_parameters(priors, n, method=method, seed=SEED).values  # type: ignore[arg-type]
+    elif variant == "one_thread":
+        values = sample_parameters(priors, n, method=method, seed=SEED, threads=1).values  # type: ignore[arg-type]
     else:
-        values = _reference_sample(priors, n, method, 20230913)
+        values = _reference_sample(priors, n, method, SEED)
     t2 = time.perf_counter()
     return {"setup_s": t1 - t0, "draw_s": t2 - t1, "checksum": float(values[::9973].sum()),
-            "parameters": len(priors)}
+            "parameters": len(priors), "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _timed(command: list[str]) -> tuple[dict[str, float], str]:
+    """Wall and CPU times of one whole process, and its standard output."""
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"process_s": wall, "load_average_1min_at_start": load,
+            "user_cpu_s": after.ru_utime - before.ru_utime,  # CPU time: less sensitive to other work
+            "system_cpu_s": after.ru_stime - before.ru_stime,  # mostly the first touch of the result's memory
+            "peak_rss_mib": after.ru_maxrss / 1024}, out.stdout
 
 
 def _whole_process(method: str, variant: str, n: int) -> dict[str, float]:
-    import resource
+    times, stdout = _timed([sys.executable, str(Path(__file__).resolve()), "--child", method, variant, str(n)])
+    result = json.loads(stdout.strip().splitlines()[-1])
+    return {**times, **result}  # the child's own peak memory replaces the children's maximum
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", method, variant, str(n)],
-                         check=True, capture_output=True, text=True, cwd=ROOT)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    result["process_s"] = wall
-    result["user_cpu_s"] = after.ru_utime - before.ru_utime  # CPU time: less sensitive to other work on the machine
-    result["system_cpu_s"] = after.ru_stime - before.ru_stime  # mostly first-touch page faults of the result
-    return result
+
+def _cli(n: int) -> dict[str, float]:
+    times, _ = _timed([sys.executable, str(ROOT / "run.py"), "sample", str(SCENARIO), "--samples", str(n)])
+    return times
+
+
+def _summary(runs: list[dict[str, float]]) -> dict:
+    row: dict = {}
+    for key in ("process_s", "draw_s", "setup_s", "user_cpu_s", "system_cpu_s", "peak_rss_mib"):
+        if key in runs[0]:
+            row[f"{key}_median"] = statistics.median(r[key] for r in runs)
+    for key in ("process_s", "draw_s", "load_average_1min_at_start"):
+        if key in runs[0]:
+            row[f"{key}_all"] = [round(r[key], 3) for r in runs]
+    for key in ("checksum", "parameters"):
+        if key in runs[0]:
+            row[key] = runs[0][key]
+    return row
 
 
 def _block_times(priors) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
@@ -144,7 +215,10 @@ def _block_times(priors) -> dict[str, dict[str, float]]:  # type: ignore[no-unty
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--samples", type=int, default=10_000_000)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5, help="runs of the current sampler (and of one_thread)")
+    parser.add_argument("--reference-repeats", type=int, default=1, help="runs of the old sampler (0: none)")
+    parser.add_argument("--cli-repeats", type=int, default=1, help="runs of `run.py sample` (0: none)")
+    parser.add_argument("--methods", default="sobol,mc", help="comma-separated: sobol, mc, lhs")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--child", nargs=3, metavar=("METHOD", "VARIANT", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -153,11 +227,13 @@ def main() -> int:
         print(json.dumps(child(method, variant, int(n))))
         return 0
     import numpy as np
+    import scipy
 
     report: dict = {
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "numpy": np.__version__,
+        "scipy": scipy.__version__,
         "machine": {"machine": platform.machine(), "cpu_count": os.cpu_count(), "platform": platform.platform()},
         "load_average_at_start": list(os.getloadavg()),
         "scenario": "scenarios/baseline.yaml",
@@ -165,33 +241,36 @@ def main() -> int:
         "repeats": args.repeats,
         "runs": {},
     }
-    for method in ("sobol", "mc"):
-        for variant in ("reference", "current"):
-            runs = [_whole_process(method, variant, args.samples) for _ in range(args.repeats)]
+    for method in args.methods.split(","):
+        # interleaved, so that each variant meets the machine in the same states
+        plan = [("current", args.repeats), ("one_thread", args.repeats), ("reference", args.reference_repeats)]
+        runs: dict[str, list[dict[str, float]]] = {v: [] for v, count in plan if count}
+        for i in range(max(count for _, count in plan)):
+            for variant, count in plan:
+                if i < count:
+                    runs[variant].append(_whole_process(method, variant, args.samples))
+        for variant, done in runs.items():
             key = f"{method}_{variant}"
-            report["runs"][key] = {
-                "process_s_median": statistics.median(r["process_s"] for r in runs),
-                "process_s_all": [round(r["process_s"], 3) for r in runs],
-                "draw_s_median": statistics.median(r["draw_s"] for r in runs),
-                "draw_s_all": [round(r["draw_s"], 3) for r in runs],
-                "setup_s_median": statistics.median(r["setup_s"] for r in runs),
-                "user_cpu_s_median": statistics.median(r["user_cpu_s"] for r in runs),
-                "system_cpu_s_median": statistics.median(r["system_cpu_s"] for r in runs),
-                "checksum": runs[0]["checksum"],
-                "parameters": runs[0]["parameters"],
-            }
-            row = report["runs"][key]
+            row = report["runs"][key] = _summary(done)
             print(f"{key:18} whole process {row['process_s_median']:6.2f} s (draw {row['draw_s_median']:5.2f} s; "
                   f"CPU user {row['user_cpu_s_median']:5.2f} s, system {row['system_cpu_s_median']:5.2f} s; "
-                  f"runs {row['process_s_all']})", flush=True)
-        same = report["runs"][f"{method}_reference"]["checksum"] == report["runs"][f"{method}_current"]["checksum"]
-        report["runs"][f"{method}_same_numbers"] = same
+                  f"peak {row['peak_rss_mib_median']:,.0f} MiB; draws {row['draw_s_all']}; "
+                  f"load {row['load_average_1min_at_start_all']})", flush=True)
+        checksums = {report["runs"][f"{method}_{v}"]["checksum"] for v in runs}
+        report["runs"][f"{method}_same_numbers"] = len(checksums) == 1
+    if args.cli_repeats:
+        cli = [_cli(args.samples) for _ in range(args.cli_repeats)]
+        row = report["runs"]["cli_sample"] = {"command": f"python run.py sample scenarios/baseline.yaml --samples "
+                                              f"{args.samples}", **_summary(cli)}
+        print(f"{'run.py sample':18} whole process {row['process_s_median']:6.2f} s (CPU user "
+              f"{row['user_cpu_s_median']:5.2f} s, system {row['system_cpu_s_median']:5.2f} s; "
+              f"load {row['load_average_1min_at_start_all']})", flush=True)
     report["sobol_block_ms"] = _block_times(_priors())
     report["load_average_at_end"] = list(os.getloadavg())
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    for block, row in report["sobol_block_ms"].items():
-        print(f"sobol block {block:>4}: reference {row['reference_ms']:6.1f} ms, current {row['current_ms']:5.1f} ms, "
-              f"identical {row['identical']}")
+    for block, brow in report["sobol_block_ms"].items():
+        print(f"sobol block {block:>4}: reference {brow['reference_ms']:6.1f} ms, current {brow['current_ms']:5.1f} ms, "
+              f"identical {brow['identical']}")
     print(f"wrote {args.output}")
     return 0
 

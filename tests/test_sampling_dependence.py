@@ -175,3 +175,76 @@ def test_inverse_cdfs_are_the_plain_expressions_bit_for_bit() -> None:
         tail = (u < 1e-3) | (u > 1 - 1e-3)
         plain[tail] = dist.ppf(u[tail])
         assert inverse_cdf(dist, u).tobytes() == plain.tobytes(), dist.dist.name
+
+
+def _plain_inverse(dist, u):
+    """An inverse CDF as one whole-array numpy expression: what the sampler computed before it wrote
+    its values in place piece by piece (the numbers must stay the same bit for bit)."""
+    from scipy import special
+
+    from model.inputs.sampling import _table
+
+    name = dist.dist.name
+    if name in ("beta", "truncnorm"):
+        table = _table(name, tuple(float(a) for a in dist.args),
+                       tuple(sorted((k, float(v)) for k, v in dist.kwds.items())))
+        pos = (u - 1e-3) / table.step
+        i = np.clip(pos.astype(np.int64), 0, 65_535)
+        t = (pos - i) * table.step
+        c = table.coef
+        out = ((c[0, i] * t + c[1, i]) * t + c[2, i]) * t + c[3, i]
+        tail = (u < 1e-3) | (u > 1 - 1e-3)
+        out[tail] = dist.ppf(u[tail])
+        return out
+    shapes, loc, scale = dist.dist._parse_args(*dist.args, **dist.kwds)
+    if name == "lognorm":
+        return loc + scale * np.exp(shapes[0] * special.ndtri(u))
+    if name == "norm":
+        return loc + scale * special.ndtri(u)
+    assert name == "uniform", name
+    return loc + scale * u
+
+
+@pytest.mark.parametrize("method", ["mc", "lhs", "sobol"])
+def test_drawn_values_are_the_whole_block_expressions_bit_for_bit(priors, method: str) -> None:
+    n = BLOCK_SIZE + 8_195  # a full block and one that ends inside a piece
+    values = sample_parameters(priors, n, method=method, seed=SEED, threads=2).values
+    for block, start, size in ((0, 0, BLOCK_SIZE), (1, BLOCK_SIZE, 8_195)):
+        unit = unit_block(uncertain_count(priors), block, size, method=method, seed=SEED)
+        k = 0
+        for j, prior in enumerate(priors):
+            if prior.is_uncertain:
+                plain = _plain_inverse(prior.dist, np.ascontiguousarray(unit[:, k]))
+                assert values[start:start + size, j].tobytes() == plain.tobytes(), (method, block, prior.name)
+                k += 1
+
+
+@pytest.mark.parametrize("method", ["mc", "lhs", "sobol"])
+@pytest.mark.parametrize(("block", "size"), [(0, BLOCK_SIZE), (0, 5_000), (0, 1), (3, 8_192 + 3), (152, 777)])
+def test_unit_points_drawn_in_pieces_are_the_blocks_points(method: str, block: int, size: int) -> None:
+    from model.inputs.sampling import _draw_unit_columns
+
+    d = 26
+    out = np.empty((d, size))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a piece that is not a power of two warns nothing either
+        _draw_unit_columns(d, block, size, method=method, seed=SEED, out=out)
+    assert out.tobytes() == np.ascontiguousarray(unit_block(d, block, size, method=method, seed=SEED).T).tobytes()
+
+
+def test_piece_size_changes_no_number(priors, monkeypatch) -> None:
+    from model.inputs import sampling
+
+    n = BLOCK_SIZE + 100
+    before = sample_parameters(priors, n, method="sobol", seed=SEED).values
+    monkeypatch.setattr(sampling, "_PIECE", 1_000)
+    after = sample_parameters(priors, n, method="sobol", seed=SEED).values
+    assert before.tobytes() == after.tobytes()
+
+
+def test_threads_leave_the_warning_filters_alone(priors) -> None:
+    # warnings.catch_warnings is not thread-safe: two blocks inside it at once can leave a filter behind
+    before = list(warnings.filters)
+    sample_parameters(priors, 3 * BLOCK_SIZE + 5, method="sobol", seed=SEED, threads=2)
+    sample_parameters(priors, 5_000, method="sobol", seed=SEED, threads=2)
+    assert warnings.filters == before

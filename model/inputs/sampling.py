@@ -8,6 +8,12 @@ spawn_key=(b,))``). Plain Monte Carlo and Latin hypercube use that stream direct
 scrambling for the whole run and starts each block at its own first point, computed directly
 (``_sobol_engine``: the same state as ``fast_forward``, in constant time per block).
 
+:func:`sample_parameters` draws the blocks on threads (numpy's and scipy's loops run without
+Python's lock), each writing straight into its columns of the result: a block's design points are
+drawn in pieces into a per-thread array, parameter-major, and each inverse CDF is computed piece
+by piece in place (``out=``), so no block-sized temporary is made; every operation is the one of
+the plain whole-array expression, so the numbers are the same bit for bit whatever the threads.
+
 Inputs that move together (a scenario's ``correlations:``) are imposed on the design inside
 :func:`unit_to_values` (``correlation=``, a Gaussian copula before the inverse CDFs), or, for
 Iman-Conover, on each drawn block by :func:`block_values`; see ``model.inputs.dependence``.
@@ -39,6 +45,8 @@ __all__ = ["BLOCK_SIZE", "SampleSet", "unit_block", "unit_to_values", "uncertain
 BLOCK_SIZE = 65_536
 Method = Literal["mc", "lhs", "sobol"]
 _SOBOL_STREAM = 2**31 - 1  # spawn key reserved for the Sobol scrambling
+# ppf(0) and ppf(1) are infinite for unbounded distributions: design points are clipped to [eps, 1 - eps]
+_TINY = float(np.finfo(float).eps)
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,12 @@ def block_ranges(n: int) -> list[tuple[int, int, int]]:
 
 def unit_block(d: int, block: int, size: int, *, method: Method, seed: int) -> np.ndarray:
     """``(size, d)`` points in the open unit hypercube for one block."""
+    u = _unit_points(d, block, size, method=method, seed=seed)
+    return np.clip(u, _TINY, 1 - _TINY, out=u)
+
+
+def _unit_points(d: int, block: int, size: int, *, method: Method, seed: int) -> np.ndarray:
+    """``(size, d)`` points in the unit hypercube for one block, not yet clipped away from 0 and 1."""
     if d == 0:
         return np.empty((size, 0))
     if method == "mc":
@@ -75,15 +89,17 @@ def unit_block(d: int, block: int, size: int, *, method: Method, seed: int) -> n
         u = qmc.LatinHypercube(d, rng=rng).random(size)
     elif method == "sobol":
         engine = _sobol_engine(d, block * BLOCK_SIZE, seed)
-        with warnings.catch_warnings():
-            # balance properties need powers of two; a block is one unless it is the last
-            warnings.simplefilter("ignore", UserWarning)
+        if engine.num_generated == 0 and size & (size - 1):
+            # balance properties need powers of two, scipy warns for a first draw that is not one (only
+            # then: catch_warnings is not thread-safe, and blocks are drawn on threads)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                u = engine.random(size)
+        else:
             u = engine.random(size)
     else:
         raise ValueError(f"unknown sampling method {method!r}; use 'mc', 'lhs' or 'sobol'")
-    # ppf(0) and ppf(1) are infinite for unbounded distributions
-    tiny = np.finfo(float).eps
-    return np.clip(u, tiny, 1 - tiny, out=u)
+    return u
 
 
 @lru_cache(maxsize=8)
@@ -138,6 +154,7 @@ _TABLE_TAIL = 1e-3
 # the same elementwise operation on the same operands as the plain expression, so the numbers
 # are the same bit for bit (``tests/test_sampling_dependence.py``); the piece size changes no number.
 _PIECE = 8_192
+_GROUP = 8  # consecutive blocks a thread draws at a time (see sample_parameters)
 
 
 class _InverseCdfTable:
@@ -229,7 +246,8 @@ class _Inverse:
                 np.multiply(self.shape, out, out=out)
                 np.exp(out, out=out)
             np.multiply(self.scale, out, out=out)
-        np.add(self.loc, out, out=out)
+        if self.loc != 0 or self.kind == "norm":  # x + 0.0 is x for the x >= +0 the others give
+            np.add(self.loc, out, out=out)
 
     def finish(self, u: np.ndarray, out: np.ndarray) -> None:
         """After the pieces of a block: a table's exact tails, or scipy's ``ppf`` for the whole block."""
@@ -311,14 +329,24 @@ def _fill_values(priors: Sequence[ParameterPrior], unit: np.ndarray, out: np.nda
     """Write the values of ``unit`` (size, d) into ``out`` (len(priors), size), parameter-major.
 
     The design points are transposed into ``work`` (piece by piece, which keeps the copy in the
-    cache), then each inverse CDF writes its row of ``out`` piece by piece, then its exact tails."""
-    hows = _inverses(priors) if inverses is None else inverses
+    cache), then :func:`_fill_columns`."""
     size, d = unit.shape
     ws = work if work is not None and work.unit.shape[0] == d and work.unit.shape[1] >= size \
         else _Workspace(d, size)
     u = ws.unit[:, :size]
     for lo in range(0, size, _PIECE):
         np.copyto(u[:, lo:lo + _PIECE], unit[lo:lo + _PIECE].T)
+    _fill_columns(priors, u, out, inverses=inverses, scratch=ws.scratch)
+
+
+def _fill_columns(priors: Sequence[ParameterPrior], u: np.ndarray, out: np.ndarray, *,
+                  inverses: Sequence[_Inverse | None] | None = None, scratch: _Scratch | None = None) -> None:
+    """Write the values of the design points ``u`` (d, size), parameter-major (one contiguous row
+    per uncertain prior), into ``out`` (len(priors), size): each inverse CDF writes its row of
+    ``out`` piece by piece, then its exact tails."""
+    hows = _inverses(priors) if inverses is None else inverses
+    size = u.shape[1]
+    work = scratch if scratch is not None else _Scratch(min(size, _PIECE))
     k = 0
     for j, (prior, how) in enumerate(zip(priors, hows)):
         if how is None:
@@ -328,8 +356,37 @@ def _fill_values(priors: Sequence[ParameterPrior], unit: np.ndarray, out: np.nda
         k += 1
         if how.piecewise:
             for lo in range(0, size, _PIECE):
-                how.piece(column[lo:lo + _PIECE], row[lo:lo + _PIECE], ws.scratch)
+                how.piece(column[lo:lo + _PIECE], row[lo:lo + _PIECE], work)
         how.finish(column, row)
+
+
+def _draw_unit_columns(d: int, block: int, size: int, *, method: Method, seed: int, out: np.ndarray) -> None:
+    """:func:`unit_block` transposed into ``out`` (d, size), the same numbers bit for bit, drawn piece by
+    piece: a scrambled Sobol engine or a random stream gives the same points drawn in pieces as drawn at
+    once (Latin hypercube, stratified over the whole block, is drawn at once), and no array of a block's
+    size is made (a new one each block is memory the kernel has to hand over, and zero, each time)."""
+    if method == "lhs" or d == 0:
+        u = _unit_points(d, block, size, method=method, seed=seed)
+        for lo in range(0, size, _PIECE):
+            np.clip(u[lo:lo + _PIECE].T, _TINY, 1 - _TINY, out=out[:, lo:lo + _PIECE])
+        return
+    if method == "mc":
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
+        draw = lambda m: rng.random((m, d))  # noqa: E731  (one stream, read in order)
+    elif method == "sobol":
+        engine = _sobol_engine(d, block * BLOCK_SIZE, seed)
+        draw = engine.random
+    else:
+        raise ValueError(f"unknown sampling method {method!r}; use 'mc', 'lhs' or 'sobol'")
+    for lo in range(0, size, _PIECE):
+        m = min(_PIECE, size - lo)
+        if method == "sobol" and lo == 0 and block == 0 and m & (m - 1):
+            with warnings.catch_warnings():  # as in _unit_points
+                warnings.simplefilter("ignore", UserWarning)
+                piece = draw(m)
+        else:
+            piece = draw(m)
+        np.clip(piece.T, _TINY, 1 - _TINY, out=out[:, lo:lo + m])
 
 
 def block_values(priors: Sequence[ParameterPrior], unit: np.ndarray, *, correlation: Dependence | None = None,
@@ -366,34 +423,47 @@ def sample_parameters(
 
     Blocks are drawn on ``threads`` threads (default: the CPUs, at most 4; the inverse CDFs run
     without Python's lock), each writing its own columns, so the array does not depend on them.
+    A thread takes ``_GROUP`` consecutive blocks at a time, so that the two threads of a 2-core
+    machine mostly touch different pages of the (new, untouched) result: a page is zeroed by the
+    kernel when first written, and two threads writing into one huge page wait for each other.
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     values = np.empty((len(priors), n))
     d = uncertain_count(priors)
-    hows = _inverses(priors)  # tables built here, once, before the threads start
     local = threading.local()
+    hows: list[_Inverse | None] = []
 
-    def draw(item: tuple[int, int, int]) -> None:
-        block, start, stop = item
-        unit = unit_block(d, block, stop - start, method=method, seed=seed)
+    def draw(block: int, start: int, stop: int) -> None:
         if correlation is not None and correlation.method != "copula":
+            unit = unit_block(d, block, stop - start, method=method, seed=seed)
             values[:, start:stop] = block_values(priors, unit, correlation=correlation, seed=seed, block=block)[0].T
             return
-        if correlation is not None:
-            unit = correlation.correlate(unit)
         work = getattr(local, "work", None)
         if work is None:
             work = local.work = _Workspace(d)
-        _fill_values(priors, unit, values[:, start:stop], inverses=hows, work=work)
+        if correlation is None:
+            u = work.unit[:, :stop - start]
+            _draw_unit_columns(d, block, stop - start, method=method, seed=seed, out=u)
+            _fill_columns(priors, u, values[:, start:stop], inverses=hows, scratch=work.scratch)
+        else:
+            unit = correlation.correlate(unit_block(d, block, stop - start, method=method, seed=seed))
+            _fill_values(priors, unit, values[:, start:stop], inverses=hows, work=work)
+
+    def draw_group(group: list[tuple[int, int, int]]) -> None:
+        for item in group:
+            draw(*item)
 
     ranges = block_ranges(n)
     workers = max(1, min(threads or min(4, os.cpu_count() or 1), len(ranges)))
     if workers == 1:
-        for item in ranges:
-            draw(item)
+        hows.extend(_inverses(priors))
+        draw_group(ranges)
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for _ in pool.map(draw, ranges):
+            # the tables (~0.1 s each for a beta) are built side by side before any block is drawn
+            hows.extend(pool.map(lambda p: _inverse(p.dist) if p.is_uncertain else None, priors))
+            groups = [ranges[i:i + _GROUP] for i in range(0, len(ranges), _GROUP)]
+            for _ in pool.map(draw_group, groups):
                 pass
     return SampleSet([p.name for p in priors], values.T)
