@@ -37,6 +37,13 @@ def _tick_format(unit: str, lang: str = "en") -> Callable[[float], str]:
     return fmt
 
 
+def _short(figure_id: str, who: str, lang: str) -> str:
+    """Who reported a figure, in a legend: the catalogue's short name in another language (German
+    claimants run long), else as in the caption."""
+    key = f"figure.{figure_id}.claimant_short"
+    return texts.text(key, lang) if lang != "en" and texts.has(key) else who
+
+
 def predictive_check_figures(run: RunResult, registry: Registry) -> Iterator[tuple[str, str, Figure]]:
     """``(file stem, title, figure)`` of the predictive check of every observed figure."""
     calibrated = run.calibration.calibrated
@@ -80,6 +87,6 @@ def predictive_check_figures(run: RunResult, registry: Registry) -> Iterator[tup
             grid, dens_before, dens_after, reported=o.reported, low=o.low, high=o.high, title=title,
             xlabel=texts.text("ppc.xlabel", lang, axis=texts.trajectory_text(o.output, "axis_label", lang) or entry.axis_label),
             caption=caption, value_format=_tick_format(unit, lang),
-            reported_label=texts.text("ppc.reported_by", lang, who=who), log_x=log_x,
+            reported_label=texts.text("ppc.reported_by", lang, who=_short(o.figure_id, who, lang)), log_x=log_x,
         )
         yield f"{PREFIX}{o.figure_id}", texts.text("ppc.figure_title", lang, id=o.figure_id), fig

@@ -36,6 +36,16 @@ from .style import (
 )
 
 
+def _fit(label: str, width: int = 36) -> str:
+    """A long vertical axis label on two lines in another language (German words run longer than
+    the panel is high); English labels as written."""
+    import textwrap
+
+    from model.presentation.charts.words import current
+
+    return label if current() == "en" or len(label) <= width else "\n".join(textwrap.wrap(label, width=(len(label) + 1) // 2 + 6))
+
+
 def _w(section: str, key: str, **fields: object) -> str:
     """A chart text ``<section>.<key>`` in the charts' language (:mod:`model.presentation.charts.words`)."""
     from model.presentation import texts
@@ -88,7 +98,7 @@ def peeling_chart(
     ax.set_xlim(1.02, 0.0)  # peeling goes from the whole space (coverage 1) to small dense boxes
     ax.set_ylim(0.0, 1.02)
     ax.set_xlabel(_w("achart", "coverage_axis"), fontsize=FS_LABEL)
-    ax.set_ylabel(_w("achart", "density_axis"), fontsize=FS_LABEL)
+    ax.set_ylabel(_fit(_w("achart", "density_axis")), fontsize=FS_LABEL)
     make_legend(ax, loc="upper left")
     _title(fig, ax, title, panels=2 if scatter is not None else 1)
     if scatter is not None:
@@ -106,7 +116,7 @@ def peeling_chart(
             bx.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=MODEL,
                                    linewidth=LW_MAIN, label=_w("achart", "chosen_box")))
         bx.set_xlabel(axes_labels[0], fontsize=FS_LABEL)
-        bx.set_ylabel(axes_labels[1], fontsize=FS_LABEL)
+        bx.set_ylabel(_fit(axes_labels[1]), fontsize=FS_LABEL)
         bx.xaxis.set_major_formatter(big_number_formatter(bx.xaxis))
         bx.yaxis.set_major_formatter(big_number_formatter(bx.yaxis))
         make_legend(bx, loc="best", markerscale=2.5)

@@ -61,6 +61,25 @@ TRAINS = PALETTE["orange"]
 SHADE_ALPHA = 0.16
 
 
+def _day_formatter(locator: mdates.DateLocator) -> mticker.Formatter:
+    """Day ticks: matplotlib's concise dates in English; in another language the year at 1 January,
+    the month's own abbreviation at the 1st (``Okt``, ``Mär``), the day otherwise (``15.``)."""
+    from .. import texts
+    from .words import current
+
+    lang = current()
+    if lang == "en":
+        return mdates.ConciseDateFormatter(locator, show_offset=False)
+
+    def fmt(x: float, pos: int | None = None) -> str:
+        d = mdates.num2date(x)
+        if d.day == 1:
+            return str(d.year) if d.month == 1 else texts.text(f"month.{d.month}", lang)
+        return f"{d.day}."
+
+    return mticker.FuncFormatter(fmt)
+
+
 def _shade(ax: Axes, windows: Sequence[Window], *, label: bool = True) -> list[Occupancy]:
     """Shade each window; the first of each label gets a legend entry. Returns no occupancy:
     a legend may sit on a shaded band (it hides no data)."""
@@ -150,7 +169,7 @@ def chain_activity_chart(
         a.set_xlim(day_num.min() - 1, day_num.max() + 1)
         loc = mdates.AutoDateLocator(minticks=4, maxticks=8)
         a.xaxis.set_major_locator(loc)
-        a.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
+        a.xaxis.set_major_formatter(_day_formatter(loc))
     mid = mdays + np.timedelta64(15, "D")
     bottom.plot(mid, calls, color=SHIPS, linewidth=LW_SECONDARY, marker="o", markersize=4,
                 label=_w("lchart", "ships_calling"))
@@ -289,7 +308,7 @@ def dip_fan(
     ax.set_xlim(day_num.min() - 1, day_num.max() + 1)
     loc = mdates.AutoDateLocator(minticks=4, maxticks=8)
     ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
+    ax.xaxis.set_major_formatter(_day_formatter(loc))
     ax.yaxis.set_major_formatter(mticker.PercentFormatter(xmax=1.0, decimals=0))
     ax.set_xlabel(_w("lchart", "day"), fontsize=FS_LABEL)
     ax.set_ylabel(ylabel, fontsize=FS_LABEL)
