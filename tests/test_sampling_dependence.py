@@ -248,3 +248,14 @@ def test_threads_leave_the_warning_filters_alone(priors) -> None:
     sample_parameters(priors, 3 * BLOCK_SIZE + 5, method="sobol", seed=SEED, threads=2)
     sample_parameters(priors, 5_000, method="sobol", seed=SEED, threads=2)
     assert warnings.filters == before
+
+
+def test_out_receives_the_same_numbers(priors) -> None:
+    n = BLOCK_SIZE + 17
+    drawn = sample_parameters(priors, n, method="sobol", seed=SEED).values
+    buffer = np.full((len(priors), n), np.nan)
+    into = sample_parameters(priors, n, method="sobol", seed=SEED, out=buffer)
+    assert np.shares_memory(into.values, buffer)
+    assert into.values.tobytes() == drawn.tobytes()
+    with pytest.raises(ValueError, match="C-contiguous float64"):
+        sample_parameters(priors, n, method="sobol", seed=SEED, out=np.empty((n, len(priors))))

@@ -417,9 +417,13 @@ def sample_block(
 
 def sample_parameters(
     priors: Sequence[ParameterPrior], n: int, *, method: Method, seed: int,
-    correlation: Dependence | None = None, threads: int | None = None,
+    correlation: Dependence | None = None, threads: int | None = None, out: np.ndarray | None = None,
 ) -> SampleSet:
     """``n`` samples of every parameter; the same seed always gives the same array.
+
+    ``out``: a C-contiguous float64 array of shape ``(len(priors), n)`` to write the values into
+    (parameter-major; the result's ``values`` is its transpose), for a caller that keeps one buffer
+    for several draws: new memory costs its first touch (on a virtual machine up to ~1 s per GB).
 
     Blocks are drawn on ``threads`` threads (default: the CPUs, at most 4; the inverse CDFs run
     without Python's lock), each writing its own columns, so the array does not depend on them.
@@ -429,7 +433,13 @@ def sample_parameters(
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
-    values = np.empty((len(priors), n))
+    if out is None:
+        values = np.empty((len(priors), n))
+    elif out.shape != (len(priors), n) or out.dtype != np.float64 or not out.flags.c_contiguous:
+        raise ValueError(f"out must be a C-contiguous float64 array of shape {(len(priors), n)}, "
+                         f"got {out.dtype} {out.shape}")
+    else:
+        values = out
     d = uncertain_count(priors)
     local = threading.local()
     hows: list[_Inverse | None] = []
