@@ -193,7 +193,7 @@ def load_figure_files(files: Sequence[FigureFile], registry: Registry, *,
         entries = data.get("figures")
         if not isinstance(entries, list) or not entries:
             problems.append(Problem(doc.path, doc.line_of(("figures",)) or 1, "figures",
-                                    "expected a list of figures under figures: (see model/inputs/figures.yaml)"))
+                                    "expected a list of figures under figures: (see model/figures.yaml)"))
             continue
         for i, entry in enumerate(entries):
             path = ("figures", i)
@@ -207,7 +207,7 @@ def load_figure_files(files: Sequence[FigureFile], registry: Registry, *,
                 if fid in registry:
                     problems.append(Problem(doc.path, line, dotted_path(path + ("id",)),
                                             f"'{fid}' is already a figure of the shipped registry "
-                                            "(model/inputs/figures.yaml); give this figure a new id"))
+                                            "(model/figures.yaml); give this figure a new id"))
                     continue
                 if fid in where:
                     problems.append(Problem(doc.path, line, dotted_path(path + ("id",)),

@@ -69,7 +69,7 @@ __all__ = [
 ]
 
 #: Path of the registry shipped with the package.
-DEFAULT_FIGURES_PATH: Path = Path(__file__).resolve().with_name("figures.yaml")
+DEFAULT_FIGURES_PATH: Path = Path(__file__).resolve().parent.parent / "figures.yaml"  # model/figures.yaml
 
 #: Relative half-width of the 90 % range used for a figure whose scenario states no spread,
 #: by reliability grade (see the module docstring).
@@ -465,7 +465,7 @@ def load_registry(path: str | Path | None = None) -> Registry:
     ----------
     path : str or Path or None
         YAML file with a top-level ``figures:`` list; default :data:`DEFAULT_FIGURES_PATH`
-        (``figures.yaml`` next to this module).
+        (``model/figures.yaml``).
 
     Returns
     -------
