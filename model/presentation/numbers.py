@@ -208,6 +208,11 @@ def format_value(x: Any, unit: str, lang: str = "en") -> str:
     return number + suffix
 
 
+def format_plain(x: float, lang: str = "en") -> str:
+    """A number as Python's ``{:g}`` writes it (``10.5``, ``2``), in the language's decimal sign."""
+    return _general(float(x), 6, style(lang))
+
+
 def format_count(x: Any, lang: str = "en") -> str:
     """A whole count with thousands separators: ``16384`` -> ``"16,384"``; "" when unreadable."""
     v = as_float(x)

@@ -18,7 +18,8 @@ from ..analysis.outcome import Drivers
 from ..core.catalogue import title
 from ..inputs.schema import PARAMETER_INFO
 from ..sensitivity._checks import _as_int
-from .numbers import format_count, format_interval, format_percent, format_value
+from . import texts
+from .numbers import format_count, format_interval, format_percent, format_plain, format_value
 
 __all__ = ["rank_drivers", "calibration_findings", "driver_statement", "NO_OBSERVATIONS", "evidence_reading",
            "KASS_RAFTERY", "logistics_story", "discovery_sentence", "limit_phrase", "stopping_statement",
@@ -183,7 +184,6 @@ def evidence_reading(log_bayes_factor: float, *, name: str, reference: str, lang
     """How to read ``ln B`` of scenario ``name`` against ``reference`` on the same reported figures,
     on the Kass & Raftery scale (of ``2 ln B``: below 2 not worth more than a bare mention, 2-6
     positive, 6-10 strong, above 10 very strong); in ``lang``."""
-    from . import texts
     from .numbers import format_count, format_ratio
 
     two = 2.0 * abs(log_bayes_factor)
@@ -199,34 +199,6 @@ def evidence_reading(log_bayes_factor: float, *, name: str, reference: str, lang
 
 
 # --------------------------------------------------------------------------- the logistics study
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December")
-_ROUTE_WORDS = {"rail": "The rail crossing (Tumangang-Khasan)", "ship": "The sea route from Rajin",
-                "longhaul": "Long-haul rail across Russia"}
-_DEPOT_WORDS = {"nk": "the North Korean depots", "port": "the Russian port's stock", "front": "the front depot"}
-
-
-def _day_words(iso: Any) -> str:
-    """``2024-11-01`` as ``1 November 2024``."""
-    text = str(iso or "")
-    if len(text) != 10:
-        return text
-    return f"{int(text[8:])} {_MONTH_NAMES[int(text[5:7]) - 1]} {text[:4]}"
-
-
-def _month_words(month: str) -> str:
-    return f"{_MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
-
-
-def _days_words(x: float | None) -> str:
-    """Days for a sentence: ``less than a day``, ``1 day``, ``31 days``."""
-    if x is None:
-        return "an unknown number of days"
-    if x < 0.5:
-        return "less than a day"
-    return "1 day" if round(x) == 1 else f"{format_count(round(x))} days"
-
-
 def _p(stats: Mapping[str, Any] | None, key: str = "p50") -> float | None:
     value = (stats or {}).get(key)
     return None if value is None else float(value)
@@ -236,424 +208,7 @@ def logistics_story(disruption: Mapping[str, Any], monthly: Mapping[str, Any], e
                     policy: str, lang: str = "en") -> list[str]:
     """How one disruption plays out, day by day, in sentences (from the summary's ``logistics`` key:
     one entry of ``disruptions``, ``monthly``, ``example`` and the firing ``policy``), in ``lang``."""
-    if lang != "en":
-        return _logistics_story_in(disruption, monthly, example, policy, lang)
     d = disruption
-    kind = d.get("kind")
-    days = _p(d, "days")
-    length = f"{days:g} days" if days is not None else ""
-    if kind == "route_closed":
-        what = (f"{_ROUTE_WORDS.get(str(d.get('route')), 'A route')} is closed from {_day_words(d.get('start'))} "
-                f"for {length}, to {_day_words(d.get('end'))}.")
-    elif kind == "slower_inspections":
-        what = (f"Border inspections take {float(d.get('factor') or 1):g} times as long from "
-                f"{_day_words(d.get('start'))} for {length}.")
-    elif kind == "depot_strike":
-        what = (f"A strike destroys {format_percent(d.get('share'))} of the stock of "
-                f"{_DEPOT_WORDS.get(str(d.get('depot')), 'a depot')} on {_day_words(d.get('start'))}.")
-    else:
-        names = ", ".join(_MONTH_NAMES[int(m) - 1] for m in d.get("months") or [])
-        what = f"Sailing and long-haul rail take {float(d.get('factor') or 1):g} times as long in {names}, every year."
-    out = [what]
-    if not d.get("within_run", True):
-        return out + ["It falls outside the simulated window, so it changes nothing here."]
-    for closure in example.get("closures") or []:
-        if closure.get("name") == d.get("name") and closure.get("first_train_after"):
-            last = closure.get("last_train_before")
-            trains = _p(closure, "trains_first_week_after")
-            out.append(
-                f"In the replication shown in the figures (the median dip) the last border train before the closure "
-                f"crosses on {_day_words(last)} and the first after it on {_day_words(closure['first_train_after'])}"
-                + (f"; {trains:.0f} trains cross in that first week as the backlog clears." if trains else "."))
-    months = list(monthly.get("months") or [])
-    engine, model = (monthly.get(k) or {} for k in ("delivered_front_nk", "model_nk_usable_deliveries"))
-    start = str(d.get("start") or "")[:7]
-    end = str(d.get("end") or d.get("start") or "")[:7]
-    moves = not (kind == "depot_strike" and d.get("depot") == "front")  # a strike at the front stops no shell
-    if moves and start in months and end in months and engine.get("p50") and model.get("p50"):
-        t = months.index(start)
-        # the months it covers and the next, by which what it held up has arrived (winter: its three months)
-        span = range(t, min(len(months), max(months.index(end) + 2, t + (3 if kind == "winter_slowdown" else 1))))
-        gaps = [(engine["p50"][i] or 0.0) - (model["p50"][i] or 0.0) for i in span]
-        low, high = span[int(np.argmin(gaps))], span[int(np.argmax(gaps))]
-        if gaps[low - t] < 0:
-            sentence = (f"North Korean shells reaching the front fall to {format_value(engine['p50'][low], 'shells')} "
-                        f"in {_month_words(months[low])} (median across replications; "
-                        f"{format_interval(engine['p5'][low], engine['p95'][low], 'shells')}), where the monthly "
-                        f"model, which knows no disruption of the chain, counts "
-                        f"{format_value(model['p50'][low], 'shells')}")
-            if high > low and gaps[high - t] > 0:
-                sentence += (f"; the backlog arrives later: {format_value(engine['p50'][high], 'shells')} in "
-                             f"{_month_words(months[high])} against {format_value(model['p50'][high], 'shells')}")
-            out.append(sentence + ".")
-    share = _p(d, "share_with_dip")
-    dip, part, fire = (d.get(k) or {} for k in ("dip_shells", "dip_share", "dip_days_of_fire"))
-    if share is not None and dip:
-        after = _p(d, "dip_window_days")
-        window = f"Up to {_days_words(after - (days or 0.0))} after it ends" if after is not None else "After it"
-        typical = (f"In the median replication it falls by {format_value(_p(dip), 'shells')} shells "
-                   f"({format_percent(_p(part))} of that stock, {_days_words(_p(fire))} of fire)"
-                   if (_p(part) or 0.0) >= 0.01 else "In the median replication it does not fall by more than 1 %")
-        out.append(f"{window}, the stock behind the front falls more than 1 % below its level of the day before in "
-                   f"{format_percent(share)} of replications. {typical}; in the worst 5 % by "
-                   f"{format_value(_p(dip, 'p95'), 'shells')} shells ({format_percent(_p(part, 'p95'))}, "
-                   f"{_days_words(_p(fire, 'p95'))} of fire)"
-                   + (f", lowest around {_day_words(d['trough_date_p50'])} (median of the lowest days)."
-                      if d.get("trough_date_p50") else "."))
-        below, recover = d.get("days_below"), d.get("days_to_recover")
-        if below and recover:
-            never = _p(recover, "share_never")
-            out.append(f"Where it falls, it stays more than 1 % below for {_days_words(_p(below))} (median; "
-                       f"{_days_words(_p(below, 'p95'))} in the worst 5 %) and is back within 1 % of it "
-                       f"{_days_words(_p(recover))} after the start (median"
-                       + (f"; not within the window in {format_percent(never)} of them)." if never else ")."))
-    short, shorts = _p(d, "share_with_shortfall"), d.get("shortfall_shells")
-    if short and shorts:
-        out.append(f"The front fires less than its rule wants (a shortfall) in {format_percent(short)} of "
-                   f"replications, by {format_value(_p(shorts), 'shells')} shells over those days (median of them; "
-                   f"{format_value(_p(shorts, 'p95'), 'shells')} in the worst 5 %).")
-    drop = d.get("fire_drop_share") or {}
-    if policy == "stock_target" and drop:
-        median, worst = max(_p(drop) or 0.0, 0.0), max(_p(drop, "p95") or 0.0, 0.0)
-        if median >= 0.01:
-            out.append(f"Under the stock-target firing rule the front keeps its reserve by firing less: the lowest "
-                       f"weekly fire, to 90 days after it ends, is {format_percent(median)} below the month before "
-                       f"(median; {format_percent(worst)} in the worst 5 % of replications).")
-        else:
-            out.append(f"Under the stock-target firing rule most replications do not fire less at all (their stock "
-                       f"stays above the reserve target); where it runs down to the target the front keeps its "
-                       f"reserve by firing less: in the worst 5 % of replications the lowest weekly fire, to 90 days "
-                       f"after it ends, is {format_percent(worst)} below the month before.")
-    elif drop:
-        out.append("Under the demand firing rule the front fires what it wants while the stock lasts, so the "
-                   "disruption shows in the stock rather than in fire.")
-    out.append("The monthly model shows none of this: it counts a shell as delivered in the month it leaves North "
-               "Korea, so its monthly totals are the same with or without the disruption.")
-    return out
-
-
-# --------------------------------------------------------------------------- the analyst's questions
-
-
-def limit_phrase(name: str, low: float | None, high: float | None, lang: str = "en") -> str:
-    """One input's range in a box: ``"North Korean shipping capacity below 310,000 shells a month"``."""
-    from .numbers import format_input
-
-    info = PARAMETER_INFO.get(name)
-    label, unit = (info.label, info.unit) if info is not None else (name.replace("_", " "), "")
-    if lang != "en":
-        from . import texts
-
-        label = texts.parameter_label(name, lang) if info is not None else label
-        key = ("analyst.limit_anywhere" if high is None else "analyst.limit_below") if low is None else (
-            "analyst.limit_above" if high is None else "analyst.limit_between")
-        return texts.text(key, lang, label=label, low=format_input(low, unit, lang) if low is not None else "",
-                          high=format_input(high, unit, lang) if high is not None else "")
-    if low is None and high is None:
-        return f"{label} anywhere"
-    if low is None:
-        return f"{label} below {format_input(high, unit, lang)}"
-    if high is None:
-        return f"{label} above {format_input(low, unit, lang)}"
-    return f"{label} between {format_input(low, unit, lang)} and {format_input(high, unit, lang)}"
-
-
-def discovery_sentence(name: str, condition: str, limits: Sequence[tuple[str, float | None, float | None]], *,
-                       density: float, coverage: float, share: float, more: int = 0, lang: str = "en") -> str:
-    """The chosen PRIM box as a sentence.
-
-    ``"“long shortage” (months_short >= 3) follows in 19 % of the futures with Russian production
-    at start below 285,000 shells a month and ...; these futures are 88 % of all futures where it
-    holds (it holds in 1.7 % of all futures)."`` ``limits`` are ``(input, low, high)``, most
-    important first; ``more`` counts the box's further, smaller restrictions (left out here).
-    """
-    if lang != "en":
-        return _discovery_sentence_in(name, condition, limits, density=density, coverage=coverage, share=share,
-                                      more=more, lang=lang)
-    what = f"\u201c{name.replace('_', ' ')}\u201d ({condition})"
-    if share <= 0:
-        return f"{what} holds in none of these futures."
-    if not limits:
-        return (f"No range of the inputs singles out the futures where {what} holds: it holds in "
-                f"{format_percent(share, lang)} of all futures, and no box of inputs reliably raises that share.")
-    phrases = [limit_phrase(n, lo, hi, lang) for n, lo, hi in limits]
-    tail = f" (and {more} smaller restriction{'s' if more > 1 else ''} listed below)" if more else ""
-    return (f"{what} follows in {format_percent(density, lang)} of the futures with {_join(phrases)}{tail}; these "
-            f"futures are {format_percent(coverage, lang)} of all futures where it holds (it holds in "
-            f"{format_percent(share, lang)} of all futures).")
-
-
-def stopping_statement(stopping: Mapping[str, Any], lang: str = "en") -> str:
-    """How ``samples: auto`` ended, from ``summary.json``'s ``stopping`` section."""
-    if lang != "en":
-        return _stopping_statement_in(stopping, lang)
-    target = stopping.get("target") or {}
-    tol = format_percent(target.get("tolerance"), lang)
-    conf = format_percent(target.get("confidence"), lang)
-    qs = [f"{round(100 * float(q)):d}th" if float(q) * 100 % 1 == 0 else f"{100 * float(q):g}th"
-          for q in target.get("quantiles") or []]
-    quantiles = _join(qs) + " percentile" + ("s" if len(qs) > 1 else "")
-    precision: Mapping[str, Any] = stopping.get("precision") or {}
-    worst = sorted(((max((v for v in qv.values() if v is not None), default=math.inf), m)
-                    for m, qv in precision.items()), reverse=True)
-    samples = format_count(stopping.get("samples"), lang)
-    if stopping.get("reason") == "target_met":
-        head = (f"Sampling stopped after {samples} samples, when the {quantiles} of every chosen metric were known "
-                f"to within ±{tol} of their 90 % width at {conf} confidence")
-        if worst:
-            value, metric = worst[0]
-            head += f" (least precise: {title(metric)}, ±{format_percent(value, lang)})"
-        return head + "."
-    head = f"Sampling stopped at the maximum of {samples} samples before the target (±{tol} at {conf} confidence) held"
-    short = [(v, m) for v, m in worst if v > float(target.get("tolerance") or 0)]
-    if short:
-        listed = ", ".join(f"{title(m)} ±{format_percent(v, lang) if math.isfinite(v) else 'unbounded'}"
-                           for v, m in short[:3])
-        head += f": still short of it: {listed}"
-    return head + "; raise precision.max_samples or the tolerance."
-
-
-def independence_note(pairs: int, lang: str = "en") -> str:
-    """Why the Sobol indices are read with care when inputs move together."""
-    if lang != "en":
-        from . import texts
-
-        what = texts.text("analyst.independence_one", lang) if pairs == 1 else \
-            texts.text("analyst.independence_many", lang, pairs=pairs)
-        return texts.text("analyst.independence", lang, what=what)
-    what = "a pair of inputs move" if pairs == 1 else f"{pairs} pairs of inputs move"
-    return (f"In this scenario {what} together (see \u201cInputs that move together\u201d). Sobol indices and the "
-            "tornado swings assume independent inputs: they vary each input over its own range as if it moved "
-            "alone. Rely on the given-data first-order indices, which read the samples as drawn, dependence "
-            "included (the calibrated first-order indices in sensitivity.csv), and on the rank correlations.")
-
-
-def tradeoff_sentence(names: Sequence[str], narrowing: Sequence[float | None], prior_rank: Sequence[Sequence[Any]],
-                      calibrated_rank: Sequence[Sequence[Any]], lang: str = "en") -> str:
-    """What the corner plot shows, in words: the inputs the figures narrow most and the pair they tie together."""
-    from .numbers import format_correlation
-
-    if lang != "en":
-        return _tradeoff_sentence_in(names, narrowing, prior_rank, calibrated_rank, lang)
-    label = [PARAMETER_INFO[n].label if n in PARAMETER_INFO else n for n in names]
-    ranked = sorted((float(v), k) for k, v in enumerate(narrowing) if v is not None)[::-1]
-    narrowed = [f"{label[k]} (its middle half {format_percent(v, lang)} narrower)" for v, k in ranked[:2] if v > 0.1]
-    best: tuple[float, int, int] | None = None
-    for i in range(len(names)):
-        for j in range(i):
-            after, before = calibrated_rank[i][j], prior_rank[i][j]
-            if after is None or before is None:
-                continue
-            change = abs(float(after) - float(before))
-            if best is None or change > best[0]:
-                best = (change, i, j)
-    parts = []
-    if narrowed:
-        parts.append(f"The reported figures narrow {_join(narrowed)} most")
-    if best is not None and best[0] >= 0.1:
-        _, i, j = best
-        after, before = float(calibrated_rank[i][j]), float(prior_rank[i][j])
-        way = "rise and fall together" if after > 0 else "trade off: when one is high the other is low"
-        parts.append(f"after calibration, {label[i]} and {label[j]} {way} (rank correlation "
-                     f"{format_correlation(after, lang)}, against {format_correlation(before, lang)} before): the "
-                     "reported figures pin down a combination of the two more than either one")
-    if not parts:
-        return "The reported figures barely narrow these inputs or tie them together."
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:] + "."
-
-
-# --------------------------------------------------------------------------- sentences in another language
-# summary.json keeps its sentences in English (it is data, the same in every language); a page in
-# another language makes them again from the numbers summary.json holds, with the same rules.
-
-
-def _join_in(items: list[str], lang: str) -> str:
-    from . import texts
-
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + texts.text("sentence.and", lang) + items[-1]
-
-
-def findings_in(summary: Mapping[str, Any], labels: Mapping[str, str], lang: str) -> list[str]:
-    """:func:`calibration_findings` in ``lang``, from ``summary.json``'s observations, conflicting
-    pairs and effective sample size (``labels``: figure id -> how it is named beside its id)."""
-    from . import texts
-    from .numbers import as_float, format_ratio
-
-    observations = list(summary.get("observations") or [])
-    if not observations:
-        return [texts.text("sentence.no_observations", lang)]
-    out: list[str] = []
-    for o in observations:
-        q = as_float(o.get("leave_one_out_quantile"))
-        if o.get("in_tension_with_others") and q is not None:
-            out.append(texts.text("sentence.tension", lang, id=o.get("id"), label=labels.get(str(o.get("id")), ""),
-                                  quantile=format_percent(q, lang),
-                                  direction=texts.text("sentence.above" if q > 0.95 else "sentence.below", lang)))
-    for pair in summary.get("conflicting_pairs") or []:
-        ratio = as_float(pair.get("ratio")) if isinstance(pair, Mapping) else None
-        if ratio:
-            out.append(texts.text("sentence.pull", lang, a=pair.get("a"), b=pair.get("b"),
-                                  times=format_ratio(1 / ratio, lang) if 1 / ratio < 100 else format_count(1 / ratio,
-                                                                                                            lang)))
-    ess, samples = as_float(summary.get("effective_sample_size")), as_float(summary.get("samples"))
-    if summary.get("calibrated") and ess is not None and samples and ess < MIN_HEALTHY_ESS:
-        share = ess / samples
-        out.insert(0, texts.text("sentence.few_ess", lang, ess=format_count(ess, lang),
-                                 samples=format_count(samples, lang), share=format_percent(share, lang))
-                   + (texts.text("sentence.hard", lang) if share < 0.01 else ""))
-    misfits = [str(o.get("id")) for o in observations if o.get("fits") is False]
-    if misfits:
-        out.append(texts.text("sentence.misfits", lang, ids=", ".join(misfits)))
-    if not out:
-        out.append(texts.text("sentence.all_fit", lang))
-    return out
-
-
-def series_in(summary: Mapping[str, Any], lang: str) -> list[str]:
-    """One sentence per trajectory observed at several dates (calibrated as one series), in ``lang``."""
-    from . import texts
-    from .numbers import as_float, format_ratio
-
-    cal = summary.get("calibration") or {}
-    rho = as_float(cal.get("series_correlation"))
-    out = []
-    for ids in cal.get("series") or []:
-        names = ", ".join(str(i) for i in ids)
-        if rho:
-            out.append(texts.text("sentence.series", lang, names=names, share=format_percent(rho, lang),
-                                  weight=format_ratio(len(ids) / (1 + (len(ids) - 1) * rho), lang), count=len(ids)))
-        else:
-            out.append(texts.text("sentence.series_independent", lang, names=names))
-    return out
-
-
-def driver_statement_in(metric: str, rows: Sequence[Mapping[str, Any]], lang: str, *, top: int = 3,
-                        threshold: float = 0.05, max_negligible: int = 4) -> str:
-    """:func:`driver_statement` in ``lang`` from the sensitivity rows of one metric (``parameter``,
-    ``ST``, ``swing``): by total Sobol index, else by share of the tornado swing."""
-    from . import texts
-    from .numbers import as_float, format_index
-
-    names = [str(r.get("parameter")) for r in rows]
-    st = [as_float(r.get("ST")) for r in rows]
-    swing = [as_float(r.get("swing")) for r in rows]
-    if names and all(v is not None for v in st):
-        vals, index = np.array(st, dtype=float), "ST"
-    elif names and all(v is not None for v in swing):
-        raw = np.abs(np.array(swing, dtype=float))
-        vals, index = raw / max(raw.sum(), 1e-300), texts.text("sentence.share_of_swing", lang)
-    else:
-        return ""
-    label = texts.text("sentence.the_metric", lang, title=texts.title(metric, lang))
-    pretty = [texts.parameter_label(n, lang) for n in names]
-    order = np.argsort(-vals, kind="stable")
-    drivers = [int(i) for i in order[:top] if vals[i] >= threshold]
-    negligible = [int(i) for i in order if vals[i] < threshold]
-    thr = format_index(threshold, lang).rstrip("0").rstrip(",.") if lang != "en" else f"{threshold:g}"
-    if drivers:
-        parts = [f"{pretty[drivers[0]]} ({index} {format_index(vals[drivers[0]], lang)})"]
-        parts += [f"{pretty[i]} ({format_index(vals[i], lang)})" for i in drivers[1:]]
-        sentence = texts.text("sentence.depends", lang, label=label[0].upper() + label[1:], parts=_join_in(parts, lang))
-    else:
-        sentence = texts.text("sentence.no_driver", lang, label=label, index=index, threshold=thr)
-        negligible = []
-    if negligible:
-        shown = [pretty[i] for i in negligible[:max_negligible]]
-        rest = len(negligible) - len(shown)
-        if rest:
-            shown.append(texts.text("sentence.other_inputs" if rest > 1 else "sentence.other_input", lang, count=rest))
-        key = "sentence.barely_one" if len(negligible) == 1 else "sentence.barely_many"
-        sentence += texts.text(key, lang, names=_join_in(shown, lang), index=index, threshold=thr)
-    return sentence + "."
-
-
-def _discovery_sentence_in(name: str, condition: str, limits: Sequence[tuple[str, float | None, float | None]], *,
-                           density: float, coverage: float, share: float, more: int, lang: str) -> str:
-    from . import texts
-
-    what = f"\u201e{name.replace('_', ' ')}\u201c ({condition})"
-    if share <= 0:
-        return texts.text("analyst.none_hold", lang, what=what)
-    if not limits:
-        return texts.text("analyst.no_box", lang, what=what, share=format_percent(share, lang))
-    phrases = [limit_phrase(n, lo, hi, lang) for n, lo, hi in limits]
-    tail = texts.text("analyst.more_many" if more > 1 else "analyst.more_one", lang, more=more) if more else ""
-    return texts.text("analyst.box_sentence", lang, what=what, density=format_percent(density, lang),
-                      limits=_join_in(phrases, lang), tail=tail, coverage=format_percent(coverage, lang),
-                      share=format_percent(share, lang))
-
-
-def _stopping_statement_in(stopping: Mapping[str, Any], lang: str) -> str:
-    from . import texts
-
-    target = stopping.get("target") or {}
-    tol = format_percent(target.get("tolerance"), lang)
-    conf = format_percent(target.get("confidence"), lang)
-    qs = [f"{100 * float(q):g}".replace(".", ",") for q in target.get("quantiles") or []]
-    quantiles = texts.text("analyst.quantiles_many" if len(qs) > 1 else "analyst.quantiles_one", lang,
-                           list=_join_in(qs, lang))
-    precision: Mapping[str, Any] = stopping.get("precision") or {}
-    worst = sorted(((max((v for v in qv.values() if v is not None), default=math.inf), m)
-                    for m, qv in precision.items()), reverse=True)
-    samples = format_count(stopping.get("samples"), lang)
-    if stopping.get("reason") == "target_met":
-        head = texts.text("analyst.stop_met", lang, samples=samples, quantiles=quantiles, tolerance=tol,
-                          confidence=conf)
-        if worst:
-            value, metric = worst[0]
-            head += texts.text("analyst.stop_least", lang, metric=texts.title(metric, lang),
-                               value=format_percent(value, lang))
-        return head + "."
-    head = texts.text("analyst.stop_max", lang, samples=samples, tolerance=tol, confidence=conf)
-    short = [(v, m) for v, m in worst if v > float(target.get("tolerance") or 0)]
-    if short:
-        unbounded = texts.text("analyst.unbounded", lang)
-        listed = ", ".join(f"{texts.title(m, lang)} ±{format_percent(v, lang) if math.isfinite(v) else unbounded}"
-                           for v, m in short[:3])
-        head += texts.text("analyst.stop_short", lang, listed=listed)
-    return head + texts.text("analyst.stop_raise", lang)
-
-
-def _tradeoff_sentence_in(names: Sequence[str], narrowing: Sequence[float | None], prior_rank: Sequence[Sequence[Any]],
-                          calibrated_rank: Sequence[Sequence[Any]], lang: str) -> str:
-    from . import texts
-    from .numbers import format_correlation
-
-    label = [texts.parameter_label(n, lang) for n in names]
-    ranked = sorted((float(v), k) for k, v in enumerate(narrowing) if v is not None)[::-1]
-    narrowed = [texts.text("analyst.narrowed", lang, label=label[k], share=format_percent(v, lang))
-                for v, k in ranked[:2] if v > 0.1]
-    best: tuple[float, int, int] | None = None
-    for i in range(len(names)):
-        for j in range(i):
-            after, before = calibrated_rank[i][j], prior_rank[i][j]
-            if after is None or before is None:
-                continue
-            change = abs(float(after) - float(before))
-            if best is None or change > best[0]:
-                best = (change, i, j)
-    parts = []
-    if narrowed:
-        parts.append(texts.text("analyst.narrow", lang, list=_join_in(narrowed, lang)))
-    if best is not None and best[0] >= 0.1:
-        _, i, j = best
-        after, before = float(calibrated_rank[i][j]), float(prior_rank[i][j])
-        way = texts.text("analyst.together" if after > 0 else "analyst.trade_off", lang)
-        parts.append(texts.text("analyst.tie", lang, a=label[i], b=label[j], way=way,
-                                after=format_correlation(after, lang), before=format_correlation(before, lang)))
-    if not parts:
-        return texts.text("analyst.barely", lang)
-    text = "; ".join(parts)
-    return text[0].upper() + text[1:] + "."
-
-
-def _logistics_story_in(d: Mapping[str, Any], monthly: Mapping[str, Any], example: Mapping[str, Any], policy: str,
-                        lang: str) -> list[str]:
-    """:func:`logistics_story` in another language (the same sentences, from ``texts.yaml``'s ``story``)."""
-    from . import texts
 
     def t(key: str, **fields: Any) -> str:
         return texts.text(f"story.{key}", lang, **fields)
@@ -682,21 +237,23 @@ def _logistics_story_in(d: Mapping[str, Any], monthly: Mapping[str, Any], exampl
 
     kind = d.get("kind")
     days = _p(d, "days")
-    length = t("length", n=f"{days:g}".replace(".", ",")) if days is not None else ""
+    length = t("length", n=format_plain(days, lang)) if days is not None else ""
     if kind == "route_closed":
         route = str(d.get("route"))
-        what = t("closed", route=t(f"route_{route}") if route in _ROUTE_WORDS else t("route_other"),
+        what = t("closed", route=t(f"route_{route}") if texts.has(f"story.route_{route}") else t("route_other"),
                  start=day(d.get("start")), length=length, end=day(d.get("end")))
     elif kind == "slower_inspections":
-        what = t("inspections", factor=f"{float(d.get('factor') or 1):g}".replace(".", ","), start=day(d.get("start")),
+        what = t("inspections", factor=format_plain(float(d.get("factor") or 1), lang), start=day(d.get("start")),
                  length=length)
     elif kind == "depot_strike":
         depot = str(d.get("depot"))
-        what = t("strike", share=pct(d.get("share")), depot=t(f"depot_{depot}") if depot in _DEPOT_WORDS
+        what = t("strike", share=pct(d.get("share")), depot=t(f"depot_{depot}") if texts.has(f"story.depot_{depot}")
                  else t("depot_other"), start=day(d.get("start")))
     else:
-        names = _join_in([texts.text(f"month_long.{int(m)}", lang) for m in d.get("months") or []], lang)
-        what = t("winter", factor=f"{float(d.get('factor') or 1):g}".replace(".", ","), months=names)
+        month_names = [texts.text(f"month_long.{int(m)}", lang) for m in d.get("months") or []]
+        # the English report has always listed them with commas only
+        names = ", ".join(month_names) if lang == "en" else _join_in(month_names, lang)
+        what = t("winter", factor=format_plain(float(d.get("factor") or 1), lang), months=names)
     out = [what]
     if not d.get("within_run", True):
         return out + [t("outside")]
@@ -751,3 +308,223 @@ def _logistics_story_in(d: Mapping[str, Any], monthly: Mapping[str, Any], exampl
         out.append(t("demand"))
     out.append(t("monthly_none"))
     return out
+
+
+# --------------------------------------------------------------------------- the analyst's questions
+
+
+def limit_phrase(name: str, low: float | None, high: float | None, lang: str = "en") -> str:
+    """One input's range in a box: ``"North Korean shipping capacity below 310,000 shells a month"``."""
+    from .numbers import format_input
+
+    info = PARAMETER_INFO.get(name)
+    label, unit = (info.label, info.unit) if info is not None else (name.replace("_", " "), "")
+    if lang != "en":
+        label = texts.parameter_label(name, lang) if info is not None else label
+        key = ("analyst.limit_anywhere" if high is None else "analyst.limit_below") if low is None else (
+            "analyst.limit_above" if high is None else "analyst.limit_between")
+        return texts.text(key, lang, label=label, low=format_input(low, unit, lang) if low is not None else "",
+                          high=format_input(high, unit, lang) if high is not None else "")
+    if low is None and high is None:
+        return f"{label} anywhere"
+    if low is None:
+        return f"{label} below {format_input(high, unit, lang)}"
+    if high is None:
+        return f"{label} above {format_input(low, unit, lang)}"
+    return f"{label} between {format_input(low, unit, lang)} and {format_input(high, unit, lang)}"
+
+
+def discovery_sentence(name: str, condition: str, limits: Sequence[tuple[str, float | None, float | None]], *,
+                       density: float, coverage: float, share: float, more: int = 0, lang: str = "en") -> str:
+    """The chosen PRIM box as a sentence.
+
+    ``"“long shortage” (months_short >= 3) follows in 19 % of the futures with Russian production
+    at start below 285,000 shells a month and ...; these futures are 88 % of all futures where it
+    holds (it holds in 1.7 % of all futures)."`` ``limits`` are ``(input, low, high)``, most
+    important first; ``more`` counts the box's further, smaller restrictions (left out here).
+    """
+    what = f"{texts.text('analyst.quoted', lang, text=name.replace('_', ' '))} ({condition})"
+    if share <= 0:
+        return texts.text("analyst.none_hold", lang, what=what)
+    if not limits:
+        return texts.text("analyst.no_box", lang, what=what, share=format_percent(share, lang))
+    phrases = [limit_phrase(n, lo, hi, lang) for n, lo, hi in limits]
+    tail = texts.text("analyst.more_many" if more > 1 else "analyst.more_one", lang, more=more) if more else ""
+    return texts.text("analyst.box_sentence", lang, what=what, density=format_percent(density, lang),
+                      limits=_join_in(phrases, lang), tail=tail, coverage=format_percent(coverage, lang),
+                      share=format_percent(share, lang))
+
+
+def stopping_statement(stopping: Mapping[str, Any], lang: str = "en") -> str:
+    """How ``samples: auto`` ended, from ``summary.json``'s ``stopping`` section."""
+    target = stopping.get("target") or {}
+    tol = format_percent(target.get("tolerance"), lang)
+    conf = format_percent(target.get("confidence"), lang)
+    qs = [texts.text("analyst.percentile_rank", lang, n=format_plain(100 * float(q), lang))
+          for q in target.get("quantiles") or []]
+    quantiles = texts.text("analyst.quantiles_many" if len(qs) > 1 else "analyst.quantiles_one", lang,
+                           list=_join_in(qs, lang))
+    precision: Mapping[str, Any] = stopping.get("precision") or {}
+    worst = sorted(((max((v for v in qv.values() if v is not None), default=math.inf), m)
+                    for m, qv in precision.items()), reverse=True)
+    samples = format_count(stopping.get("samples"), lang)
+    if stopping.get("reason") == "target_met":
+        head = texts.text("analyst.stop_met", lang, samples=samples, quantiles=quantiles, tolerance=tol,
+                          confidence=conf)
+        if worst:
+            value, metric = worst[0]
+            head += texts.text("analyst.stop_least", lang, metric=texts.title(metric, lang),
+                               value=format_percent(value, lang))
+        return head + "."
+    head = texts.text("analyst.stop_max", lang, samples=samples, tolerance=tol, confidence=conf)
+    short = [(v, m) for v, m in worst if v > float(target.get("tolerance") or 0)]
+    if short:
+        unbounded = texts.text("analyst.unbounded", lang)
+        listed = ", ".join(f"{texts.title(m, lang)} ±{format_percent(v, lang) if math.isfinite(v) else unbounded}"
+                           for v, m in short[:3])
+        head += texts.text("analyst.stop_short", lang, listed=listed)
+    return head + texts.text("analyst.stop_raise", lang)
+
+
+def independence_note(pairs: int, lang: str = "en") -> str:
+    """Why the Sobol indices are read with care when inputs move together."""
+    what = texts.text("analyst.independence_one", lang) if pairs == 1 else \
+        texts.text("analyst.independence_many", lang, pairs=pairs)
+    return texts.text("analyst.independence", lang, what=what)
+
+
+def tradeoff_sentence(names: Sequence[str], narrowing: Sequence[float | None], prior_rank: Sequence[Sequence[Any]],
+                      calibrated_rank: Sequence[Sequence[Any]], lang: str = "en") -> str:
+    """What the corner plot shows, in words: the inputs the figures narrow most and the pair they tie together."""
+    from .numbers import format_correlation
+
+    label = [texts.parameter_label(n, lang) for n in names]
+    ranked = sorted((float(v), k) for k, v in enumerate(narrowing) if v is not None)[::-1]
+    narrowed = [texts.text("analyst.narrowed", lang, label=label[k], share=format_percent(v, lang))
+                for v, k in ranked[:2] if v > 0.1]
+    best: tuple[float, int, int] | None = None
+    for i in range(len(names)):
+        for j in range(i):
+            after, before = calibrated_rank[i][j], prior_rank[i][j]
+            if after is None or before is None:
+                continue
+            change = abs(float(after) - float(before))
+            if best is None or change > best[0]:
+                best = (change, i, j)
+    parts = []
+    if narrowed:
+        parts.append(texts.text("analyst.narrow", lang, list=_join_in(narrowed, lang)))
+    if best is not None and best[0] >= 0.1:
+        _, i, j = best
+        after, before = float(calibrated_rank[i][j]), float(prior_rank[i][j])
+        way = texts.text("analyst.together" if after > 0 else "analyst.trade_off", lang)
+        parts.append(texts.text("analyst.tie", lang, a=label[i], b=label[j], way=way,
+                                after=format_correlation(after, lang), before=format_correlation(before, lang)))
+    if not parts:
+        return texts.text("analyst.barely", lang)
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+# --------------------------------------------------------------------------- sentences in another language
+# summary.json keeps its sentences in English (it is data, the same in every language); a page in
+# another language makes them again from the numbers summary.json holds, with the same rules.
+
+
+def _join_in(items: list[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + texts.text("sentence.and", lang) + items[-1]
+
+
+def findings_in(summary: Mapping[str, Any], labels: Mapping[str, str], lang: str) -> list[str]:
+    """:func:`calibration_findings` in ``lang``, from ``summary.json``'s observations, conflicting
+    pairs and effective sample size (``labels``: figure id -> how it is named beside its id)."""
+    from .numbers import as_float, format_ratio
+
+    observations = list(summary.get("observations") or [])
+    if not observations:
+        return [texts.text("sentence.no_observations", lang)]
+    out: list[str] = []
+    for o in observations:
+        q = as_float(o.get("leave_one_out_quantile"))
+        if o.get("in_tension_with_others") and q is not None:
+            out.append(texts.text("sentence.tension", lang, id=o.get("id"), label=labels.get(str(o.get("id")), ""),
+                                  quantile=format_percent(q, lang),
+                                  direction=texts.text("sentence.above" if q > 0.95 else "sentence.below", lang)))
+    for pair in summary.get("conflicting_pairs") or []:
+        ratio = as_float(pair.get("ratio")) if isinstance(pair, Mapping) else None
+        if ratio:
+            out.append(texts.text("sentence.pull", lang, a=pair.get("a"), b=pair.get("b"),
+                                  times=format_ratio(1 / ratio, lang) if 1 / ratio < 100 else format_count(1 / ratio,
+                                                                                                            lang)))
+    ess, samples = as_float(summary.get("effective_sample_size")), as_float(summary.get("samples"))
+    if summary.get("calibrated") and ess is not None and samples and ess < MIN_HEALTHY_ESS:
+        share = ess / samples
+        out.insert(0, texts.text("sentence.few_ess", lang, ess=format_count(ess, lang),
+                                 samples=format_count(samples, lang), share=format_percent(share, lang))
+                   + (texts.text("sentence.hard", lang) if share < 0.01 else ""))
+    misfits = [str(o.get("id")) for o in observations if o.get("fits") is False]
+    if misfits:
+        out.append(texts.text("sentence.misfits", lang, ids=", ".join(misfits)))
+    if not out:
+        out.append(texts.text("sentence.all_fit", lang))
+    return out
+
+
+def series_in(summary: Mapping[str, Any], lang: str) -> list[str]:
+    """One sentence per trajectory observed at several dates (calibrated as one series), in ``lang``."""
+    from .numbers import as_float, format_ratio
+
+    cal = summary.get("calibration") or {}
+    rho = as_float(cal.get("series_correlation"))
+    out = []
+    for ids in cal.get("series") or []:
+        names = ", ".join(str(i) for i in ids)
+        if rho:
+            out.append(texts.text("sentence.series", lang, names=names, share=format_percent(rho, lang),
+                                  weight=format_ratio(len(ids) / (1 + (len(ids) - 1) * rho), lang), count=len(ids)))
+        else:
+            out.append(texts.text("sentence.series_independent", lang, names=names))
+    return out
+
+
+def driver_statement_in(metric: str, rows: Sequence[Mapping[str, Any]], lang: str, *, top: int = 3,
+                        threshold: float = 0.05, max_negligible: int = 4) -> str:
+    """:func:`driver_statement` in ``lang`` from the sensitivity rows of one metric (``parameter``,
+    ``ST``, ``swing``): by total Sobol index, else by share of the tornado swing."""
+    from .numbers import as_float, format_index
+
+    names = [str(r.get("parameter")) for r in rows]
+    st = [as_float(r.get("ST")) for r in rows]
+    swing = [as_float(r.get("swing")) for r in rows]
+    if names and all(v is not None for v in st):
+        vals, index = np.array(st, dtype=float), "ST"
+    elif names and all(v is not None for v in swing):
+        raw = np.abs(np.array(swing, dtype=float))
+        vals, index = raw / max(raw.sum(), 1e-300), texts.text("sentence.share_of_swing", lang)
+    else:
+        return ""
+    label = texts.text("sentence.the_metric", lang, title=texts.title(metric, lang))
+    pretty = [texts.parameter_label(n, lang) for n in names]
+    order = np.argsort(-vals, kind="stable")
+    drivers = [int(i) for i in order[:top] if vals[i] >= threshold]
+    negligible = [int(i) for i in order if vals[i] < threshold]
+    thr = format_index(threshold, lang).rstrip("0").rstrip(",.") if lang != "en" else f"{threshold:g}"
+    if drivers:
+        parts = [f"{pretty[drivers[0]]} ({index} {format_index(vals[drivers[0]], lang)})"]
+        parts += [f"{pretty[i]} ({format_index(vals[i], lang)})" for i in drivers[1:]]
+        sentence = texts.text("sentence.depends", lang, label=label[0].upper() + label[1:], parts=_join_in(parts, lang))
+    else:
+        sentence = texts.text("sentence.no_driver", lang, label=label, index=index, threshold=thr)
+        negligible = []
+    if negligible:
+        shown = [pretty[i] for i in negligible[:max_negligible]]
+        rest = len(negligible) - len(shown)
+        if rest:
+            shown.append(texts.text("sentence.other_inputs" if rest > 1 else "sentence.other_input", lang, count=rest))
+        key = "sentence.barely_one" if len(negligible) == 1 else "sentence.barely_many"
+        sentence += texts.text(key, lang, names=_join_in(shown, lang), index=index, threshold=thr)
+    return sentence + "."
+
+
