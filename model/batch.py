@@ -9,18 +9,14 @@ scenario seed and the block index (see ``model.sampling``).
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
 import json
-import multiprocessing
-import os
 import platform
-import signal
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
@@ -48,7 +44,6 @@ from .storage.results_folder import (
     ResultsLock,
     Staging,
     code_version,
-    guard_parent,
     is_current,
     read_manifest,
     recover,
@@ -56,6 +51,9 @@ from .storage.results_folder import (
     write_json,
     write_text_atomic,
 )
+from .workers import one_blas_thread as _one_blas_thread
+from .workers import quiet_dask_on_interrupt as _quiet_dask_on_interrupt
+from .workers import start_pool as _start_pool
 
 __all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", "write_index",
            "SAMPLES_CSV_CAP"]
@@ -192,47 +190,6 @@ def execute_scenario(
         staging.commit(manifest)
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when the batch's process dies (even by SIGKILL)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the parent check in Staging.commit still holds
-        pass
-
-
-def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
-    """Linear algebra (numpy's OpenBLAS) on one thread while scenarios run; undone on exit.
-
-    Workers already fill the cores; OpenBLAS threads on top of them spin while they wait
-    for a core, and a batch on two cores then spent about a third more CPU time (measured:
-    176 s user time with OpenBLAS's default of a thread a core, 111 s with one). One thread
-    everywhere also keeps every sum in the same order whatever the number of workers.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - comes with scikit-learn, a dependency
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
-
-
-def _worker_init(parent_pid: int) -> None:
-    """Worker processes leave Ctrl-C and SIGTERM to the main process, which stops them all at
-    once; they die with it, and one left behind never commits (``guard_parent``)."""
-    import matplotlib
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _one_blas_thread()  # for the worker's whole life
-    _die_with_parent()
-    guard_parent(parent_pid)
-    if os.getppid() != parent_pid:  # the batch died while this worker was starting
-        os._exit(1)
-    matplotlib.use("Agg")
-
-
 def _execute_in_worker(task: tuple[str, str, int | None, int | None, str]) -> tuple[str, str, float]:
     """Process-pool entry point: re-read the (already validated) file and run it.
 
@@ -248,17 +205,6 @@ def _execute_in_worker(task: tuple[str, str, int | None, int | None, str]) -> tu
     except Exception as exc:  # noqa: BLE001 - reported by the main process
         return path, _failure_message(exc), 0.0
     return path, "", (datetime.now() - t0).total_seconds()
-
-
-def _start_pool(workers: int) -> Any:
-    """A spawn pool whose workers are born with Ctrl-C ignored (a signal in their first second,
-    before their initializer runs, must not print a traceback from each of them)."""
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        return multiprocessing.get_context("spawn").Pool(workers, initializer=_worker_init,
-                                                         initargs=(os.getpid(),))
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _failure_message(exc: BaseException) -> str:
@@ -378,19 +324,6 @@ def _run_todo_on(todo: list[ResolvedScenario], out_dir: Path, registry: Registry
         pool.terminate()
         pool.join()
     return outcomes
-
-
-@contextlib.contextmanager
-def _quiet_dask_on_interrupt() -> Iterator[None]:
-    """On Ctrl-C, silence dask.distributed's own shutdown tracebacks: the interrupt is reported once."""
-    import logging
-
-    try:
-        yield
-    except BaseException:
-        for name in ("distributed", "tornado", "asyncio"):
-            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-        raise
 
 
 def _expected_seconds(r: ResolvedScenario, samples: int | None) -> float:
