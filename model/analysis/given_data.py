@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .stats import check_weights
+
 __all__ = ["GivenDataIndices", "default_bins", "first_order_given_data", "first_order_given_data_many"]
 
 # Default bin count: M = round(ESS^(1/3)) clipped to [8, 64] (see ``default_bins``).
@@ -248,14 +250,8 @@ def first_order_given_data_many(
         raise ValueError(f"need at least 2 samples, got {n}")
     if not (np.isfinite(x).all() and np.isfinite(ys).all()):
         raise ValueError("x and y must be finite")
-    if weights is None:
-        w = np.ones(n)
-    else:
-        w = np.asarray(weights, dtype=float)
-        if w.shape != (n,):
-            raise ValueError(f"weights must have shape ({n},), got {w.shape}")
-        if not np.isfinite(w).all() or (w < 0).any() or not (w > 0).any():
-            raise ValueError("weights must be finite, >= 0 and not all 0")
+    checked = check_weights(weights, n)
+    w = np.ones(n) if checked is None else checked
     w = w / w.sum()
     ess = float(1.0 / np.sum(w * w))
     m = default_bins(ess) if bins is None else _as_int(bins, "bins", 2)
