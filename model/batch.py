@@ -51,6 +51,7 @@ from .storage.results_folder import (
     write_json,
     write_text_atomic,
 )
+from .workers import keep_freed_memory as _keep_freed_memory
 from .workers import one_blas_thread as _one_blas_thread
 from .workers import quiet_dask_on_interrupt as _quiet_dask_on_interrupt
 from .workers import start_pool as _start_pool
@@ -263,12 +264,20 @@ def run_batch(
     return outcomes
 
 
+#: Largest run for which the main process keeps the memory it frees (``keep_freed_memory``).
+KEEP_FREED_MEMORY_SAMPLES = 1_048_576
+
+
 def _run_todo(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, samples: int | None,
               seed: int | None, workers: int, scheduler: str | None, show: bool,
               log: Callable[[str], None], bar: Any, lang: str = "en") -> list[ScenarioOutcome]:
     """Run the scenarios that are not current, on the chosen executor."""
     if not todo:
         return []
+    if max(planned_samples(r.scenario, samples) for r in todo) <= KEEP_FREED_MEMORY_SAMPLES:
+        # for this process's life: the memory it frees it reuses (model/workers.py); not for
+        # runs of millions, whose peak memory it would raise (10 M samples: +60 to +135 MiB)
+        _keep_freed_memory()
     with _one_blas_thread():
         return _run_todo_on(todo, out_dir, registry, samples, seed, workers, scheduler, show, log, bar, lang)
 
