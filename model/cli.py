@@ -239,6 +239,7 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
         for problem in exc.problems:
             _err(str(problem))
         return 2
+    from .analysis.stats import column_percentiles
     from .inputs.dependence import build_dependence
     from .inputs.sampling import BLOCK_SIZE
     from .presentation.analyst_summary import correlation_table
@@ -255,8 +256,7 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
         not isinstance(sc.samples, int) else ""
     print(f"{sc.name}: {n:,} samples by {sc.sampling}, seed {seed if seed is not None else sc.seed}{auto}\n")
     print(f"{'parameter':34} {'unit':18} {'p5':>12} {'p50':>12} {'p95':>12}  origin")
-    for j, p in enumerate(priors):
-        q = np.percentile(s.values[:, j], [5, 50, 95])
+    for p, q in zip(priors, column_percentiles(s.values, [5, 50, 95]), strict=True):
         print(f"{p.name:34} {p.unit:18} {q[0]:12.4g} {q[1]:12.4g} {q[2]:12.4g}  {p.origin[:70]}")
     if dependence is not None:
         print("\n" + "\n".join(correlation_table(dependence, s)))

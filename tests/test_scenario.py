@@ -975,3 +975,22 @@ def test_cli_run_missing_file_exits_2(tmp_path, capsys):
     _, err = capsys.readouterr()
     assert err.strip() == f"{tmp_path / 'nope.yaml'}: no such scenario file"
     assert not out.exists()
+
+
+def test_sample_command_prints_each_inputs_percentiles_and_writes_the_csv(tmp_path, capsys, registry):
+    from model.inputs.priors import build_priors
+    from model.inputs.sampling import sample_parameters
+
+    scenario_file = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+    csv_path = tmp_path / "s.csv"
+    assert main(["sample", str(scenario_file), "--samples", "4096", "--seed", "3", "--csv", str(csv_path)]) == 0
+    printed = capsys.readouterr().out
+    sc = load_scenario(scenario_file, registry=registry).scenario
+    priors = build_priors(sc.parameters, registry)
+    values = sample_parameters(priors, 4096, method=sc.sampling, seed=3).values
+    rows = {line.split()[0]: line.split() for line in printed.splitlines() if line.strip()}
+    for j, p in enumerate(priors):
+        expected = [f"{q:.4g}" for q in np.percentile(values[:, j], [5, 50, 95])]
+        assert rows[p.name][2:5] == expected, p.name
+    np.testing.assert_allclose(np.loadtxt(csv_path, delimiter=",", skiprows=1), values, rtol=1e-7)
+    assert main(["sample", str(scenario_file), "--samples", "4096", "--csv", str(csv_path)]) == 2  # never overwritten

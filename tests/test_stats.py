@@ -31,3 +31,24 @@ def test_quantiles_under_weights_match_the_one_column_rule():
     expected_w = np.interp(q, (cw - 0.5 * w[order]) / cw[-1], v[order].astype(float))
     np.testing.assert_allclose(got_w, expected_w, rtol=1e-12)
     np.testing.assert_allclose(got_equal, weighted_quantile(v.astype(float), q), rtol=1e-12)
+
+
+def test_column_percentiles_match_numpy_column_by_column_on_any_number_of_threads():
+    from model.analysis.stats import column_percentiles
+
+    values = np.random.default_rng(7).lognormal(size=(10_001, 5))
+    values[::3, 2] = 4.0  # ties
+    expected = np.array([np.percentile(values[:, j], [5, 50, 95]) for j in range(5)])
+    before = values.copy()
+    for threads in (1, 2, 3, 8):
+        got = column_percentiles(values, [5, 50, 95], threads=threads)
+        assert got.shape == (5, 3)
+        np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(values, before)  # the input is left as it was
+
+
+def test_column_percentiles_refuses_a_vector():
+    from model.analysis.stats import column_percentiles
+
+    with pytest.raises(ValueError, match="samples, columns"):
+        column_percentiles(np.arange(5.0), [50])

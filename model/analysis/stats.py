@@ -6,12 +6,15 @@ summing to one.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-__all__ = ["quantiles_under", "sort_order", "check_weights", "weighted_quantile", "weighted_ranks", "weighted_corr",
-           "effective_sample_size", "normalise_log_weights"]
+__all__ = ["column_percentiles", "quantiles_under", "sort_order", "check_weights", "weighted_quantile",
+           "weighted_ranks", "weighted_corr", "effective_sample_size", "normalise_log_weights"]
 
 def _show(value: object) -> str:
     """repr of a value for error messages, numpy scalars shown as plain numbers."""
@@ -281,4 +284,35 @@ def quantiles_under(values: np.ndarray, weight_sets: list[np.ndarray | None], q:
             cumulative = cumulative[keep]
         np.cumsum(cumulative, out=cumulative)
         out.append(_hazen_weighted(values_kept, cumulative, qa))
+    return out
+
+
+def column_percentiles(values: np.ndarray, percentiles: ArrayLike, *, threads: int | None = None) -> np.ndarray:
+    """Unweighted percentiles (``np.percentile``, linear) of each column of a (samples, columns)
+    array, as a (columns, len(percentiles)) array; the same numbers as one column at a time.
+
+    Each thread copies a column into a buffer of its own and selects in it in place, so memory
+    grows by one column a thread, not by the array. For ten million samples of 26 inputs the
+    selection is the cost (0.15 s a column; ``run.py sample``): two threads halve it.
+    """
+    columns = np.asarray(values, dtype=float)
+    if columns.ndim != 2:
+        raise ValueError(f"values must be (samples, columns), got shape {columns.shape}")
+    q = np.asarray(percentiles, dtype=float)
+    n, k = columns.shape
+    workers = max(1, min(threads or min(4, os.cpu_count() or 1), k))
+    buffers = [np.empty(n) for _ in range(workers)]
+    out = np.empty((k, q.size))
+
+    def one_thread(t: int) -> None:
+        for j in range(t, k, workers):  # column j always on thread j % workers: its own buffer
+            np.copyto(buffers[t], columns[:, j])
+            out[j] = np.percentile(buffers[t], q, overwrite_input=True)
+
+    if workers == 1:
+        one_thread(0)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for _ in pool.map(one_thread, range(workers)):
+                pass
     return out
