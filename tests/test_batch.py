@@ -178,13 +178,16 @@ def test_killed_batch_resumes_without_redoing_finished_work(scenario_dir, tmp_pa
     cmd = [sys.executable, str(ROOT / "run.py"), "run", *files, "--out", str(out), "--workers", workers, "--no-progress"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                             preexec_fn=_ctrl_c_works)
+    names = ("alpha", "beta", "gamma", "delta", "epsilon")
     deadline = time.time() + 240
-    while time.time() < deadline and read_manifest(out / "alpha") is None:
-        time.sleep(0.2)
+    # Ctrl-C as soon as the first scenario has finished, whichever it is: the longest start first,
+    # so the small alpha and beta come last and may finish within a poll of each other under load
+    while time.time() < deadline and not any(read_manifest(out / n) is not None for n in names):
+        time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C halfway: the terminal signals the whole process group
     assert proc.wait(timeout=60) == 130
     finished = {p.name for p in out.iterdir() if read_manifest(p) is not None}
-    assert "alpha" in finished and len(finished) < 5
+    assert 1 <= len(finished) < 5
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
     stamps = {n: (out / n / "summary.json").stat().st_mtime_ns for n in finished}
 
@@ -193,7 +196,7 @@ def test_killed_batch_resumes_without_redoing_finished_work(scenario_dir, tmp_pa
     for name in finished:
         assert f"{name}: results are complete and current, skipped" in again.stderr
         assert (out / name / "summary.json").stat().st_mtime_ns == stamps[name]
-    assert all(read_manifest(out / n) is not None for n in ("alpha", "beta", "gamma", "delta", "epsilon"))
+    assert all(read_manifest(out / n) is not None for n in names)
 
 
 def test_dask_cluster_gives_the_same_numbers(scenario_dir, tmp_path):
