@@ -303,6 +303,19 @@ def test_deep_but_well_formed_nesting_is_refused(tmp_path):
     refusal(path, "nested too deeply")
 
 
+def test_brackets_inside_text_are_not_nesting(tmp_path):
+    # quoted, plain and commented brackets are text: only the parser tells them from flow lists
+    text = ('name: x\ndescription: "' + "[" * 40 + '"\nnote: see ' + "[a" * 40 + "\n# " + "{" * 40 + "\n")
+    data = load_yaml_file(write(tmp_path, text)).data
+    assert data["description"] == "[" * 40 and data["note"] == "see " + "[a" * 40
+
+
+def test_deep_block_nesting_names_its_line(tmp_path):
+    path = write(tmp_path, "".join(" " * i + "k:\n" for i in range(700)))
+    problem = refusal(path, "nested too deeply")
+    assert problem.line == MAX_DEPTH + 2  # the first key below the deepest level allowed
+
+
 def test_nesting_limit_is_exact(tmp_path):
     # mapping (depth 0) -> value of 'a' (depth 1) -> ... ; MAX_DEPTH levels are allowed
     ok = write(tmp_path, "a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n", "ok.yaml")

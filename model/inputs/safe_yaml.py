@@ -171,9 +171,6 @@ def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Yaml
         raise fail(bad_line, f"not UTF-8 text (byte {exc.start})") from None
     if not text.strip():
         raise fail(1, "file is empty")
-    deep = _too_deep(text)
-    if deep is not None:
-        raise fail(deep, f"nested too deeply (more than {MAX_DEPTH} levels)")
 
     loader = None
     try:
@@ -200,8 +197,8 @@ def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Yaml
         raise fail(line, f"character {exc.character!r} is not allowed in YAML text") from None
     except yaml.YAMLError as exc:
         raise fail(None, "YAML error: " + " ".join(str(exc).split())) from None
-    except RecursionError:
-        raise fail(None, f"nested too deeply (more than {MAX_DEPTH} levels)") from None
+    except RecursionError:  # PyYAML composes recursively: thousands of open brackets
+        raise fail(_too_deep(text), f"nested too deeply (more than {MAX_DEPTH} levels)") from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -211,16 +208,28 @@ def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Yaml
 
 
 def _too_deep(text: str) -> int | None:
-    """Line where flow brackets nest deeper than ``MAX_DEPTH`` (a cheap scan before parsing)."""
+    """Line where brackets or indentation nest deeper than ``MAX_DEPTH``, for the message when
+    PyYAML's composer ran out of recursion (the builder refuses nesting below that itself, with
+    the line of the node); quotes and comments are not told apart, so it is only asked after a
+    failure."""
+    indents: list[int] = []  # indentation of the open block levels
+    for number, line in enumerate(text.split("\n"), start=1):
+        content = line.lstrip(" ")
+        if content and not content.startswith("#"):
+            while indents and indents[-1] >= len(line) - len(content):
+                indents.pop()
+            indents.append(len(line) - len(content))
+            if len(indents) > MAX_DEPTH + 1:
+                return number
     depth = 0
-    line = 1
+    line_number = 1
     for char in text:
         if char in "[{":
             depth += 1
             if depth > MAX_DEPTH:
-                return line
+                return line_number
         elif char in "]}":
             depth = max(depth - 1, 0)
         elif char == "\n":
-            line += 1
+            line_number += 1
     return None
