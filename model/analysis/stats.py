@@ -6,12 +6,13 @@ summing to one.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
+
+from ..core.threads import default_threads
 
 __all__ = ["column_percentiles", "quantiles_under", "sort_order", "check_weights", "weighted_quantile",
            "weighted_ranks", "weighted_corr", "effective_sample_size", "normalise_log_weights"]
@@ -300,7 +301,7 @@ def column_percentiles(values: np.ndarray, percentiles: ArrayLike, *, threads: i
         raise ValueError(f"values must be (samples, columns), got shape {columns.shape}")
     q = np.asarray(percentiles, dtype=float)
     n, k = columns.shape
-    workers = max(1, min(threads or min(4, os.cpu_count() or 1), k))
+    workers = max(1, min(threads or default_threads(), k))
     buffers = [np.empty(n) for _ in range(workers)]
     out = np.empty((k, q.size))
 

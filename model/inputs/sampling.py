@@ -22,7 +22,6 @@ Iman-Conover, on each drawn block by :func:`block_values`; see ``model.inputs.de
 from __future__ import annotations
 
 import copy
-import os
 import threading
 import warnings
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from scipy import special
 from scipy.interpolate import CubicSpline
 from scipy.stats import qmc
 
+from ..core.threads import default_threads
 from .dependence import Dependence, block_seed
 from .distributions import ParameterPrior
 
@@ -465,7 +465,7 @@ def sample_parameters(
             draw(*item)
 
     ranges = block_ranges(n)
-    workers = max(1, min(threads or min(4, os.cpu_count() or 1), len(ranges)))
+    workers = max(1, min(threads or default_threads(), len(ranges)))
     if workers == 1:
         hows.extend(_inverses(priors))
         draw_group(ranges)

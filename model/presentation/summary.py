@@ -16,7 +16,6 @@ contract other tools read:
 from __future__ import annotations
 
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from ..analysis.outcome import Ensemble, RunResult
 from ..analysis.stats import quantiles_under, weighted_quantile
 from ..core.catalogue import KEY_METRICS, METRICS, TRAJECTORIES, applies
 from ..core.dynamics import Structure
+from ..core.threads import default_threads
 from .analyst_summary import analyst_summary
 from .logistics_summary import logistics_entry
 from .words import calibration_findings, driver_statement
@@ -161,7 +161,7 @@ def build_summary(run: RunResult) -> dict[str, Any]:
         return post, before
 
     # sorting dominates for millions of samples; numpy sorts without the GIL, so threads share the cores
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+    with ThreadPoolExecutor(max_workers=default_threads()) as pool:
         for m, (post, before) in zip(metric_names, pool.map(both, metric_names)):
             metrics[m] = {**post, "unit": METRICS[m].unit}
             prior_metrics[m] = {**before, "unit": METRICS[m].unit}
