@@ -166,7 +166,9 @@ def stopping_chart(
     ax.set_yscale("log")
     plain = mticker.FuncFormatter(lambda v, _pos: f"{v:g}")
     ax.yaxis.set_major_formatter(plain)
-    ax.yaxis.set_minor_formatter(mticker.FuncFormatter(lambda v, _pos: f"{v:g}" if f"{v:g}"[0] in "25" else ""))
+    # matplotlib picks the minor ticks to label from the span shown: 2 and 5 over several
+    # decades, more of them (the target's 3 among them) when the axis spans less than one
+    ax.yaxis.set_minor_formatter(mticker.LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.4)))
     ax.set_ylabel(_w("achart", "precision_axis"), fontsize=FS_LABEL)
     make_legend(ax, loc="best", fontsize=FS_LEGEND - 1)
     _title(fig, ax, title, panels=2 if two else 1)
