@@ -226,7 +226,7 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
     import numpy as np
 
     from .inputs.loading import ScenarioError, load_scenario
-    from .inputs.priors import build_priors
+    from .inputs.priors import scenario_priors
     from .inputs.registry import load_registry
     from .inputs.sampling import sample_parameters
 
@@ -248,7 +248,7 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
     if csv_path is not None and csv_path.exists():
         _err(f"{csv_path}: exists already; choose a new file name (nothing is overwritten)")
         return 2
-    priors = build_priors(sc.parameters, registry)
+    priors = scenario_priors(sc, registry)
     dependence = build_dependence(sc.correlations, sc.correlation_method, priors)
     s = sample_parameters(priors, n, method=sc.sampling, seed=seed if seed is not None else sc.seed,
                           correlation=dependence)

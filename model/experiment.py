@@ -29,13 +29,15 @@ from .analysis.outcome import AlternativeResult, Drivers, Ensemble, RunResult
 from .analysis.series import series_correction, series_groups
 from .analysis.smc import temper
 from .analysis.stopping import Stopping, draw_until_precise, precision_target
+from .analysis.structures import structure_mixture
 from .core.catalogue import METRICS, TRAJECTORIES, applies
 from .core.dynamics import Structure, simulate
+from .core.structure import switch_of_parameter
 from .core.timeline import Timeline
 from .inputs.dependence import Dependence, build_dependence
 from .inputs.distributions import ParameterPrior
 from .inputs.events import build_structure, build_timeline
-from .inputs.priors import build_priors
+from .inputs.priors import scenario_priors
 from .inputs.registry import Registry
 from .inputs.sampling import (
     BLOCK_SIZE,
@@ -105,6 +107,7 @@ class _BlockOut:
     trajectories: dict[str, np.ndarray]
     inputs: np.ndarray
     unit: np.ndarray | None
+    choices: dict[str, np.ndarray]  # each uncertain switch's choice index per sample (int8)
 
 
 def _evaluate_block(task: _Block) -> _BlockOut:
@@ -134,7 +137,9 @@ def _evaluate_block(task: _Block) -> _BlockOut:
             obs[a:b, j] = outcome.trajectories[name][:, t]
         if keep is not observed:
             traj = {k: np.ascontiguousarray(v) for k, v in outcome.trajectories.items()}
-    return _BlockOut(metrics, obs, traj, values[:task.keep_inputs].copy(), unit if task.keep_unit else None)
+    choices = {switch: np.rint(values[:, j]).astype(np.int8) for j, p in enumerate(task.priors)
+               if (switch := switch_of_parameter(p.name)) is not None and p.is_uncertain}
+    return _BlockOut(metrics, obs, traj, values[:task.keep_inputs].copy(), unit if task.keep_unit else None, choices)
 
 
 def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Block], map_blocks: MapFn,
@@ -147,6 +152,8 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
     kept = min(n, SAMPLES_KEPT)
     inputs = np.empty((kept, len(priors)))
     unit = np.empty((n, uncertain_count(priors))) if tasks[0].keep_unit else None
+    choices = {switch: np.empty(n, dtype=np.int8) for p in priors
+               if (switch := switch_of_parameter(p.name)) is not None and p.is_uncertain}
     traj_parts: dict[str, list[np.ndarray]] = {}
     done = 0
     for task, out in zip(tasks, map_blocks(_evaluate_block, tasks)):
@@ -158,6 +165,8 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
             inputs[a:min(b, kept)] = out.inputs[:min(b, kept) - a]
         if unit is not None and out.unit is not None:
             unit[a:b] = out.unit
+        for switch, values in out.choices.items():
+            choices[switch][a:b] = values
         for k, v in out.trajectories.items():
             traj_parts.setdefault(k, []).append(v)
         done += task.size
@@ -165,7 +174,7 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
             on_block(done)
     trajectories = {k: np.concatenate(v)[:TRAJECTORY_SAMPLE_CAP] for k, v in traj_parts.items()}
     w = np.full(n, 1.0 / n) if weights is None else weights
-    return Ensemble(metrics, w, obs, trajectories, SampleSet([p.name for p in priors], inputs)), unit
+    return Ensemble(metrics, w, obs, trajectories, SampleSet([p.name for p in priors], inputs), choices), unit
 
 
 def _tasks(scenario: Scenario, priors: list[ParameterPrior], timeline: Timeline, observed: list[ObservedFigure],
@@ -349,7 +358,7 @@ def _calibrated(scenario: Scenario, priors: list[ParameterPrior], timeline: Time
                             series_correlation=settings.series_correlation)
     if posterior is None or posterior.method == "importance":
         calibrated = Ensemble(prior.metrics, calibration.weights, prior.observed_values, prior.trajectories,
-                              prior.inputs)
+                              prior.inputs, prior.structure_choices)
     return prior, calibrated, calibration
 
 
@@ -373,8 +382,8 @@ def _draw_auto(scenario: Scenario, priors: list[ParameterPrior], timeline: Timel
 
 def _run(scenario: Scenario, registry: Registry, n: int | str, seed: int, map_blocks: MapFn,
          on_block: Callable[[int], None] | None) -> RunResult:
-    priors = build_priors(scenario.parameters, registry)
-    timeline = build_timeline(scenario)
+    priors = scenario_priors(scenario, registry)
+    timeline = build_timeline(scenario, registry)
     observed = observed_figures(scenario, registry)
     structure = build_structure(scenario)
     drawn, stopping = None, None
@@ -385,6 +394,11 @@ def _run(scenario: Scenario, registry: Registry, n: int | str, seed: int, map_bl
     prior, calibrated, calibration = _calibrated(scenario, priors, timeline, observed, structure, n, seed,
                                                  map_blocks, on_block, drawn)
     run = RunResult(scenario, priors, timeline, prior, calibrated, observed, calibration, [])
+    run.structures = structure_mixture(
+        calibrated.structure_choices, calibrated.weights, priors,
+        calibration.log_evidence if calibration.calibrated else None,
+        {m: calibrated.metrics[m] for m in METRICS if applies(m, has_cutoff=timeline.cutoff is not None)},
+        never_value=float(len(timeline) - (timeline.cutoff or 0)))
     run.drivers = analyse_drivers(run, seed=seed)
     run.analyst = analyst_results(run, stopping=stopping)
     for name, alt in scenario.alternatives.items():

@@ -18,6 +18,7 @@ from .calibration import Calibration, ObservedFigure
 
 if TYPE_CHECKING:  # analyst.py reads Ensemble from here
     from .analyst import AnalystResults
+    from .structures import StructureMixture
 
 __all__ = ["AlternativeResult", "Drivers", "Ensemble", "RunResult"]
 
@@ -60,6 +61,7 @@ class Ensemble:
     observed_values: np.ndarray  # (n, k) model value at each observed figure's date
     trajectories: dict[str, np.ndarray]  # (m, months) float32, the first m samples
     inputs: SampleSet  # the first samples' parameter values
+    structure_choices: dict[str, np.ndarray] = field(default_factory=dict)  # uncertain switch -> choice index (n,) int8
 
     def __len__(self) -> int:
         return int(self.weights.shape[0])
@@ -101,6 +103,7 @@ class RunResult:
     alternatives: list[AlternativeResult] = field(default_factory=list)
     analyst: AnalystResults | None = None  # discovery, correlations, trade-offs, stopping (model.analysis.analyst)
     logistics: LogisticsResult | None = None  # the discrete-event study (scenario section logistics:)
+    structures: StructureMixture | None = None  # the answers by structure and their evidence (uncertain switches)
 
     @property
     def structure(self) -> Structure:

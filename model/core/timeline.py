@@ -29,6 +29,16 @@ class Timeline:
     troops_present : whether North Korean troops are deployed
     troop_ceiling_soldiers : troop ceiling set by an event (nan: use the parameter)
     cutoff : index of the month North Korean deliveries stop, or None
+    fire_period_names : the scenario's named fire periods (each has the factor ``fire_factor_<name>``)
+    fire_period_index : per month, the index of the fire period it lies in (-1: none)
+    troop_waves : names of the deployment events that start a wave of troops
+    troop_wave_of_month : per month, the newest wave (arrivals join it; -1: no troops yet)
+    troop_reserve : (waves, months) True where a wave is held in reserve (the reserve loss rate
+        applies under ``troop_losses: phases``), False where it is committed to combat
+    ru_production_anchor : month index (from the window's first month, may be negative or beyond
+        the window) at which Russian production equals its figure (``ru_production: anchored``)
+    nk_gdp_reference : month index (from the window's first month) of the middle of North Korean
+        GDP's reference year
     """
 
     months: list[str]
@@ -38,6 +48,13 @@ class Timeline:
     troops_present: np.ndarray
     troop_ceiling_soldiers: np.ndarray
     cutoff: int | None
+    fire_period_names: tuple[str, ...] = ()
+    fire_period_index: np.ndarray | None = None
+    troop_waves: tuple[str, ...] = ()
+    troop_wave_of_month: np.ndarray | None = None
+    troop_reserve: np.ndarray | None = None
+    ru_production_anchor: int = 0
+    nk_gdp_reference: int = 0
 
     def __len__(self) -> int:
         return len(self.months)

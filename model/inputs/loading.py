@@ -42,9 +42,17 @@ from .schema import (
     Window,
 )
 from .specs import SPEC_CLASSES, spec_tag
+from .structure_specs import structure_section_problems
 from .units import UnitError, conversion_factor
 
-__all__ = ["ScenarioError", "ResolvedScenario", "load_scenario"]
+__all__ = ["ScenarioError", "ResolvedScenario", "load_scenario", "RENAMED_PARAMETERS"]
+
+#: Parameters renamed since earlier versions: old name -> (new name, why), so an old file gets a clear message.
+RENAMED_PARAMETERS: dict[str, tuple[str, str]] = {
+    "ru_production_start_per_month": (
+        "ru_production_per_month", "Russian production now holds its figure at the figure's own date "
+        "(structure.ru_production: anchored) or, as before, in the window's first month (compound)"),
+}
 
 
 class ScenarioError(YamlProblems):
@@ -65,8 +73,8 @@ class ResolvedScenario:
 
 # How a child's mapping combines with its parent's: fields merge one level, named
 # entries (a parameter, an event, an observation) are replaced whole; null removes one.
-_MERGE_FIELDS = {"window", "sensitivity", "calibration", "structure", "precision"}
-_MERGE_ENTRIES = {"parameters", "events", "observations", "alternatives", "discovery"}
+_MERGE_FIELDS = {"window", "sensitivity", "calibration", "structure", "structures", "precision"}
+_MERGE_ENTRIES = {"parameters", "events", "observations", "alternatives", "discovery", "fire_periods", "troop_phases"}
 _NOT_INHERITED = {"name", "description", "extends"}
 
 
@@ -180,7 +188,9 @@ def _pydantic_problems(err: ValidationError, sink: _Collector) -> None:
         kind = e["type"]
         if kind == "extra_forbidden":
             options = _fields_at(raw_loc[:-1])
-            sink.add(loc, f"unknown key{_suggest(str(raw_loc[-1]), options)}")
+            renamed = RENAMED_PARAMETERS.get(str(raw_loc[-1])) if raw_loc[:1] == ("parameters",) else None
+            sink.add(loc, f"renamed to '{renamed[0]}' ({renamed[1]})" if renamed
+                     else f"unknown key{_suggest(str(raw_loc[-1]), options)}")
         elif kind == "missing":
             sink.add(loc, "required field is missing")
         elif kind == "literal_error":
@@ -273,6 +283,8 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
                     sink.add(("observations", fid, "at"),
                              f"{month} is outside the scenario window ({win.start} + {win.horizon_months} months)")
     analyst_problems(data, sink.add)  # discovery, correlations, precision (model.inputs.analyst_checks)
+    span = None if win is None else (month_index(win.start), month_index(win.start) + win.horizon_months - 1)
+    structure_section_problems(data, span, registry, sink.add)  # fire periods, troop phases, structures
     sens = data.get("sensitivity")
     if isinstance(sens, dict) and isinstance(sens.get("sobol_samples"), int):
         n = sens["sobol_samples"]

@@ -15,14 +15,17 @@ import numpy as np
 from scipy import stats
 
 from .distributions import ParameterPrior
+from ..core.structure import SWITCHES, switch_of_parameter
+from .distributions import ParameterInfo
 from .registry import Registry
-from .schema import PARAMETER_INFO, Parameters
+from .schema import PARAMETER_INFO, Parameters, Scenario
+from .structure_specs import fire_factor_info, section_priors
 
 # Largest magnitude any input may reach (in its canonical unit) within its 1e-6..1-1e-6 quantiles:
 # far above any real stock or price (the world makes ~1e7 shells a year) and far below float overflow.
 MAX_MAGNITUDE = 1e15
 
-__all__ = ["MAX_MAGNITUDE", "ParameterPrior", "build_priors", "support_problems"]
+__all__ = ["MAX_MAGNITUDE", "ParameterPrior", "build_priors", "scenario_priors", "support_problems", "info_of"]
 
 
 def support_problems(priors: list[ParameterPrior]) -> list[tuple[str, str]]:
@@ -38,7 +41,9 @@ def support_problems(priors: list[ParameterPrior]) -> list[tuple[str, str]]:
             if prior.fixed_value is not None and abs(prior.fixed_value) > MAX_MAGNITUDE:
                 out.append((prior.name, f"{prior.fixed_value:g} is too large for the model ({prior.unit})"))
             continue
-        info = PARAMETER_INFO[prior.name]
+        info = info_of(prior.name)
+        if info is None or info.unit == "choice":  # a structural choice: a discrete prior over its choices
+            continue
         dist = prior.dist
         with np.errstate(all="ignore"):
             tails = np.asarray(dist.ppf([1e-6, 0.5, 1 - 1e-6]), dtype=float)  # type: ignore[attr-defined]
@@ -67,3 +72,24 @@ def support_problems(priors: list[ParameterPrior]) -> list[tuple[str, str]]:
 def build_priors(parameters: Parameters, registry: Registry) -> list[ParameterPrior]:
     """One prior per model parameter, in the schema's order (the story's order)."""
     return [getattr(parameters, name).prior(info, registry) for name, info in PARAMETER_INFO.items()]
+
+
+def scenario_priors(scenario: Scenario, registry: Registry) -> list[ParameterPrior]:
+    """Every uncertain input of a scenario's run: the parameters, then the fire periods' factors and
+    the uncertain structural switches (``model.inputs.structure_specs``)."""
+    return build_priors(scenario.parameters, registry) + section_priors(scenario, registry)
+
+
+def info_of(name: str) -> ParameterInfo | None:
+    """What an input is: a parameter, a fire period's factor, or an uncertain structural switch (its
+    unit ``choice``: the index of the choice); None for an unknown name."""
+    if name in PARAMETER_INFO:
+        return PARAMETER_INFO[name]
+    if name.startswith("fire_factor_"):
+        return fire_factor_info(name.removeprefix("fire_factor_"))
+    switch = switch_of_parameter(name)
+    if switch is not None:
+        choices = SWITCHES[switch].choices
+        return ParameterInfo(name=name, unit="choice", low=0.0, high=float(len(choices) - 1),
+                             description=f"{switch}: " + " | ".join(choices), label=switch.replace("_", " "))
+    return None

@@ -38,10 +38,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..core.catalogue import SENSITIVITY_METRICS, MetricName, TrajectoryName
+from ..core.structure import SWITCHES
 from .analyst_specs import Correlation, CorrelationMethod, DiscoveryConditions, Precision, SampleCount
 from .distributions import ParameterInfo
 from .logistics_spec import LogisticsSettings
 from .specs import DistributionSpec
+from .structure_specs import FirePeriod, TroopPhase
 
 __all__ = [
     "Scenario",
@@ -55,6 +57,9 @@ __all__ = [
     "Sensitivity",
     "CalibrationSettings",
     "StructureSettings",
+    "StructurePriors",
+    "FirePeriod",
+    "TroopPhase",
     "Alternative",
     "IntensityPoint",
     "Window",
@@ -86,18 +91,29 @@ class Parameters(_Strict):
     """Every input of the model, in the order the story runs. Each is a distribution."""
 
     # Russian production -- NATO: ≈3 million shells a year (registry: ru_shell_production_per_year)
-    ru_production_start_per_month: DistributionSpec = _param(
-        "Russian production at start", "Russian artillery-shell production at the window's start", "shells/month")
+    ru_production_per_month: DistributionSpec = _param(
+        "Russian production at its anchor", "Russian artillery-shell production at the figure's date (ru_production: "
+        "anchored) or in the window's first month (compound)", "shells/month")
     ru_production_growth_per_year: DistributionSpec = _param(
-        "Russian production growth", "yearly growth of Russian production (compounded monthly)", "fraction/year", -0.9, 3.0)
+        "Russian production growth", "yearly growth of Russian production while far below its plateau (compound: "
+        "compounded monthly up to the ceiling)", "fraction/year", -0.9, 3.0)
     ru_production_ceiling_per_month: DistributionSpec = _param(
-        "Russian production ceiling", "most Russian industry can produce, however long the war", "shells/month")
+        "Russian production plateau", "most Russian industry can produce, however long the war", "shells/month")
     ru_reserve_stock_start: DistributionSpec = _param(
         "Russian old reserves", "usable old (Soviet-era) shells left in Russian reserves at the start", "shells")
     ru_reserve_release_max_per_month: DistributionSpec = _param(
-        "Russian reserve release rate", "most shells that can be drawn from reserves and refurbished in a month", "shells/month")
+        "Russian refurbishment capacity", "most old shells Russian plants can refurbish in a month (Russian reserves "
+        "and North Korean old stock share it)", "shells/month")
     shells_wanted_per_month: DistributionSpec = _param(
-        "shells Russia wants to fire", "shells Russia wants to fire in a month at normal intensity", "shells/month")
+        "shells Russia wants to fire", "shells Russia wants to fire in a month at the base level (fire periods "
+        "multiply it)", "shells/month")
+    # Russian depot (structure.depot: limited)
+    ru_depot_limit_days: DistributionSpec = _param(
+        "Russian depot limit", "most fire Russia holds near the front and in depots, in days of wanted fire; beyond it "
+        "no shells are ordered", "days", 1.0, 730.0)
+    ru_depot_loss_per_month: DistributionSpec = _param(
+        "depot losses", "share of the depot stock lost each month (strikes, attrition, spoilage)", "fraction/month",
+        0.0, 0.5)
     # Russian firing under the stock-target policy (structure.firing: stock_target; unused under demand)
     fire_target_stock_days: DistributionSpec = _param(
         "reserve Russia aims to hold", "days of base fire Russia aims to keep in its depots", "days", 0.0, 365.0)
@@ -115,13 +131,30 @@ class Parameters(_Strict):
     nk_production_per_month: DistributionSpec = _param(
         "North Korean new production", "new North Korean shell production available for export", "shells/month")
     nk_production_growth_per_year: DistributionSpec = _param(
-        "NK production growth", "yearly growth of North Korean new production (compounded monthly)",
-        "fraction/year", -0.9, 3.0)
+        "NK production growth", "yearly growth of North Korean new production (compound: compounded monthly; "
+        "saturating: while far below its ceiling)", "fraction/year", -0.9, 3.0)
+    nk_production_ceiling_per_month: DistributionSpec = _param(
+        "NK production ceiling", "most new shells North Korea can make for export in a month (nk_production: "
+        "saturating)", "shells/month")
+    nk_old_stock_share: DistributionSpec = _param(
+        "NK old-stock share", "share of North Korea's exportable stock that needs refurbishing before use "
+        "(nk_stock: tiers)", "fraction", 0.0, 1.0)
+    nk_refurbishment_delay_months: DistributionSpec = _param(
+        "NK refurbishment delay", "months North Korean old shells spend in Russian plants on average", "months", 1.0,
+        36.0)
+    nk_refurbishment_loss: DistributionSpec = _param(
+        "NK refurbishment loss", "share of North Korean old shells scrapped in refurbishment", "fraction", 0.0, 1.0)
     nk_shipping_capacity_per_month: DistributionSpec = _param(
         "North Korean shipping capacity", "most shells that can be moved to Russia in a month (rail and ships)", "shells/month")
     nk_ramp_months: DistributionSpec = _param(
         "NK start-up ramp", "months from the window's start until shipping runs at full capacity (1: at once)",
         "months", 1.0, 36.0)
+    nk_initial_pulse_shells: DistributionSpec = _param(
+        "NK initial pulse", "serviceable shells ready before the window that arrive in its first month "
+        "(nk_supply_start: pulse)", "shells")
+    nk_ramp_start_share: DistributionSpec = _param(
+        "NK ramp start", "share of shipping capacity in use in the first month (nk_supply_start: pulse)", "fraction",
+        0.0, 1.0)
     nk_dud_rate_old: DistributionSpec = _param(
         "NK old-stock dud rate", "share of old-stock North Korean shells that fail", "fraction", 0.0, 1.0)
     nk_dud_rate_new: DistributionSpec = _param(
@@ -132,7 +165,11 @@ class Parameters(_Strict):
     troop_buildup_per_month: DistributionSpec = _param(
         "NK troop build-up rate", "most North Korean soldiers that can arrive in a month", "soldiers/month")
     troop_killed_rate_per_month: DistributionSpec = _param(
-        "NK killed per soldier-month", "share of deployed soldiers killed each month", "fraction/month", 0.0, 1.0)
+        "NK killed per soldier-month in combat", "share of deployed soldiers killed each month in combat (troop_losses: "
+        "constant: every month)", "fraction/month", 0.0, 1.0)
+    troop_killed_rate_reserve_per_month: DistributionSpec = _param(
+        "NK killed per soldier-month in reserve", "share of soldiers held in reserve killed each month (troop_losses: "
+        "phases)", "fraction/month", 0.0, 1.0)
     troop_wounded_per_killed: DistributionSpec = _param(
         "wounded per killed", "soldiers wounded (and withdrawn) for each one killed", "ratio", 0.0, 50.0)
     troop_tour_months: DistributionSpec = _param(
@@ -142,11 +179,25 @@ class Parameters(_Strict):
         "price per shell", "value Russia transfers per shell delivered", "usd/shell")
     payment_per_soldier_month_usd: DistributionSpec = _param(
         "pay per soldier-month", "value Russia transfers per North Korean soldier per month", "usd/soldier/month")
+    missile_value_per_month_usd: DistributionSpec = _param(
+        "missiles per month", "value transferred for North Korean missiles each month of deliveries", "usd/month")
+    technology_value_per_month_usd: DistributionSpec = _param(
+        "technology per month", "value of Russian technology and know-how transferred each month of deliveries",
+        "usd/month")
     other_support_per_month_usd: DistributionSpec = _param(
-        "other support per month", "value transferred for missiles, other arms and services each month of deliveries",
+        "other support per month", "value of other support (oil, food, equipment) each month of deliveries",
         "usd/month")
     nk_gdp_usd: DistributionSpec = _param(
-        "North Korean GDP", "North Korea's yearly GDP, the yardstick for payments", "usd")
+        "North Korean GDP", "North Korea's yearly GDP in its reference year, the yardstick for payments", "usd")
+    nk_gdp_growth_per_year: DistributionSpec = _param(
+        "NK GDP growth", "yearly growth of North Korean GDP from its reference year", "fraction/year", -0.5, 1.0)
+    # What the Ukrainian 40 % counts: all munitions, of which artillery shells are a share
+    artillery_share_of_munitions: DistributionSpec = _param(
+        "shells' share of munitions", "share of artillery shells among all munitions Russia uses against Ukraine "
+        "(by count; the rest: rockets, mortar bombs, missiles)", "fraction", 0.0, 1.0)
+    nk_share_of_other_munitions: DistributionSpec = _param(
+        "NK share of other munitions", "North Korea's share of the munitions other than artillery shells",
+        "fraction", 0.0, 1.0)
 
 
 def _extra(f: Any) -> dict[str, Any]:
@@ -233,25 +284,92 @@ class Sensitivity(_Strict):
     sobol_samples: int = Field(1024, ge=64, le=65536, strict=True, description="base samples of the Sobol design (power of 2)")
 
 
-class StructureSettings(_Strict):
-    """The structural assumptions, as much assumptions as the numbers are (see ``model.core.dynamics``)."""
+# The structural switches' choices, written out for the schema (tests/test_structure.py holds them to
+# model.core.structure.SWITCHES); the first choice of each is the earlier model.
+FiringChoice = Literal["demand", "stock_target"]
+DeclineChoice = Literal["constant", "proportional"]
+FiringOrderChoice = Literal["mixed", "nk_first", "ru_first"]
+DepotChoice = Literal["unlimited", "limited"]
+FireProfileChoice = Literal["flat", "periods"]
+NkStockChoice = Literal["single", "tiers"]
+NkSupplyStartChoice = Literal["ramp", "pulse"]
+NkProductionChoice = Literal["compound", "saturating"]
+RuProductionChoice = Literal["compound", "anchored"]
+RefurbishmentChoice = Literal["flat", "declining"]
+TroopLossChoice = Literal["constant", "phases"]
 
-    firing: Literal["demand", "stock_target"] = Field(
-        "demand", description="demand: fire what is wanted while the depot holds it; stock_target: hold a reserve "
-        "of fire_target_stock_days, fire more when supply allows, ration down to a floor when it falls")
-    supply_decline: Literal["constant", "proportional"] = Field(
-        "constant", description="constant: ship from stock at capacity until it is empty; proportional: shipments "
-        "from stock thin as the exportable stock runs down")
+
+def _switch(default: str, name: str) -> Any:
+    return Field(default, description=SWITCHES[name].description)
+
+
+class StructureSettings(_Strict):
+    """The structural assumptions, as much assumptions as the numbers are (see ``model.core.structure``).
+    A switch that ``structures:`` makes uncertain takes its choice per sample instead."""
+
+    firing: FiringChoice = _switch("demand", "firing")
+    supply_decline: DeclineChoice = _switch("constant", "supply_decline")
+    firing_order: FiringOrderChoice = _switch("mixed", "firing_order")
+    depot: DepotChoice = _switch("unlimited", "depot")
+    fire_profile: FireProfileChoice = _switch("flat", "fire_profile")
+    nk_stock: NkStockChoice = _switch("single", "nk_stock")
+    nk_supply_start: NkSupplyStartChoice = _switch("ramp", "nk_supply_start")
+    nk_production: NkProductionChoice = _switch("compound", "nk_production")
+    ru_production: RuProductionChoice = _switch("compound", "ru_production")
+    ru_refurbishment: RefurbishmentChoice = _switch("flat", "ru_refurbishment")
+    troop_losses: TroopLossChoice = _switch("constant", "troop_losses")
     fire_drop_threshold: float = Field(
-        0.8, gt=0, lt=1, description="fire 'drops' below this share of its level in the three months before a cut-off")
+        0.8, gt=0, lt=1, description="fire 'drops' below this share of its level in the three months before a cut-off "
+        "(relative to the fire wanted)")
     assumption: str | None = Field(None, description="why these structural choices")
+
+
+Weights = dict[str, float] | list[str] | None
+
+
+class StructurePriors(_Strict):
+    """Prior weights of the switches whose choice is uncertain (``choice: weight``, or a list of choices for
+    equal weights); the run averages over them by their evidence."""
+
+    firing: Weights = None
+    supply_decline: Weights = None
+    firing_order: Weights = None
+    depot: Weights = None
+    fire_profile: Weights = None
+    nk_stock: Weights = None
+    nk_supply_start: Weights = None
+    nk_production: Weights = None
+    ru_production: Weights = None
+    ru_refurbishment: Weights = None
+    troop_losses: Weights = None
+    assumption: str | None = Field(None, description="why these weights")
+
+    def uncertain(self) -> list[str]:
+        """The switches listed here with more than one choice of positive weight."""
+        from .structure_specs import structure_weights
+
+        out = []
+        for name in SWITCHES:
+            weights = structure_weights(getattr(self, name))
+            if weights and sum(1 for w in weights.values() if w > 0) > 1:
+                out.append(name)
+        return out
 
 
 class Alternative(_Strict):
     """A structural alternative evaluated on the same samples (only the fields that differ)."""
 
-    firing: Literal["demand", "stock_target"] | None = None
-    supply_decline: Literal["constant", "proportional"] | None = None
+    firing: FiringChoice | None = None
+    supply_decline: DeclineChoice | None = None
+    firing_order: FiringOrderChoice | None = None
+    depot: DepotChoice | None = None
+    fire_profile: FireProfileChoice | None = None
+    nk_stock: NkStockChoice | None = None
+    nk_supply_start: NkSupplyStartChoice | None = None
+    nk_production: NkProductionChoice | None = None
+    ru_production: RuProductionChoice | None = None
+    ru_refurbishment: RefurbishmentChoice | None = None
+    troop_losses: TroopLossChoice | None = None
     note: str | None = None
 
 
@@ -302,6 +420,15 @@ class Scenario(_Strict):
         description="extra figure files in the registry's format, relative to the scenario file; a child's "
         "list adds to its parent's (see model.inputs.figure_files)")
     structure: StructureSettings = Field(default_factory=StructureSettings)
+    structures: StructurePriors = Field(
+        default_factory=StructurePriors, description="switches whose choice is uncertain, with prior weights: the "
+        "answer averages over them by their evidence")
+    fire_periods: dict[str, FirePeriod] = Field(
+        default_factory=dict, description="named month ranges in which wanted fire is the base times an uncertain "
+        "factor (structure.fire_profile: periods)")
+    troop_phases: dict[str, TroopPhase] = Field(
+        default_factory=dict, description="named month ranges in which troops are committed to combat or held in "
+        "reserve (structure.troop_losses: phases); outside them the combat rate applies")
     alternatives: dict[str, Alternative] = Field(
         default_factory=dict, description="structural alternatives run on the same samples and shown side by side")
     intensity_profile: list[IntensityPoint] = Field(

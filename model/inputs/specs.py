@@ -46,6 +46,14 @@ class _Spec(_Strict):
         None, description="why this value is assumed; required when no article figure backs it"
     )
     note: str | None = None
+    as_of: str | None = Field(
+        None, pattern=r"^\d{4}(-(0[1-9]|1[0-2]))?$",
+        description="when the value holds, YYYY-MM or YYYY (its middle); used by the parameters that are anchored "
+        "in time (ru_production_per_month, nk_gdp_usd); default: a figure's own date, else the window's first month")
+
+    def anchor_month(self, registry: Registry) -> str | None:
+        """The month this value holds, 'YYYY-MM' (a year means its middle month), or None if not said."""
+        return _middle(self.as_of) if self.as_of else None
 
     def check(self, info: ParameterInfo, registry: Registry) -> Problems:
         """Problems the schema's types cannot express, as (field, message)."""
@@ -225,6 +233,11 @@ class RangeSpec(_NumericSpec):
         return fit_range(self.low * factor, self.high * factor, ci=self.ci, shape=self.shape, info=info)
 
 
+def _middle(as_of: str) -> str:
+    """'YYYY-MM' as it is; a bare year 'YYYY' as its middle month, July."""
+    return as_of if len(as_of) > 4 else f"{as_of}-07"
+
+
 class FigureSpec(_Spec):
     """A registry figure, with its uncertainty.
 
@@ -239,6 +252,13 @@ class FigureSpec(_Spec):
     high: float | None = None
     ci: float = Field(0.9, ge=0.5, le=0.999)
     shape: Literal["normal", "lognormal", "uniform"] = "normal"
+
+    def anchor_month(self, registry: Registry) -> str | None:
+        """The month this value holds: as written, else the figure's own date."""
+        if self.as_of:
+            return _middle(self.as_of)
+        fig = registry.get(self.figure)
+        return _middle(fig.as_of[:7])
 
     def check(self, info: ParameterInfo, registry: Registry) -> Problems:
         if self.figure not in registry:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .loading import ResolvedScenario, ScenarioError, load_scenario
-from .priors import build_priors, support_problems
+from .priors import scenario_priors, support_problems
 from .registry import Registry
 from .safe_yaml import Problem
 
@@ -22,9 +22,11 @@ def prior_problems(resolved: ResolvedScenario, registry: Registry) -> list[Probl
     """Problems of the scenario's priors, each at the line of its parameter."""
     problems = []
     registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
-    for name, message in support_problems(build_priors(resolved.scenario.parameters, registry)):
-        file, line = resolved.origins.get(("parameters", name), (str(resolved.path), None))
-        problems.append(Problem(file, line, f"parameters.{name}", message))
+    for name, message in support_problems(scenario_priors(resolved.scenario, registry)):
+        where = (("fire_periods", name.removeprefix("fire_factor_"), "factor") if name.startswith("fire_factor_")
+                 else ("parameters", name))
+        file, line = resolved.origins.get(where, resolved.origins.get(where[:2], (str(resolved.path), None)))
+        problems.append(Problem(file, line, ".".join(where), message))
     return problems
 
 

@@ -20,7 +20,7 @@ from ..analysis.analyst import ConditionFinding, DiscoveryOn
 from ..analysis.outcome import Ensemble, RunResult
 from ..core.catalogue import METRICS
 from ..inputs.conditions import evaluate_condition, parse_condition
-from ..inputs.schema import PARAMETER_INFO
+from ..inputs.priors import info_of
 from . import texts
 from .analyst_summary import quantile_key
 from .charts.analyst import corner_chart, peeling_chart, stopping_chart
@@ -43,7 +43,8 @@ def _w(key: str, **fields: object) -> str:
 
 
 def _axis(name: str) -> str:
-    info = PARAMETER_INFO[name]
+    info = info_of(name)
+    assert info is not None
     return f"{texts.parameter_label(name, current())} ({unit(info.unit)})"
 
 

@@ -27,6 +27,7 @@ from ..analysis.outcome import Ensemble, RunResult
 from ..analysis.stats import quantiles_under, weighted_quantile
 from ..core.catalogue import KEY_METRICS, METRICS, TRAJECTORIES, applies
 from ..core.dynamics import Structure
+from ..core.structure import SWITCHES
 from ..core.threads import default_threads
 from .analyst_summary import analyst_summary
 from .logistics_summary import logistics_entry
@@ -110,8 +111,54 @@ def trajectory_bands(run: RunResult) -> dict[str, Bands]:
     return out
 
 
-def _choices(structure: Structure) -> dict[str, Any]:
-    return {"firing": structure.firing, "supply_decline": structure.supply_decline}
+def _choices(structure: Structure, uncertain: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every switch's choice; an uncertain one (averaged over by its evidence) is ``"averaged"``."""
+    return {s: ("averaged" if s in uncertain else c) for s, c in structure.all_choices().items()}
+
+
+def _stats_where(values: np.ndarray, weights: np.ndarray, mask: np.ndarray, unit: str) -> dict[str, Any]:
+    w = weights[mask]
+    if not w.sum() > 0:
+        return {"mean": None, "p5": None, "p50": None, "p95": None, "unit": unit}
+    return {**metric_stats(values[mask], w / w.sum()), "unit": unit}
+
+
+def structures_summary(run: RunResult) -> dict[str, Any]:
+    """``structures`` (each combination of the uncertain switches: its choices, prior weight, log evidence,
+    posterior probability and calibrated key metrics), ``structure_switches`` (each switch's choices with
+    their prior and posterior) and ``structure_share_of_variance`` (per metric, the share of its calibrated
+    variance that comes from the structure); empty when no switch is uncertain."""
+    mix = run.structures
+    if mix is None:
+        return {}
+    names = [m for m in KEY_METRICS if applies(m, has_cutoff=run.timeline.cutoff is not None)]
+    weights = np.asarray(run.weights, dtype=float)
+    combos = []
+    for c in mix.combinations:
+        mask = mix.mask(c)
+        combos.append({
+            "choices": c.choices,
+            "prior_weight": _num(c.prior_weight),
+            "log_evidence": None if c.log_evidence is None else _num(c.log_evidence),
+            "posterior_probability": _num(c.posterior_probability),
+            "effective_sample_size": _num(c.effective_sample_size),
+            "metrics": {m: _stats_where(run.metrics[m], weights, mask, METRICS[m].unit) for m in names},
+        })
+    switches = {}
+    for switch, rows in mix.marginals.items():
+        index = run.calibrated.structure_choices[switch]
+        entries = []
+        for choice, prior_weight, posterior in rows:
+            mask = index == SWITCHES[switch].choices.index(choice)
+            entries.append({"choice": choice, "prior_weight": _num(prior_weight), "posterior_probability": _num(posterior),
+                            "metrics": {m: _stats_where(run.metrics[m], weights, mask, METRICS[m].unit) for m in names}})
+        switches[switch] = entries
+    return {
+        "structures": combos,
+        "structure_switches": switches,
+        "structure_share_of_variance": {m: _num(v) for m, v in mix.variance_share.items()},
+        "structures_distinguishable": mix.distinguishable(),
+    }
 
 
 def _alternative_entry(name: str, structure: Structure, prior: Ensemble, calibrated: Ensemble,
@@ -140,6 +187,7 @@ def alternatives_summary(run: RunResult) -> list[dict[str, Any]]:
         return []
     names = [m for m in KEY_METRICS if applies(m, has_cutoff=run.timeline.cutoff is not None)]
     out = [_alternative_entry("scenario", run.structure, run.prior, run.calibrated, run.calibration, names)]
+    # (an alternative fixes the switches it names for every sample; the rest stay as the scenario has them)
     for alt in run.alternatives:
         out.append(_alternative_entry(alt.name, alt.structure, alt.prior, alt.calibrated, alt.calibration, names))
     return out
@@ -210,7 +258,8 @@ def build_summary(run: RunResult) -> dict[str, Any]:
         "metrics": metrics,
         "prior_metrics": prior_metrics,
         "drivers": {d.metric: driver_statement(d) for d in run.drivers},
-        "structure": _choices(run.structure),
+        "structure": _choices(run.structure, run.structures.switches if run.structures else ()),
+        **structures_summary(run),  # the answers by structure and their evidence (model.analysis.structures)
         "alternatives": alternatives_summary(run),
         **logistics_entry(run),  # the discrete-event study, when the scenario has a logistics: section
         **analyst_summary(run),  # discovery, correlations, stopping, tradeoffs (model.presentation.analyst_summary)

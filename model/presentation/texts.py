@@ -41,7 +41,8 @@ from typing import Any
 
 __all__ = ["LANGS", "TEXTS_PATH", "text", "has", "keys", "check_lang", "label", "header", "title", "axis_label",
            "foreign_texts", "visible_text", "trajectory_text",
-           "description", "never", "parameter_label", "parameter_description", "problems"]
+           "description", "never", "parameter_label", "parameter_description", "switch_label", "choice_words",
+           "problems"]
 
 LANGS: tuple[str, ...] = ("en", "de")
 TEXTS_PATH = Path(__file__).resolve().with_name("texts.yaml")
@@ -174,8 +175,26 @@ def never(name: str, lang: str = "en") -> str:
 
 
 def parameter_label(name: str, lang: str = "en") -> str:
+    """An input's short name: a parameter, a fire period's factor (``fire_factor_<period>``) or an uncertain
+    structural switch (``structure_<switch>``)."""
     key = f"parameter.{name}.label"
-    return text(key, lang) if has(key) else name.replace("_", " ")
+    if has(key):
+        return text(key, lang)
+    if name.startswith("fire_factor_"):
+        return text("fire_factor.label", lang, period=name.removeprefix("fire_factor_").replace("_", " "))
+    if name.startswith("structure_") and has(f"switch.{name.removeprefix('structure_')}.label"):
+        return text(f"switch.{name.removeprefix('structure_')}.label", lang)
+    return name.replace("_", " ")
+
+
+def switch_label(switch: str, lang: str = "en") -> str:
+    """A structural switch in words ("how Russia fires")."""
+    return text(f"switch.{switch}.label", lang)
+
+
+def choice_words(switch: str, choice: str, lang: str = "en") -> str:
+    """One choice of a structural switch in words ("holds a reserve, rations down to a floor")."""
+    return text(f"switch.{switch}.{choice}", lang)
 
 
 def parameter_description(name: str, lang: str = "en") -> str:

@@ -37,7 +37,7 @@ from ..core.timeline import Timeline
 from ..experiment import observed_figures
 from ..inputs.distributions import ParameterPrior
 from ..inputs.events import build_timeline
-from ..inputs.priors import build_priors
+from ..inputs.priors import scenario_priors
 from ..inputs.registry import Registry, load_registry
 from ..inputs.sampling import sample_parameters
 from ..inputs.schema import PARAMETER_INFO, Event, Scenario
@@ -180,7 +180,7 @@ class Explorer:
         self.scenario = scenario
         self.registry = registry if registry is not None else load_registry()
         self.samples = samples
-        self.priors = build_priors(scenario.parameters, self.registry)
+        self.priors = scenario_priors(scenario, self.registry)
         by_name = {p.name: p for p in self.priors}
         drawn = sample_parameters(self.priors, samples, method=scenario.sampling,
                                   seed=scenario.seed if seed is None else seed)
@@ -188,7 +188,7 @@ class Explorer:
         self.sliders: dict[str, Slider] = {name: _slider(by_name[name], d) for name, d in _DISPLAY.items()
                                            if name in by_name}
         self.observed: list[ObservedFigure] = observed_figures(scenario, self.registry)
-        self.months: list[str] = build_timeline(scenario).months
+        self.months: list[str] = build_timeline(scenario, self.registry).months
         stops = sorted(ev.month for ev in scenario.events.values() if ev.kind == "nk_deliveries_stop")
         self.default_cutoff: str | None = stops[0] if stops else None
         self.policies = firing_policies(scenario)
@@ -237,7 +237,7 @@ class Explorer:
             if cutoff is not None:
                 events[CUTOFF_EVENT] = Event(kind="nk_deliveries_stop", month=cutoff, factor=None, soldiers=None,
                                              note="set in the explorer")
-            self._timelines[cutoff] = build_timeline(self.scenario.model_copy(update={"events": events}))
+            self._timelines[cutoff] = build_timeline(self.scenario.model_copy(update={"events": events}), self.registry)
         return self._timelines[cutoff]
 
     def _structure_kwargs(self, firing: str | None) -> dict[str, Any]:

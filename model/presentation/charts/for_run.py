@@ -17,7 +17,6 @@ from matplotlib.figure import Figure
 from ...analysis.outcome import RunResult
 from ...core.catalogue import FAN_TRAJECTORIES, HISTOGRAM_METRICS, METRICS, TRAJECTORIES, applies
 from ...inputs.registry import Registry
-from ...inputs.schema import PARAMETER_INFO
 from ...inputs.units import conversion_factor
 from ...sensitivity import convergence
 from .. import texts
@@ -170,7 +169,7 @@ def _run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) ->
         yield f"hist_{metric}", title, fig
     for d in run.drivers:
         label = output_title(d.metric)
-        pretty = [texts.parameter_label(n, lang) if n in PARAMETER_INFO else n for n in d.names]
+        pretty = [texts.parameter_label(n, lang) for n in d.names]
         if d.swing_low is not None:
             swing_high, swing_baseline = d.swing_high, d.swing_baseline
             assert swing_high is not None and swing_baseline is not None  # set together with swing_low

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...inputs.schema import PARAMETER_INFO
+from ...inputs.priors import info_of
 from .. import texts
 from ..numbers import as_float, format_correlation, format_count, format_input, format_percent
 from ..words import discovery_sentence, independence_note, limit_phrase, stopping_statement, tradeoff_sentence
@@ -145,7 +145,7 @@ def _figure(figures: Sequence[FigureRow], stem: str) -> FigureRow | None:
 
 
 def _label(name: str, lang: str = "en") -> str:
-    info = PARAMETER_INFO.get(name)
+    info = info_of(name)
     return texts.parameter_label(name, lang) if info is not None else name.replace("_", " ")
 
 SENTENCE_LIMITS = 3  # as model.presentation.analyst_summary: the box's limits named in its sentence
@@ -175,7 +175,7 @@ def _rule_text(r: Row, lang: str) -> str:
 
 
 def _unit(name: str) -> str:
-    info = PARAMETER_INFO.get(name)
+    info = info_of(name)
     return info.unit if info is not None else ""
 
 

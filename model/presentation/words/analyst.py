@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...inputs.schema import PARAMETER_INFO
+from ...inputs.priors import info_of
 from .. import texts
 from ..numbers import format_correlation, format_count, format_input, format_percent, format_plain
 from .common import join_words
@@ -16,8 +16,8 @@ __all__ = ["limit_phrase", "discovery_sentence", "stopping_statement", "independ
 
 def limit_phrase(name: str, low: float | None, high: float | None, lang: str = "en") -> str:
     """One input's range in a box: ``"North Korean shipping capacity below 310,000 shells a month"``."""
-    info = PARAMETER_INFO.get(name)
-    label, unit = (info.label, info.unit) if info is not None else (name.replace("_", " "), "")
+    info = info_of(name)
+    label, unit = (texts.parameter_label(name), info.unit) if info is not None else (name.replace("_", " "), "")
     if lang != "en":
         label = texts.parameter_label(name, lang) if info is not None else label
         key = ("analyst.limit_anywhere" if high is None else "analyst.limit_below") if low is None else (

@@ -13,7 +13,6 @@ from numpy.typing import ArrayLike
 from ...analysis.calibration import MIN_HEALTHY_ESS, Calibration, ObservedFigure
 from ...analysis.outcome import Drivers
 from ...core.catalogue import title
-from ...inputs.schema import PARAMETER_INFO
 from ...sensitivity._checks import _as_int
 from .. import texts
 from ..numbers import as_float, format_count, format_index, format_percent, format_ratio
@@ -150,7 +149,7 @@ def rank_drivers(
 def driver_statement(drivers: Drivers) -> str:
     """Which inputs drive one metric, in a sentence: by total Sobol index, else by tornado swing."""
     label = f"the metric \u201c{title(drivers.metric)}\u201d"
-    pretty = [PARAMETER_INFO[n].label for n in drivers.names]
+    pretty = [texts.parameter_label(n) for n in drivers.names]
     if drivers.ST is not None:
         return rank_drivers(drivers.ST, pretty, metric_label=label)
     if drivers.swing_low is not None and drivers.swing_high is not None:
