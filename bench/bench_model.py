@@ -50,9 +50,9 @@ if str(ROOT) not in sys.path:
 import numpy as np
 
 from model.core.dynamics import simulate
-from model.inputs.events import build_timeline
+from model.inputs.events import build_structure, build_timeline
 from model.inputs.loading import load_scenario
-from model.inputs.priors import build_priors
+from model.inputs.priors import scenario_priors
 from model.inputs.registry import load_registry
 from model.inputs.sampling import BLOCK_SIZE, block_ranges, sample_block, sample_parameters
 from model.inputs.schema import Event
@@ -68,16 +68,18 @@ CUTOFF_MONTH = "2025-01"
 
 # --------------------------------------------------------------------------- helpers
 def _load(cutoff: bool = False):
-    """Scenario, priors and timeline of the baseline (optionally with a cut-off event)."""
+    """Scenario, priors, timeline and structure of the baseline (optionally with a cut-off event): its
+    mechanisms as shipped, the uncertain switches chosen per sample."""
+    registry = load_registry()
     sc = load_scenario(SCENARIO).scenario
-    priors = build_priors(sc.parameters, load_registry())
+    priors = scenario_priors(sc, registry)
     if cutoff:
         sc = sc.model_copy(
             update={
                 "events": {**sc.events, "cut": Event(kind="nk_deliveries_stop", month=CUTOFF_MONTH)}
             }
         )
-    return sc, priors, build_timeline(sc)
+    return sc, priors, build_timeline(sc, registry), build_structure(sc)
 
 
 def relative_differences(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, float]:
@@ -139,29 +141,29 @@ def compare_and_time(
 ) -> dict:
     from bench.loop_model import simulate_loop
 
-    sc, priors, timeline = _load()
-    _, _, timeline_cut = _load(cutoff=True)
+    sc, priors, timeline, structure = _load()
+    _, _, timeline_cut, _ = _load(cutoff=True)
     thr = sc.shortage_threshold
     n_all = max(vector_samples, loop_samples)
     samples = sample_parameters(priors, n_all, method=sc.sampling, seed=sc.seed)
     big = {k: np.ascontiguousarray(v[:vector_samples]) for k, v in samples.as_dict().items()}
     small = {k: np.ascontiguousarray(v[:loop_samples]) for k, v in samples.as_dict().items()}
 
-    simulate(small, timeline, shortage_threshold=thr)  # warm up
-    t_vec_small = _best_time(lambda: simulate(small, timeline, shortage_threshold=thr), repeats)
-    t_vec_big = _best_time(lambda: simulate(big, timeline, shortage_threshold=thr), repeats)
+    simulate(small, timeline, shortage_threshold=thr, structure=structure)  # warm up
+    t_vec_small = _best_time(lambda: simulate(small, timeline, shortage_threshold=thr, structure=structure), repeats)
+    t_vec_big = _best_time(lambda: simulate(big, timeline, shortage_threshold=thr, structure=structure), repeats)
 
     # best of a few for the loop too: a busy machine should not inflate the speedup
-    loop = simulate_loop(small, timeline, shortage_threshold=thr)
+    loop = simulate_loop(small, timeline, shortage_threshold=thr, structure=structure)
     t_loop = _best_time(
-        lambda: simulate_loop(small, timeline, shortage_threshold=thr), loop_repeats
+        lambda: simulate_loop(small, timeline, shortage_threshold=thr, structure=structure), loop_repeats
     )
 
-    vec = simulate(small, timeline, shortage_threshold=thr).metrics
+    vec = simulate(small, timeline, shortage_threshold=thr, structure=structure).metrics
     diffs = relative_differences(vec, loop)
 
-    loop_cut = simulate_loop(small, timeline_cut, shortage_threshold=thr)
-    vec_cut = simulate(small, timeline_cut, shortage_threshold=thr).metrics
+    loop_cut = simulate_loop(small, timeline_cut, shortage_threshold=thr, structure=structure)
+    vec_cut = simulate(small, timeline_cut, shortage_threshold=thr, structure=structure).metrics
     diffs_cut = relative_differences(vec_cut, loop_cut)
 
     loop_rate = loop_samples / t_loop
@@ -193,7 +195,7 @@ def compare_and_time(
 # --------------------------------------------------------------------------- part 2 (child)
 def ten_million_child(n: int) -> dict:
     """Chunked run of ``n`` samples; keeps only ``nk_share_of_fired`` per sample."""
-    sc, priors, timeline = _load()
+    sc, priors, timeline, structure = _load()
     names = [p.name for p in priors]
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     share = np.empty(n, dtype=np.float32)
@@ -211,7 +213,7 @@ def ten_million_child(n: int) -> dict:
         tb = time.perf_counter()
         params = {name: values[:, j] for j, name in enumerate(names)}
         metrics = simulate(
-            params, timeline, shortage_threshold=sc.shortage_threshold, keep=()
+            params, timeline, shortage_threshold=sc.shortage_threshold, structure=structure, keep=()
         ).metrics
         t_sim += time.perf_counter() - tb
         t_sample += tb - ta

@@ -142,8 +142,9 @@ class Selection:
         return self.structure.choice(switch) == choice
 
 
-def pick(condition: bool | np.ndarray, when_true: np.ndarray, when_false: np.ndarray) -> np.ndarray:
-    """``when_true`` where the condition holds, else ``when_false`` (a fixed condition picks one whole array)."""
+def pick(condition: bool | np.ndarray, when_true: np.ndarray | float, when_false: np.ndarray | float
+         ) -> np.ndarray | float:
+    """``when_true`` where the condition holds, else ``when_false`` (a fixed condition picks one whole)."""
     if condition is True:
         return when_true
     if condition is False:

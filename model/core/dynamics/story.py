@@ -26,15 +26,25 @@ def _share(condition: bool | np.ndarray) -> float | np.ndarray:
     return condition.astype(float) if isinstance(condition, np.ndarray) else float(condition)
 
 
-def _logistic(plateau: np.ndarray, anchor_value: np.ndarray, monthly_rate: np.ndarray, months_from_anchor: float
-              ) -> np.ndarray:
-    """A saturating ramp through ``anchor_value`` at the anchor, towards ``plateau``: the logistic
-    ``plateau / (1 + (plateau / anchor_value - 1) exp(-rate (t - anchor)))``. A value at or above the
-    plateau stays at the plateau; a zero value stays zero (nothing grows from nothing)."""
-    gap = np.maximum(np.divide(plateau, anchor_value, out=np.full_like(plateau, np.inf), where=anchor_value > 0) - 1.0,
-                     0.0)
-    value = plateau / (1.0 + gap * np.exp(-monthly_rate * months_from_anchor))
-    return np.where(anchor_value > 0, value, 0.0)
+class _Logistic:
+    """A saturating ramp through ``anchor_value`` at the anchor month, towards ``plateau``: the logistic
+    ``plateau / (1 + (plateau / anchor_value - 1) exp(-rate (t - anchor)))``, stepped month by month
+    (the exponential times a constant factor each month). A value at or above the plateau stays at
+    the plateau; a zero value stays zero (nothing grows from nothing)."""
+
+    def __init__(self, plateau: np.ndarray, anchor_value: np.ndarray, monthly_rate: np.ndarray, first_month: float):
+        positive = anchor_value > 0
+        self.plateau = np.where(positive, plateau, 0.0)
+        ratio = np.divide(plateau, anchor_value, out=np.ones_like(plateau), where=positive)
+        self.gap = np.maximum(ratio - 1.0, 0.0)
+        self.decay = np.exp(-monthly_rate * first_month)  # exp(-rate (t - anchor)) at t = 0
+        self.step = np.exp(-monthly_rate)
+
+    def next(self) -> np.ndarray:
+        """This month's value; then on to the next month."""
+        value = self.plateau / (1.0 + self.gap * self.decay)
+        self.decay *= self.step
+        return value
 
 
 def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold: float, selection: Selection,
@@ -67,11 +77,16 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
     depot_ru, depot_nk = zeros(), zeros()  # usable shells in Russian depots, by origin
     # Rates fixed for the whole run
     ru_growth_factor = np.power(1.0 + p["ru_production_growth_per_year"], 1.0 / 12.0)  # compound, monthly
-    ru_logistic_rate = np.log1p(p["ru_production_growth_per_year"]) / 12.0  # the same growth far below the plateau
+    ru_logistic = None if anchored is False else _Logistic(  # the same growth far below the plateau
+        p["ru_production_ceiling_per_month"], p["ru_production_per_month"],
+        np.log1p(p["ru_production_growth_per_year"]) / 12.0, -float(timeline.ru_production_anchor))
     nk_growth_factor = np.power(1.0 + p["nk_production_growth_per_year"], 1.0 / 12.0)
-    nk_logistic_rate = np.log1p(p["nk_production_growth_per_year"]) / 12.0
+    nk_logistic = None if saturating is False else _Logistic(
+        p["nk_production_ceiling_per_month"], p["nk_production_per_month"],
+        np.log1p(p["nk_production_growth_per_year"]) / 12.0, 0.0)
     ramp_months = np.maximum(p["nk_ramp_months"], 1.0)
     ramp_start = p["nk_ramp_start_share"] * _share(pulse)
+    ramp_slope = (1.0 - ramp_start) / ramp_months  # from the start share to full capacity over the ramp
     refurbishment_delay = np.maximum(p["nk_refurbishment_delay_months"], 1.0)
     refurbishment_kept = 1.0 - p["nk_refurbishment_loss"]
     nk_usable_new = 1.0 - p["nk_dud_rate_new"]
@@ -87,12 +102,19 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
     combat_losses = losses_per_posture(p["troop_killed_rate_per_month"])
     reserve_losses = losses_per_posture(p["troop_killed_rate_reserve_per_month"])
     troops = np.zeros((waves, n))
-    gdp_growth = 1.0 + p["nk_gdp_growth_per_year"]
+    # missiles, technology and other support: a value per month while deliveries run
+    support_per_month = (p["other_support_per_month_usd"] + p["missile_value_per_month_usd"]
+                         + p["technology_value_per_month_usd"])
+    gdp_step = np.power(1.0 + p["nk_gdp_growth_per_year"], 1.0 / 12.0)
+    gdp_per_month = p["nk_gdp_usd"] / 12.0 * np.power(1.0 + p["nk_gdp_growth_per_year"],
+                                                      -timeline.nk_gdp_reference / 12.0)  # in the first month
     payments_last_year = np.zeros((YEAR, n))  # ring buffers for "payments in a year" and that year's GDP
     gdp_last_year = np.zeros((YEAR, n))
+    payments_year, gdp_year = zeros(), zeros()  # their running sums
 
     # Running totals for the metrics
-    delivered_total, usable_total, duds_total, fired_total, fired_nk_total = zeros(), zeros(), zeros(), zeros(), zeros()
+    delivered_total, usable_total, fired_total, fired_nk_total = zeros(), zeros(), zeros(), zeros()
+    new_total, old_kept_total = zeros(), zeros()  # new shells shipped; old ones shipped usable or refurbished
     shortfall_total, months_short, payments_total, depot_losses_total = zeros(), zeros(), zeros(), zeros()
     killed_total, wounded_total, soldier_months, rotated_total, troops_peak = zeros(), zeros(), zeros(), zeros(), zeros()
     payments_peak_share = zeros()
@@ -110,14 +132,13 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
         # 1. Russian production, shells/month. compound: the figure in the first month, grown at a
         #    fixed rate up to the ceiling; anchored: the figure holds at its own date (NATO's capacity,
         #    mid-2024), a logistic ramp before and after it towards the plateau (the ceiling)
-        compound = np.minimum(p["ru_production_per_month"] * ru_compound_growth, p["ru_production_ceiling_per_month"])
-        ru_compound_growth *= ru_growth_factor
-        if anchored is not False:
-            logistic = _logistic(p["ru_production_ceiling_per_month"], p["ru_production_per_month"], ru_logistic_rate,
-                                 t - timeline.ru_production_anchor)
-            ru_production = pick(anchored, logistic, compound)
+        if anchored is True:
+            assert ru_logistic is not None
+            ru_production = ru_logistic.next()
         else:
-            ru_production = compound
+            compound = np.minimum(p["ru_production_per_month"] * ru_compound_growth, p["ru_production_ceiling_per_month"])
+            ru_compound_growth *= ru_growth_factor
+            ru_production = compound if ru_logistic is None else pick(anchored, ru_logistic.next(), compound)
         ru_production = ru_production * timeline.ru_production_factor[t]
 
         # 2. Fire Russia wants, shells/month: a base level times the intensity events and profile,
@@ -125,7 +146,7 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
         shells_wanted = p["shells_wanted_per_month"] * timeline.intensity[t]
         period = -1 if timeline.fire_period_index is None else int(timeline.fire_period_index[t])
         if period >= 0 and periods is not False:
-            shells_wanted = shells_wanted * pick(periods, period_factors[period], np.ones(n))
+            shells_wanted = shells_wanted * pick(periods, period_factors[period], 1.0)
 
         # 3. Refurbishment in Russian plants (capacity ru_reserve_release_max_per_month): North Korean
         #    old shells already in the plants first (on average after the delay; a share is scrapped),
@@ -135,7 +156,7 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
         nk_refurbished_usable = nk_refurbished * refurbishment_kept * nk_usable_old
         own_capacity = p["ru_reserve_release_max_per_month"] - nk_refurbished
         if declining is not False:
-            own_capacity = own_capacity * pick(declining, ru_reserve / ru_reserve_opening, np.ones(n))
+            own_capacity = own_capacity * pick(declining, ru_reserve / ru_reserve_opening, 1.0)
 
         # 4. Room in the depot (limited): Russia holds at most ru_depot_limit_days of wanted fire
         #    after this month's fire, counting the shells still in refurbishment; it draws its own
@@ -144,7 +165,7 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
             on_hand = depot_ru + depot_nk + ru_production + nk_refurbished_usable
             in_plants = refurbishment_queue * refurbishment_kept * nk_usable_old
             limit = p["ru_depot_limit_days"] * shells_wanted / DAYS_PER_MONTH
-            room = pick(limited, np.maximum(limit + shells_wanted - on_hand - in_plants, 0.0), np.full(n, np.inf))
+            room = pick(limited, np.maximum(limit + shells_wanted - on_hand - in_plants, 0.0), np.inf)
             ru_reserve_release = np.minimum(np.minimum(own_capacity, ru_reserve), room)
             nk_order = room - ru_reserve_release
         else:
@@ -156,16 +177,19 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
         #    ceiling) ships first; then serviceable stock, then old stock (to Russian plants); at full
         #    capacity or thinning with the stock left (proportional). Capacity ramps up from the
         #    summit month (from a share of it, after a pulse of stock that was ready: pulse)
-        nk_new = p["nk_production_per_month"] * nk_compound_growth
-        nk_compound_growth *= nk_growth_factor
-        if saturating is not False:
-            nk_new = pick(saturating, _logistic(p["nk_production_ceiling_per_month"], p["nk_production_per_month"],
-                                                nk_logistic_rate, t), nk_new)
+        if saturating is True:
+            assert nk_logistic is not None
+            nk_new = nk_logistic.next()
+        else:
+            nk_new = p["nk_production_per_month"] * nk_compound_growth
+            nk_compound_growth *= nk_growth_factor
+            if nk_logistic is not None:
+                nk_new = pick(saturating, nk_logistic.next(), nk_new)
         shipped_pulse = zeros()
         if t == 0 and pulse is not False:
             shipped_pulse = np.minimum(p["nk_initial_pulse_shells"], nk_serviceable) * _share(pulse)
             nk_serviceable -= shipped_pulse
-        ramp = np.minimum(1.0, ramp_start + (1.0 - ramp_start) * (t + 1) / ramp_months)
+        ramp = np.minimum(1.0, ramp_start + ramp_slope * (t + 1))
         capacity = p["nk_shipping_capacity_per_month"] * ramp * timeline.nk_delivery_factor[t]
         if nk_order is not None:
             capacity = np.minimum(capacity, nk_order)
@@ -173,7 +197,7 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
         nk_serviceable += nk_new - shipped_new  # unshipped new shells are stored for export
         spare = capacity - shipped_new
         if proportional is not False:
-            spare = spare * pick(proportional, np.minimum(1.0, (nk_serviceable + nk_old) / nk_opening), np.ones(n))
+            spare = spare * pick(proportional, np.minimum(1.0, (nk_serviceable + nk_old) / nk_opening), 1.0)
         shipped_serviceable = np.minimum(spare, nk_serviceable)
         nk_serviceable -= shipped_serviceable
         shipped_old = np.minimum(spare - shipped_serviceable, nk_old)
@@ -184,8 +208,8 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
         # 6. Duds: old stock (not renewed since 1991, Katkov) fails more often than new shells
         from_stock = shipped_pulse + shipped_serviceable
         nk_usable = shipped_new * nk_usable_new + from_stock * nk_usable_old + nk_refurbished_usable
-        duds = shipped_new * p["nk_dud_rate_new"] + from_stock * p["nk_dud_rate_old"] + (
-            nk_refurbished * refurbishment_kept * p["nk_dud_rate_old"])
+        new_total += shipped_new  # (the duds follow at the end from these two totals)
+        old_kept_total += from_stock + nk_refurbished * refurbishment_kept
 
         # 7. Firing by the policy (demand: what is wanted; stock_target: what exceeds a reserve target,
         #    between a rationing floor and a ceiling), from the depot in the firing order
@@ -262,21 +286,20 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
         factor = timeline.nk_delivery_factor[t]
         payments_shells = nk_deliveries * p["price_per_shell_usd"]
         payments_troops = troops_this_month * p["payment_per_soldier_month_usd"]
-        payments_missiles = p["missile_value_per_month_usd"] * factor
-        payments_technology = p["technology_value_per_month_usd"] * factor
-        payments_other = p["other_support_per_month_usd"] * factor
-        payments = payments_shells + payments_troops + payments_other + payments_missiles + payments_technology
-        gdp_per_year = p["nk_gdp_usd"] * np.power(gdp_growth, (t - timeline.nk_gdp_reference) / 12.0)
-        payments_last_year[t % YEAR] = payments
-        gdp_last_year[t % YEAR] = gdp_per_year / 12.0
-        payments_share_12m = payments_last_year.sum(axis=0) / gdp_last_year.sum(axis=0)
+        payments = payments_shells + payments_troops + support_per_month * factor
+        slot = t % YEAR
+        payments_year += payments - payments_last_year[slot]
+        gdp_year += gdp_per_month - gdp_last_year[slot]
+        payments_last_year[slot] = payments
+        gdp_last_year[slot] = gdp_per_month
+        gdp_per_month = gdp_per_month * gdp_step
+        payments_share_12m = payments_year / gdp_year
         if t >= min(YEAR, h) - 1:  # the first full year (or the whole window, if shorter)
             np.maximum(payments_peak_share, payments_share_12m, out=payments_peak_share)
 
         # Running totals and the trajectories asked for
         delivered_total += nk_deliveries
         usable_total += nk_usable
-        duds_total += duds
         fired_total += shells_fired
         fired_nk_total += fired_nk
         shortfall_total += shortfall
@@ -304,8 +327,9 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
                 "troops_in_theatre": troops_this_month, "killed_cumulative": killed_total,
                 "wounded_cumulative": wounded_total, "payments": payments, "payments_cumulative_usd": payments_total,
                 "payments_shells": payments_shells, "payments_troops": payments_troops,
-                "payments_missiles": payments_missiles * np.ones(n), "payments_technology": payments_technology * np.ones(n),
-                "payments_other": payments_other * np.ones(n), "payments_share_of_gdp_12m": payments_share_12m,
+                "payments_missiles": p["missile_value_per_month_usd"] * factor,
+                "payments_technology": p["technology_value_per_month_usd"] * factor,
+                "payments_other": p["other_support_per_month_usd"] * factor, "payments_share_of_gdp_12m": payments_share_12m,
             }
             for name, rows in record.items():
                 rows[t] = month[name]
@@ -313,7 +337,7 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
     return {
         "nk_deliveries_total": delivered_total,
         "nk_usable_total": usable_total,
-        "nk_duds_total": duds_total,
+        "nk_duds_total": new_total * p["nk_dud_rate_new"] + old_kept_total * p["nk_dud_rate_old"],
         "nk_share_of_fired": np.divide(fired_nk_total, fired_total, out=zeros(), where=fired_total > 0),
         "shells_fired_total": fired_total,
         "shortfall_total": shortfall_total,
