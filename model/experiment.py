@@ -23,7 +23,18 @@ from typing import Any, Literal
 import numpy as np
 
 from .analysis.analyst import analyst_results
-from .analysis.calibration import Calibration, ObservedFigure, Posterior, calibrate, log_likelihoods, observed_figure
+from .analysis.calibration import (
+    Calibration,
+    ObservedFigure,
+    Posterior,
+    calibrate,
+    date_draws,
+    fill_drawn_dates,
+    log_likelihoods,
+    observation_points,
+    observed_figure,
+    with_node_columns,
+)
 from .analysis.given_data import GivenDataIndices, first_order_given_data_many
 from .analysis.outcome import AlternativeResult, Drivers, Ensemble, RunResult
 from .analysis.series import series_correction, series_groups
@@ -33,6 +44,7 @@ from .analysis.structures import structure_mixture
 from .core.catalogue import METRICS, TRAJECTORIES, applies
 from .core.dynamics import Structure, simulate
 from .core.structure import switch_of_parameter
+from .core.months import month_range
 from .core.timeline import Timeline
 from .inputs.dependence import Dependence, build_dependence
 from .inputs.distributions import ParameterPrior
@@ -71,12 +83,21 @@ MapFn = Callable[[Callable[..., Any], Iterable[Any]], Iterable[Any]]
 def observed_figures(scenario: Scenario, registry: Registry) -> list[ObservedFigure]:
     """The scenario's observations as the calibration sees them."""
     out = []
+    months = month_range(scenario.window.start, scenario.window.horizon_months)
     for fid, obs in scenario.observations.items():
         fig = registry.get(fid)
         factor = conversion_factor(fig.unit, TRAJECTORIES[obs.output].unit)
-        out.append(observed_figure(fig, output=obs.output, month=obs.at or fig.as_of_month(),
-                                   spread=obs.spread, factor=factor))
-    return out
+        out.append(observed_figure(fig, output=obs.output, month=obs.at or fig.as_of_month(), spread=obs.spread,
+                                   factor=factor, window=(months[0], months[-1]),
+                                   between=tuple(obs.between) if obs.between else None))  # type: ignore[arg-type]
+    return with_node_columns(out)
+
+
+def _points(observed: list[ObservedFigure], timeline: Timeline) -> list[tuple[str, int]]:
+    """(trajectory, month index) of every column of ``observed_values``: each figure's date (an undated
+    total's last possible month, replaced by a draw of them), then the undated totals' possible months."""
+    return ([(o.output, timeline.index(o.month)) for o in observed]
+            + [(name, timeline.index(m)) for name, m in observation_points(observed)])
 
 
 @dataclass(frozen=True)
@@ -92,7 +113,8 @@ class _Block:
     seed: int
     threshold: float
     structure: Structure
-    observed: list[tuple[str, int]]  # (trajectory, month index) of each observed figure
+    observed: list[tuple[str, int]]  # (trajectory, month index) of each column of observed_values
+    draws: tuple[tuple[int, tuple[int, ...]], ...]  # undated totals: own column, columns of their months
     keep_trajectories: bool
     keep_inputs: int  # rows of parameter values to return
     keep_unit: bool  # return the design points (SMC starts from them)
@@ -135,6 +157,7 @@ def _evaluate_block(task: _Block) -> _BlockOut:
             metrics[name][a:b] = v
         for j, (name, t) in enumerate(task.observed):
             obs[a:b, j] = outcome.trajectories[name][:, t]
+        fill_drawn_dates(obs[a:b], task.draws, np.arange(task.start + a, task.start + b))
         if keep is not observed:
             traj = {k: np.ascontiguousarray(v) for k, v in outcome.trajectories.items()}
     choices = {switch: np.rint(values[:, j]).astype(np.int8) for j, p in enumerate(task.priors)
@@ -179,10 +202,10 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
 
 def _tasks(scenario: Scenario, priors: list[ParameterPrior], timeline: Timeline, observed: list[ObservedFigure],
            n: int, *, structure: Structure, keep_unit: bool, unit: np.ndarray | None = None) -> list[_Block]:
-    points = [(o.output, timeline.index(o.month)) for o in observed]
+    points = _points(observed, timeline)
     dependence = build_dependence(scenario.correlations, scenario.correlation_method, priors)
     return [_Block(priors, timeline, b, start, stop - start, scenario.sampling, scenario.seed,
-                   scenario.shortage_threshold, structure, points, start < TRAJECTORY_SAMPLE_CAP,
+                   scenario.shortage_threshold, structure, points, date_draws(observed), start < TRAJECTORY_SAMPLE_CAP,
                    max(0, min(stop, SAMPLES_KEPT) - start), keep_unit,
                    None if unit is None else unit[start:stop], correlation=dependence)
             for b, start, stop in block_ranges(n)]
@@ -192,8 +215,9 @@ def _smc_log_likelihood(priors: list[ParameterPrior], timeline: Timeline, thresh
                         observed: list[ObservedFigure], rho: float = 0.0,
                         correlation: Dependence | None = None) -> Callable[[np.ndarray], np.ndarray]:
     """The calibration target for SMC: design points (m, d) -> summed log-likelihood (m,)."""
-    points = [(o.output, timeline.index(o.month)) for o in observed]
+    points = _points(observed, timeline)
     outputs = {name for name, _ in points}
+    draws = date_draws(observed)
 
     def log_likelihood(unit: np.ndarray) -> np.ndarray:
         values = unit_to_values(priors, unit, correlation=correlation)
@@ -202,6 +226,7 @@ def _smc_log_likelihood(priors: list[ParameterPrior], timeline: Timeline, thresh
             out = simulate(params, timeline, shortage_threshold=threshold, structure=structure,
                            keep=outputs).trajectories
         at = np.column_stack([out[name][:, t] for name, t in points])
+        fill_drawn_dates(at, draws, np.arange(at.shape[0]))
         return _joint_log_likelihood(at, observed, rho)
 
     return log_likelihood

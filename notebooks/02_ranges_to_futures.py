@@ -53,8 +53,8 @@ def show_prior(name: str, key: str) -> tuple[float, float, float]:
     return p5, p50, p95
 
 
-p5, p50, p95 = show_prior("ru_production_start_per_month", "production")
-spread = scenario.parameters.ru_production_start_per_month.spread
+p5, p50, p95 = show_prior("ru_production_per_month", "production")
+spread = scenario.parameters.ru_production_per_month.spread
 lesson.say("range", per_year=lesson.reported(FIGURE), per_month=lesson.value(p50, "shells/month"),
            spread=lesson.percent(spread), low=lesson.value(p5, "shells/month"), high=lesson.value(p95, "shells/month"))
 
@@ -65,7 +65,7 @@ lesson.say("assumption", low=lesson.value(s5, "shells"), high=lesson.value(s95, 
 
 # %% Monte Carlo: draw one value of every input for each future
 few = sample_parameters(run.priors, 5, method="mc", seed=1)
-shown = ["ru_production_start_per_month", "nk_stockpile_start", "nk_shipping_capacity_per_month", "nk_dud_rate_old"]
+shown = ["ru_production_per_month", "nk_stockpile_start", "nk_shipping_capacity_per_month", "nk_dud_rate_old"]
 units = {p.name: p.unit for p in run.priors}
 lesson.say("monte_carlo", inputs=lesson.count(len(run.priors)))
 lesson.table([lesson.t("teach.future")] + [lesson.parameter(n) for n in shown],

@@ -78,7 +78,7 @@ def test_every_baseline_prior_lies_in_its_parameters_valid_range(priors):
 @pytest.mark.parametrize(
     "name, figure, spread",
     [
-        ("ru_production_start_per_month", "ru_shell_production_per_year", 0.3),
+        ("ru_production_per_month", "ru_shell_production_per_year", 0.3),
         ("troop_ceiling", "nk_soldiers_kursk", 0.3),
         ("nk_gdp_usd", "nk_gdp_usd", 0.15),
     ],
@@ -95,7 +95,7 @@ def test_figure_priors_are_centred_on_the_converted_figure(priors, registry, nam
 
 
 def test_russian_production_is_three_million_a_year_as_250k_a_month(priors):
-    p = priors["ru_production_start_per_month"]
+    p = priors["ru_production_per_month"]
     assert p.median() == pytest.approx(3e6 / 12, rel=1e-6)
     assert "× 0.0833333 from shells/year" in p.origin
 
@@ -272,7 +272,7 @@ def test_figure_without_spread_uses_its_reliability(prior_for, registry, figure)
 
 
 def test_figure_with_explicit_bounds_in_the_figures_unit(prior_for):
-    p = prior_for("ru_production_start_per_month", {"figure": "ru_shell_production_per_year",
+    p = prior_for("ru_production_per_month", {"figure": "ru_shell_production_per_year",
                                                     "low": 2.4e6, "high": 3.6e6})
     assert q(p, 0.05, 0.95) == pytest.approx([2e5, 3e5], rel=1e-9)
 

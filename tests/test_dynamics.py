@@ -47,7 +47,7 @@ def test_unknown_trajectory_is_refused():
 
 def test_production_only_covers_what_it_can():
     # Russia makes 250,000 a month (NATO's 3 M a year) and wants 400,000: short 150,000 every month
-    out = simulate(params(ru_production_start_per_month=250_000, shells_wanted_per_month=400_000),
+    out = simulate(params(ru_production_per_month=250_000, shells_wanted_per_month=400_000),
                    timeline(), keep=["shells_fired", "shortfall", "nk_share_of_fired"])
     np.testing.assert_allclose(out.trajectories["shells_fired"], 250_000)
     np.testing.assert_allclose(out.trajectories["shortfall"], 150_000)
@@ -57,7 +57,7 @@ def test_production_only_covers_what_it_can():
 
 
 def test_compound_growth_and_ceiling():
-    out = simulate(params(ru_production_start_per_month=100.0, ru_production_growth_per_year=0.2,
+    out = simulate(params(ru_production_per_month=100.0, ru_production_growth_per_year=0.2,
                           ru_production_ceiling_per_month=125.0), timeline(), keep=["ru_production"])
     prod = out.trajectories["ru_production"][0]
     assert prod[12] == pytest.approx(120.0)  # one year of 20 % growth
@@ -87,7 +87,7 @@ def test_new_production_ships_first_and_the_rest_is_stockpiled():
 
 def test_share_of_fired_equals_share_of_inflow_when_everything_is_fired():
     # depot emptied every month: share = usable NK / (Russian production + usable NK)
-    out = simulate(params(ru_production_start_per_month=300_000, nk_stockpile_start=1e9,
+    out = simulate(params(ru_production_per_month=300_000, nk_stockpile_start=1e9,
                           nk_shipping_capacity_per_month=250_000, nk_dud_rate_old=0.2,
                           shells_wanted_per_month=10_000_000), timeline(), keep=["nk_share_of_fired"])
     expected = 200_000 / (300_000 + 200_000)
@@ -100,7 +100,7 @@ def test_stock_builds_when_supply_exceeds_demand_and_buffers_a_cut():
     # supply is 300k, so the stored 1.2 M cover 100k a month for 12 more months, then shortage
     h = 30
     nk = np.r_[np.ones(12), np.zeros(h - 12)]
-    out = simulate(params(ru_production_start_per_month=300_000, nk_stockpile_start=1e9,
+    out = simulate(params(ru_production_per_month=300_000, nk_stockpile_start=1e9,
                           nk_shipping_capacity_per_month=200_000, shells_wanted_per_month=400_000),
                    timeline(nk=nk, cutoff=12, h=h), keep=["ru_stock", "shortfall"])
     assert out.trajectories["ru_stock"][0, 11] == pytest.approx(1_200_000)
@@ -155,14 +155,14 @@ def test_payments_add_up():
 def test_events_scale_production_and_demand():
     prod = np.r_[np.ones(6), np.full(H - 6, 1.5)]
     intensity = np.r_[np.ones(12), np.full(H - 12, 2.0)]
-    out = simulate(params(ru_production_start_per_month=100.0, shells_wanted_per_month=1_000.0),
+    out = simulate(params(ru_production_per_month=100.0, shells_wanted_per_month=1_000.0),
                    timeline(prod=prod, intensity=intensity), keep=["ru_production", "shells_wanted"])
     np.testing.assert_allclose(out.trajectories["ru_production"][0, [5, 6]], [100.0, 150.0])
     np.testing.assert_allclose(out.trajectories["shells_wanted"][0, [11, 12]], [1_000.0, 2_000.0])
 
 
 def test_samples_are_independent_of_each_other():
-    a = params(n=1, ru_production_start_per_month=200_000, shells_wanted_per_month=300_000)
+    a = params(n=1, ru_production_per_month=200_000, shells_wanted_per_month=300_000)
     b = {k: np.r_[v, v * 2] for k, v in a.items()}
     one = simulate(a, timeline()).metrics
     two = simulate(b, timeline()).metrics
@@ -210,7 +210,7 @@ def _stock_target_case(cut_month: int | None = None):
     nk = np.ones(H)
     if cut_month is not None:
         nk[cut_month:] = 0.0
-    return simulate(params(ru_production_start_per_month=200_000, shells_wanted_per_month=250_000,
+    return simulate(params(ru_production_per_month=200_000, shells_wanted_per_month=250_000,
                            nk_stockpile_start=1e9, nk_shipping_capacity_per_month=100_000, fire_target_stock_days=30,
                            fire_max_factor=1.2, fire_floor_factor=0.6),
                     timeline(nk=nk, cutoff=cut_month), structure=Structure(firing="stock_target"),
@@ -247,7 +247,7 @@ def test_demand_policy_fires_in_full_until_the_stock_is_gone():
     cut = 12
     nk = np.ones(H)
     nk[cut:] = 0
-    out = simulate(params(ru_production_start_per_month=180_000, shells_wanted_per_month=250_000,
+    out = simulate(params(ru_production_per_month=180_000, shells_wanted_per_month=250_000,
                           nk_stockpile_start=1e9, nk_shipping_capacity_per_month=100_000),
                    timeline(nk=nk, cutoff=cut), keep=["shells_fired"])
     fired = out.trajectories["shells_fired"][0]

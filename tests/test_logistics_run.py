@@ -126,7 +126,7 @@ def test_firing_rule_is_the_monthly_models_rule():
         "nk_stockpile_start", "nk_production_growth_per_year", "nk_dud_rate_old", "nk_dud_rate_new",
         "troop_ceiling", "troop_buildup_per_month", "troop_killed_rate_per_month", "troop_wounded_per_killed",
         "price_per_shell_usd", "payment_per_soldier_month_usd", "other_support_per_month_usd")}
-    p.update(ru_production_start_per_month=rng.uniform(1e5, 8e5, n), nk_production_per_month=rng.uniform(0, 4e5, n),
+    p.update(ru_production_per_month=rng.uniform(1e5, 8e5, n), nk_production_per_month=rng.uniform(0, 4e5, n),
              ru_production_ceiling_per_month=np.full(n, 1e9), nk_exportable_share=np.ones(n),
              nk_shipping_capacity_per_month=np.full(n, 1e9), nk_ramp_months=np.ones(n),
              shells_wanted_per_month=rng.uniform(3e5, 7e5, n), fire_target_stock_days=rng.uniform(0, 60, n),
@@ -136,7 +136,7 @@ def test_firing_rule_is_the_monthly_models_rule():
     for policy in ("demand", "stock_target"):
         out = simulate(p, one, structure=Structure(firing=policy), keep=("shells_fired", "shortfall")).trajectories
         for i in range(n):
-            available = p["ru_production_start_per_month"][i] + p["nk_production_per_month"][i]
+            available = p["ru_production_per_month"][i] + p["nk_production_per_month"][i]
             fired, short = firing_rule(policy, available, p["shells_wanted_per_month"][i],
                                        p["fire_target_stock_days"][i] / CALENDAR_DAYS, p["fire_floor_factor"][i],
                                        p["fire_max_factor"][i])

@@ -176,8 +176,8 @@ def test_an_empty_out_is_refused(tmp_path, capsys):
 
 
 HOSTILE = {
-    "figure_low_equals_high": ("parameters:\n  ru_production_start_per_month: {figure: ru_shell_production_per_year, "
-                               "low: 3000000, high: 3000000}\n", "parameters.ru_production_start_per_month.low"),
+    "figure_low_equals_high": ("parameters:\n  ru_production_per_month: {figure: ru_shell_production_per_year, "
+                               "low: 3000000, high: 3000000}\n", "parameters.ru_production_per_month.low"),
     "bool_tag": ("shortage_threshold: !!bool abc\n", "shortage_threshold"),
     "lognormal_sigma": ("parameters:\n  nk_stockpile_start: {dist: lognormal, median: 1.0e7, sigma: 1000, "
                         "unit: shells, assumption: x}\n", "parameters.nk_stockpile_start.sigma"),
@@ -300,7 +300,7 @@ samples: 64
 parameters:
   shells_wanted_per_month: {dist: fixed, value: 0, unit: shells/month, assumption: test}
   nk_shipping_capacity_per_month: {dist: fixed, value: 0, unit: shells/month, assumption: test}
-  ru_production_start_per_month: {dist: fixed, value: 0, unit: shells/month, assumption: test}
+  ru_production_per_month: {dist: fixed, value: 0, unit: shells/month, assumption: test}
 observations: {}
 sensitivity: {metrics: [nk_share_of_fired], methods: [tornado, rank]}
 """, encoding="utf-8")

@@ -44,7 +44,7 @@ def test_sliders_come_from_the_priors(baseline: Explorer) -> None:
     p5, p95 = prior.dist.ppf([0.05, 0.95])
     assert s.low <= p5 * 1e-6 + 1e-9 and s.high >= p95 * 1e-6 - 1e-9 and s.low < s.default < s.high
     assert s.default in s.options() and s.origin == prior.origin
-    assert baseline.sliders["ru_production_start_per_month"].figure_id == "ru_shell_production_per_year"
+    assert baseline.sliders["ru_production_per_month"].figure_id == "ru_shell_production_per_year"
 
 
 def test_the_defaults_leave_the_samples_as_drawn(baseline: Explorer) -> None:
@@ -96,7 +96,7 @@ def test_the_firing_policy_switch(baseline: Explorer) -> None:
 
 def test_words_and_chart_in_both_languages(baseline: Explorer) -> None:
     result = baseline.run(Settings(cutoff="2025-10"))
-    s = baseline.sliders["ru_production_start_per_month"]
+    s = baseline.sliders["ru_production_per_month"]
     assert slider_source(baseline, s, "en").startswith("Source: NATO, as reported by")
     assert slider_source(baseline, s, "de").startswith("Quelle: NATO, laut")
     assert "Granaten pro Jahr" in slider_source(baseline, s, "de")

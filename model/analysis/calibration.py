@@ -37,60 +37,132 @@ joint density of the figures they keep.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 from scipy import stats
 
+from ..core.months import month_index, month_name
+from ..inputs.claims import phrase_interval
 from ..inputs.registry import DEFAULT_RELATIVE_SPREAD, Figure
+from .likelihoods import log_capacity, log_count, log_undated, log_words
 from .series import series_correction, series_groups
 from .smc import importance_weights
 from .stats import normalise_log_weights, quantiles_under
 
 __all__ = ["ObservedFigure", "ObservationFit", "Calibration", "Posterior", "observed_figure", "calibrate",
-           "log_likelihoods", "MIN_HEALTHY_ESS"]
+           "log_likelihoods", "MIN_HEALTHY_ESS", "with_node_columns", "observation_points", "date_draws",
+           "fill_drawn_dates", "date_nodes",
+           "MAX_DATE_NODES"]
 
 Z90 = float(stats.norm.ppf(0.95))
-_SQRT_2PI = float(np.sqrt(2 * np.pi))
 MIN_HEALTHY_ESS = 100.0
 CONFLICT_RATIO = 0.5
 
 
 @dataclass(frozen=True)
 class ObservedFigure:
-    """An article figure as the calibration uses it (values in the output's unit)."""
+    """An article figure as the calibration uses it (values in the output's unit), read as the kind of
+    claim it is (``model.inputs.claims``; the likelihoods: ``model.analysis.likelihoods``).
+
+    ``low``/``high``: the model values the claim allows - a count's 90 % error range, a capacity claim's
+    bound times its fill range, the interval the words mean (``high`` may be inf). ``sigma``: the
+    log-error standard deviation (from the 90 % range or the reliability). ``node_columns``: for an
+    undated total, the columns of ``observed_values`` holding the model at each of its possible months
+    (``months``); its own column then holds, per sample, one of them in turn (a draw of the date).
+    """
 
     figure_id: str
     output: str
     month: str
-    reported: float  # the value stated, or the geometric middle of a range
-    low: float  # 90 % error range
+    reported: float | None  # the value stated (None: the figure is words), or the geometric middle of a range
+    low: float
     high: float
     label: str
-    is_range: bool = False  # the article gives a range ("hundreds"), not a value
+    is_range: bool = False  # a count given as a range, not a value
+    kind: str = "count"
+    sigma: float = 0.0  # 0: from low/high (a count's 90 % range)
+    months: tuple[str, ...] = ()  # an undated total's possible months
+    node_columns: tuple[int, ...] = ()
+    fill: tuple[float, float] = (1.0, 1.0)  # a capacity claim's fill and calibre-mix factor range
+    bound: str = "interval"  # words: interval, at_least, at_most
+    words: str = ""  # words: as the quote has them
 
     @property
     def sigma_log(self) -> float:
+        if self.sigma > 0:
+            return self.sigma
         return float(np.log(self.high / self.low) / (2 * Z90))
 
     @property
     def centre_log(self) -> float:
+        """ln of the value reported (a count's range: its geometric middle)."""
+        if self.reported is not None and self.kind in ("capacity", "total_undated"):
+            return float(np.log(self.reported))
         return float((np.log(self.high) + np.log(self.low)) / 2)
 
+    @property
+    def allowed(self) -> tuple[float, float]:
+        """The model values the claim allows without error: a count its value, a capacity claim its
+        bound times the fill range, words their interval."""
+        if self.kind == "words" and self.bound != "interval":
+            return (self.low, float("inf")) if self.bound == "at_least" else (0.0, self.high)
+        if self.kind in ("capacity", "words") or self.is_range:
+            return self.low, self.high
+        assert self.reported is not None
+        return self.reported, self.reported
+
     def log_likelihood(self, model_values: np.ndarray) -> np.ndarray:
-        """Log density of the reported (log) value given each sample's model value (same unit)."""
-        safe = np.log(np.maximum(np.asarray(model_values, dtype=float), 1e-300))
-        sigma = self.sigma_log
-        return -0.5 * ((safe - self.centre_log) / sigma) ** 2 - np.log(sigma * _SQRT_2PI)
+        """Log density (words: log probability) of the claim given each sample's model value (same unit);
+        an undated total takes the (n, K) values at its possible months."""
+        if self.kind == "capacity":
+            return log_capacity(model_values, self.centre_log, self.sigma_log, *self.fill)
+        if self.kind == "words":
+            return log_words(model_values, self.low, self.high, self.sigma_log, self.bound)
+        if self.kind == "total_undated" and np.ndim(model_values) == 2:
+            return log_undated(model_values, self.centre_log, self.sigma_log)
+        return log_count(model_values, self.centre_log, self.sigma_log)
 
 
-def observed_figure(figure: Figure, *, output: str, month: str, spread: float | None, factor: float = 1.0) -> ObservedFigure:
-    """Build the calibration's view of a registry figure (``factor`` converts its unit)."""
+MAX_DATE_NODES = 6  # an undated total's date is integrated over at most this many months, evenly spread
+
+
+def date_nodes(first: str, last: str) -> tuple[str, ...]:
+    """Up to ``MAX_DATE_NODES`` months from ``first`` to ``last``, evenly spread, both ends included."""
+    a, b = month_index(first), month_index(last)
+    count = b - a + 1
+    if count <= MAX_DATE_NODES:
+        return tuple(month_name(a + i) for i in range(count))
+    picks = np.unique(np.rint(np.linspace(a, b, MAX_DATE_NODES)).astype(int))
+    return tuple(month_name(int(i)) for i in picks)
+
+
+def observed_figure(figure: Figure, *, output: str, month: str, spread: float | None, factor: float = 1.0,
+                    window: tuple[str, str] | None = None, between: tuple[str, str] | None = None) -> ObservedFigure:
+    """Build the calibration's view of a registry figure (``factor`` converts its unit).
+
+    ``window``: the scenario's first and last month (an undated total's period ends at the last unless
+    the claim or ``between`` says otherwise); ``between``: an undated total's period as the scenario
+    gives it.
+    """
+    claim = figure.claim
+    kind = figure.claim_kind
+    s = spread if spread is not None else DEFAULT_RELATIVE_SPREAD[figure.reliability]
+    label = f"{figure.display_value} ({figure.claimant.split(',')[0]}, {figure.as_of})"
+    if kind == "words":
+        assert claim is not None and claim.phrase is not None
+        low, high = phrase_interval(claim.phrase, figure.value)
+        return ObservedFigure(figure.id, output, month, None, low * factor, high * factor, label, kind="words",
+                              sigma=float(np.log1p(s) / Z90), bound=claim.bound, words=claim.words or "")
+    if kind == "capacity":
+        assert claim is not None and claim.fill is not None and figure.value is not None
+        value = figure.value * factor
+        return ObservedFigure(figure.id, output, month, value, value * claim.fill.low, value * claim.fill.high, label,
+                              kind="capacity", sigma=float(np.log1p(s) / Z90), fill=(claim.fill.low, claim.fill.high))
     has_range = figure.low is not None and figure.high is not None
     # a value with a spread; the figure's own range when it has one and no spread is given
     if figure.value is not None and (spread is not None or not has_range):
-        s = spread if spread is not None else DEFAULT_RELATIVE_SPREAD[figure.reliability]
         value = figure.value * factor
         low, high = value / (1 + s), value * (1 + s)
         reported = value
@@ -99,9 +171,49 @@ def observed_figure(figure: Figure, *, output: str, month: str, spread: float | 
         if spread is not None:
             low, high = low / (1 + spread), high * (1 + spread)
         reported = float(np.sqrt(low * high)) if figure.value is None else figure.value * factor
-    label = f"{figure.display_value} ({figure.claimant.split(',')[0]}, {figure.as_of})"
+    if kind == "total_undated":
+        assert claim is not None and claim.period_from is not None
+        first, last = between or (claim.period_from, claim.period_to or (window[1] if window else month))
+        nodes = date_nodes(first, last)
+        return ObservedFigure(figure.id, output, nodes[-1], float(reported), float(low), float(high), label,
+                              kind=kind, months=nodes)
     return ObservedFigure(figure.id, output, month, float(reported), float(low), float(high), label,
-                          is_range=figure.value is None)
+                          is_range=figure.value is None, kind=kind)
+
+
+def with_node_columns(observed: list[ObservedFigure]) -> list[ObservedFigure]:
+    """The figures with the columns of their extra dates numbered: one column per figure first, then
+    the possible months of each undated total in turn (the layout of ``observed_values``)."""
+    out, column = [], len(observed)
+    for o in observed:
+        if o.months:
+            out.append(replace(o, node_columns=tuple(range(column, column + len(o.months)))))
+            column += len(o.months)
+        else:
+            out.append(o)
+    return out
+
+
+def observation_points(observed: list[ObservedFigure]) -> list[tuple[str, str]]:
+    """(trajectory, month) of every column of ``observed_values`` after the figures' own: the
+    possible months of the undated totals (the figures' own columns are their months, or a draw of
+    them for an undated total)."""
+    return [(o.output, m) for o in observed for m in o.months]
+
+
+def date_draws(observed: list[ObservedFigure]) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """(own column, columns of its possible months) of each undated total."""
+    return tuple((j, o.node_columns) for j, o in enumerate(observed) if o.node_columns)
+
+
+def fill_drawn_dates(values: np.ndarray, draws: tuple[tuple[int, tuple[int, ...]], ...], sample_index: np.ndarray
+                     ) -> None:
+    """Fill, in place, each undated total's own column from the values at its possible months: sample
+    ``i`` takes month ``i mod K`` (a draw of the date that does not depend on how samples are split)."""
+    rows = np.arange(values.shape[0])
+    for j, cols in draws:
+        pick = np.asarray(cols)[np.asarray(sample_index) % len(cols)]
+        values[:, j] = values[rows, pick]
 
 
 @dataclass(frozen=True)
@@ -162,12 +274,13 @@ class Calibration:
 
 
 def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure]) -> np.ndarray:
-    """(n, k) log density of each figure given each sample's model values (n, k), in float32:
-    seven significant digits are ample for weights and halve the memory of large runs."""
+    """(n, k) log density of each figure given each sample's model values (n, k + the undated totals'
+    extra dates), in float32: seven significant digits are ample for weights and halve the memory of
+    large runs."""
     values = np.asarray(model_values)
     out = np.empty((values.shape[0], len(observed)), dtype=np.float32)
     for j, o in enumerate(observed):
-        out[:, j] = o.log_likelihood(values[:, j])
+        out[:, j] = o.log_likelihood(values[:, list(o.node_columns)] if o.node_columns else values[:, j])
     return out
 
 
@@ -219,8 +332,9 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
     if not observed:
         w = np.full(n, 1.0 / n)
         return Calibration(w, float(n), [], [], method="none")
-    if model_values.shape != (n, len(observed)):
-        raise ValueError(f"model_values has shape {model_values.shape}, expected ({n}, {len(observed)})")
+    extra = sum(len(o.node_columns) for o in observed)
+    if model_values.shape != (n, len(observed) + extra):
+        raise ValueError(f"model_values has shape {model_values.shape}, expected ({n}, {len(observed) + extra})")
     loglik = log_likelihoods(model_values, observed)
     total = loglik.sum(axis=1, dtype=np.float64)
     rho = float(series_correlation)
@@ -238,6 +352,9 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
     buffer = np.empty(n)  # one work array for the leave-one-out and pairwise sums
     for j, o in enumerate(observed):
         v = model_values[:, j]
+        allowed_low, allowed_high = o.allowed
+        centre = o.reported if o.reported is not None else (
+            allowed_low if not np.isfinite(allowed_high) else float(np.sqrt(allowed_low * allowed_high)))
         if post_values is model_values:  # importance weighting: the same samples, one sort
             prior_q, post_q = quantiles_under(v, [None, weights], q)
         else:
@@ -245,22 +362,22 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
             (post_q,) = quantiles_under(post_values[:, j], [weights], q)
         prior = tuple(float(x) for x in prior_q)
         post = tuple(float(x) for x in post_q)
-        if o.is_range:
-            fit = o.low <= post[2] and o.high >= post[0]
-        else:
-            fit = post[0] <= o.reported <= post[2]
+        allowed_low, allowed_high = o.allowed
+        fit = allowed_low <= post[2] and allowed_high >= post[0]  # the claim meets the calibrated 90 % band
         if len(observed) > 1 and any(j in g for g in groups):  # its series without it: a new joint density
             rest = [i for i in range(len(observed)) if i != j]
             without = loglik[:, rest].sum(axis=1, dtype=np.float64) + series_correction(
                 model_values, observed, rho, present=rest)
-            loo = _weighted_cdf(v, normalise_log_weights(without), o.reported)
+            others = normalise_log_weights(without)
+            loo, below, above = (_weighted_cdf(v, others, x) for x in (centre, allowed_low, allowed_high))
         elif len(observed) > 1:
-            np.subtract(total, loglik[:, j], out=buffer)
-            loo = _cdf_from_log_weights(v, buffer, o.reported)
+            loo, below, above = (_cdf_from_log_weights(v, np.subtract(total, loglik[:, j], out=buffer), x)
+                                 for x in (centre, allowed_low, allowed_high))
         else:
-            loo = float(np.mean(v <= o.reported))
-        tension = loo < 0.05 or loo > 0.95
-        fits.append(ObservationFit(o.figure_id, o.reported, o.low, o.high, o.month, prior, post,  # type: ignore[arg-type]
+            loo, below, above = (float(np.mean(v <= x)) for x in (centre, allowed_low, allowed_high))
+        # in tension: the others put the model almost surely below what the claim allows, or above it
+        tension = below > 0.95 or above < 0.05
+        fits.append(ObservationFit(o.figure_id, centre, o.low, o.high, o.month, prior, post,  # type: ignore[arg-type]
                                    bool(fit), loo, tension))
     conflicts: list[tuple[str, str, float]] = []
     log_mean = []

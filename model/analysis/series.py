@@ -62,10 +62,12 @@ class _Observed(Protocol):
 
 def series_groups(observed: Sequence[_Observed]) -> list[list[int]]:
     """Column indices of the figures that share a trajectory, for every trajectory observed
-    at least twice (in the order the figures come)."""
+    at least twice (in the order the figures come). Only central estimates (counts and shares at a
+    date) form series: a bound, words or an undated total has no lognormal error to share."""
     by_output: dict[str, list[int]] = {}
     for j, o in enumerate(observed):
-        by_output.setdefault(o.output, []).append(j)
+        if getattr(o, "kind", "count") in ("count", "share") and not getattr(o, "node_columns", ()):
+            by_output.setdefault(o.output, []).append(j)
     return [cols for cols in by_output.values() if len(cols) > 1]
 
 

@@ -24,7 +24,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, ValidationError
 
 from ..core.catalogue import TRAJECTORIES
-from ..core.months import month_index
+from ..core.months import month_index, month_name
 from .analyst_checks import analyst_problems
 from .figure_files import FigureFile, load_figure_files
 from .logistics_spec import logistics_problems, logistics_replaced_by, merge_logistics
@@ -276,12 +276,32 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
             except UnitError:
                 sink.add(("observations", fid, "output"),
                          f"figure '{fid}' is in {fig.unit} but '{obs.output}' is in {unit}")
+            undated = fig.claim_kind == "total_undated"
+            if undated and obs.at is not None:
+                sink.add(("observations", fid, "at"), f"figure '{fid}' is an undated total (its claim says so): it has "
+                                                      "no single date; give `between: [first, last]` instead")
+            if not undated and obs.between is not None:
+                sink.add(("observations", fid, "between"), f"only an undated total has a period; figure '{fid}' is a "
+                                                           f"{fig.claim_kind} claim (use `at`)")
             if win is not None:
-                month = obs.at or fig.as_of_month()
                 first = month_index(win.start)
-                if not first <= month_index(month) < first + win.horizon_months:
-                    sink.add(("observations", fid, "at"),
-                             f"{month} is outside the scenario window ({win.start} + {win.horizon_months} months)")
+                last = first + win.horizon_months - 1
+                if undated:
+                    assert fig.claim is not None and fig.claim.period_from is not None
+                    span = obs.between or [fig.claim.period_from, fig.claim.period_to or month_name(last)]
+                    where = ("observations", fid, "between") if obs.between else ("observations", fid)
+                    if month_index(span[1]) < month_index(span[0]):
+                        sink.add(where, f"the period ends ({span[1]}) before it starts ({span[0]})")
+                    for m in span:
+                        if not first <= month_index(m) <= last:
+                            sink.add(where, f"the period {span[0]} to {span[1]} leaves the scenario window (the months "
+                                            f"{win.start} to {month_name(last)})")
+                            break
+                else:
+                    month = obs.at or fig.as_of_month()
+                    if not first <= month_index(month) <= last:
+                        sink.add(("observations", fid, "at"),
+                                 f"{month} is outside the scenario window ({win.start} to {month_name(last)})")
     analyst_problems(data, sink.add)  # discovery, correlations, precision (model.inputs.analyst_checks)
     span = None if win is None else (month_index(win.start), month_index(win.start) + win.horizon_months - 1)
     structure_section_problems(data, span, registry, sink.add)  # fire periods, troop phases, structures

@@ -56,6 +56,8 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from .claims import Claim
+
 __all__ = [
     "DEFAULT_FIGURES_PATH",
     "DEFAULT_RELATIVE_SPREAD",
@@ -218,6 +220,9 @@ class Figure(BaseModel):
         One line justifying the grade.
     used_as : {"input", "observation", "context"}
         Role of the figure in the model.
+    claim : Claim or None
+        What kind of claim the figure is (``model.inputs.claims``): how the calibration reads it
+        when it is observed. None: a ``count`` (a central estimate).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -236,6 +241,7 @@ class Figure(BaseModel):
     reliability: Reliability
     reliability_reason: str
     used_as: Use
+    claim: Claim | None = None
 
     @field_validator("id")
     @classmethod
@@ -278,6 +284,19 @@ class Figure(BaseModel):
             raise ValueError(f"figure {self.id!r} needs a translation: the quote in English "
                              "(repeat the quote if it is in English already)")
         return self
+
+    @model_validator(mode="after")
+    def _check_claim(self) -> Figure:
+        if self.claim is not None:
+            problems = self.claim.check_against(self)
+            if problems:
+                raise ValueError(f"figure {self.id!r}: claim: " + "; ".join(problems))
+        return self
+
+    @property
+    def claim_kind(self) -> str:
+        """The kind of claim (``count`` unless the figure says otherwise)."""
+        return self.claim.kind if self.claim is not None else "count"
 
     @property
     def from_seed(self) -> bool:

@@ -14,7 +14,7 @@ A scenario in short::
     samples: 20000
     sampling: sobol            # mc | lhs | sobol
     parameters:                # every model input, each a distribution
-      ru_production_start_per_month:
+      ru_production_per_month:
         figure: ru_shell_production_per_year   # 3 million a year (NATO) -> /12
         spread: 0.3
       nk_dud_rate_old:
@@ -263,6 +263,10 @@ class Observation(_Strict):
         None, ge=0.01, le=5,
         description="relative half-width of the figure's 90 % error range; default from its reliability",
     )
+    between: list[Month] | None = Field(
+        None, min_length=2, max_length=2,
+        description="an undated total (claim total_undated): the first and last month its date may be; default: "
+        "from the claim's period_from to its period_to or the window's last month")
     note: str | None = None
 
 

@@ -54,8 +54,9 @@ def predictive_check_figures(run: RunResult, registry: Registry) -> Iterator[tup
         ends = [mixture_quantiles(after, [0.005, 0.995])]
         if before is not None:
             ends.append(mixture_quantiles(before, [0.005, 0.995]))
-        lo = min(min(math.exp(e[0]) for e in ends), o.low, o.reported)
-        hi = max(max(math.exp(e[1]) for e in ends), o.high, o.reported)
+        marks = [x for x in (o.low, o.high, o.reported) if x is not None and math.isfinite(x) and x > 0]
+        lo = min(min(math.exp(e[0]) for e in ends), *marks)
+        hi = max(max(math.exp(e[1]) for e in ends), *marks)
         log_x = hi > _LOG_AXIS_RATIO * lo
         if log_x:  # a long right tail: a log axis, densities per unit of log value
             grid = np.geomspace(lo / 1.15, hi * 1.15, _GRID)
@@ -74,7 +75,29 @@ def predictive_check_figures(run: RunResult, registry: Registry) -> Iterator[tup
         claimant = texts.text(key, lang) if fig_ is not None and lang != "en" and texts.has(key) else \
             (fig_.claimant if fig_ is not None else "")
         who = claimant.split(",")[0] if fig_ is not None else texts.text("ppc.its_claimant", lang)
-        title = texts.text("ppc.title", lang, id=o.figure_id, value=format_value(o.reported, unit, lang), month=o.month)
+        allowed_low, allowed_high = o.allowed
+        if o.kind == "words":
+            title = texts.text("ppc.title_words", lang, id=o.figure_id, words=o.words, month=o.month)
+            span_label = texts.text("ppc.span_words_at_least" if o.bound == "at_least" else "ppc.span_words", lang,
+                                    words=o.words, low=format_value(allowed_low, unit, lang),
+                                    high=format_value(o.high, unit, lang))
+        elif o.kind == "capacity":
+            assert o.reported is not None
+            title = texts.text("ppc.title_capacity", lang, id=o.figure_id, value=format_value(o.reported, unit, lang),
+                               month=o.month)
+            span_label = texts.text("ppc.span_capacity", lang, low=format_value(allowed_low, unit, lang),
+                                    high=format_value(allowed_high, unit, lang))
+        elif o.kind == "total_undated":
+            assert o.reported is not None
+            title = texts.text("ppc.title_undated", lang, id=o.figure_id, value=format_value(o.reported, unit, lang),
+                               first=o.months[0], last=o.months[-1])
+            span_label = None
+        else:
+            assert o.reported is not None
+            title = texts.text("ppc.title", lang, id=o.figure_id, value=format_value(o.reported, unit, lang),
+                               month=o.month)
+            span_label = None
+        span = (o.low, o.high) if span_label is None else (allowed_low, allowed_high)
         sc = run.scenario
         how = texts.text("ppc.how_calibrated", lang, method=run.calibration.method,
                          ess=format_count(run.calibration.effective_sample_size, lang)) if calibrated \
@@ -83,8 +106,11 @@ def predictive_check_figures(run: RunResult, registry: Registry) -> Iterator[tup
                              how=how, what=texts.trajectory_text(o.output, "description", lang) or entry.description,
                              month=o.month,
                              low=format_value(o.low, unit, lang), high=format_value(o.high, unit, lang), who=who)
+        if o.kind != "count":
+            caption += " " + texts.text(f"ppc.claim_{o.kind}", lang)
         fig = predictive_check_chart(
-            grid, dens_before, dens_after, reported=o.reported, low=o.low, high=o.high, title=title,
+            grid, dens_before, dens_after, reported=o.reported, low=span[0], high=span[1], title=title,
+            span_label=span_label,
             xlabel=texts.text("ppc.xlabel", lang, axis=texts.trajectory_text(o.output, "axis_label", lang) or entry.axis_label),
             caption=caption, value_format=_tick_format(unit, lang),
             reported_label=texts.text("ppc.reported_by", lang, who=_short(o.figure_id, who, lang)), log_x=log_x,

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..analysis.calibration import Calibration
+from ..analysis.calibration import Calibration, ObservedFigure
 from ..analysis.outcome import Ensemble, RunResult
 from ..analysis.stats import quantiles_under, weighted_quantile
 from ..core.catalogue import KEY_METRICS, METRICS, TRAJECTORIES, applies
@@ -108,6 +108,20 @@ def trajectory_bands(run: RunResult) -> dict[str, Bands]:
         else:
             before = trajectory_quantiles(prior.trajectories[name].astype(float))
         out[name] = Bands(calibrated, before, w @ values)
+    return out
+
+
+def _claim_entry(obs: ObservedFigure) -> dict[str, Any]:
+    """What a figure's kind of claim adds: the words and the interval they mean (and which side bounds
+    it), a capacity claim's fill range, an undated total's possible months; the model values the claim
+    allows (``allowed``, a value twice for a count)."""
+    out: dict[str, Any] = {"allowed": [_num(obs.allowed[0]), _num(obs.allowed[1])]}
+    if obs.kind == "words":
+        out.update(words=obs.words, interval=[_num(obs.low), _num(obs.high)], bound=obs.bound)
+    elif obs.kind == "capacity":
+        out.update(fill=[_num(obs.fill[0]), _num(obs.fill[1])])
+    elif obs.kind == "total_undated":
+        out.update(months=list(obs.months))
     return out
 
 
@@ -219,7 +233,9 @@ def build_summary(run: RunResult) -> dict[str, Any]:
             "id": obs.figure_id,
             "output": obs.output,
             "month": obs.month,
-            "reported": _num(obs.reported),
+            "reported": None if obs.reported is None else _num(obs.reported),
+            "claim": obs.kind,
+            **_claim_entry(obs),
             "error_range_90": [_num(obs.low), _num(obs.high)],
             "p5": _num(fit.calibrated[0]),
             "p50": _num(fit.calibrated[1]),

@@ -72,7 +72,7 @@ _DISPLAY: dict[str, _Display] = {
     "nk_stockpile_start": _Display(1e-6, 0.1, "unit.million_shells", "scale"),
     "nk_shipping_capacity_per_month": _Display(1e-3, 5.0, "unit.thousand_shells_month", "scale"),
     "nk_dud_rate_old": _Display(100.0, 1.0, "unit.percent", "shift"),
-    "ru_production_start_per_month": _Display(1e-3, 5.0, "unit.thousand_shells_month", "scale"),
+    "ru_production_per_month": _Display(1e-3, 5.0, "unit.thousand_shells_month", "scale"),
     "ru_production_growth_per_year": _Display(100.0, 1.0, "unit.percent_year", "shift"),
     "shells_wanted_per_month": _Display(1e-3 / DAYS_PER_MONTH, 0.5, "unit.thousand_shells_day", "scale"),
 }

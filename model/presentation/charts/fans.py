@@ -79,6 +79,50 @@ def draw_bands(
     return drawn
 
 
+def _draw_claim(ax: Axes, obs: Mapping[str, Any], d: np.datetime64, marker: str) -> Occupancy:
+    """One article figure as the claim it is: a count a point with its error range; a capacity claim a
+    bound (a down-pointing mark at the figure, a bar down to what its fill range allows); words the
+    interval they mean (one-sided: an arrow up from the lower edge), never a point; an undated total
+    a band over the months its date may be."""
+    kind = obs.get("kind", "count")
+    label = obs.get("label")
+    style = dict(color=OBSERVED, markeredgecolor="black", markeredgewidth=0.8, zorder=5)
+    x = mdates.date2num(np.array([d]))
+    if kind == "capacity":
+        top, bottom = float(obs["value"]), float(obs["allowed"][0])
+        ax.plot([d, d], [bottom, top], color=OBSERVED, linewidth=4, alpha=0.45, solid_capstyle="butt", zorder=4)
+        ax.plot([d], [top], marker="v", markersize=10, linestyle="none", label=label, **style)
+        return (x, [bottom], [top])
+    if kind == "words":
+        low, high = float(obs["allowed"][0]), float(obs["allowed"][1])
+        if not np.isfinite(high):  # at least: an arrow up from the lower edge
+            span = max(abs(low), 1.0)
+            ax.annotate("", xy=(d, low + 0.9 * span), xytext=(d, low), zorder=5,
+                        arrowprops=dict(arrowstyle="-|>", color=OBSERVED, linewidth=LW_SECONDARY * 1.5))
+            ax.plot([d], [low], marker="_", markersize=16, markeredgewidth=2.5, color=OBSERVED, linestyle="none",
+                    label=label, zorder=5)
+            return (x, [low], [low + 0.9 * span])
+        ax.plot([d, d], [low, high], color=OBSERVED, linewidth=4, alpha=0.6, solid_capstyle="butt", label=label,
+                zorder=5)
+        return (x, [low], [high])
+    value = float(obs["value"])
+    low, high = obs.get("low"), obs.get("high")
+    if kind == "total_undated" and obs.get("months"):
+        first, last = month_date(obs["months"][0]), month_date(obs["months"][-1])
+        lo = float(low) if low is not None else value
+        hi = float(high) if high is not None else value
+        ax.fill_between([first, last], [lo, lo], [hi, hi], color=OBSERVED, alpha=0.18, linewidth=0, zorder=2)
+        ax.plot([first, last], [value, value], color=OBSERVED, linewidth=LW_SECONDARY * 1.5, label=label, zorder=5)
+        return (mdates.date2num(np.array([first, last])), [lo, lo], [hi, hi])
+    err_lo = max(value - float(low), 0.0) if low is not None else 0.0
+    err_hi = max(float(high) - value, 0.0) if high is not None else 0.0
+    yerr = None if (low is None and high is None) else [[err_lo], [err_hi]]
+    ax.errorbar([d], [value], yerr=yerr, fmt=marker, markersize=9, ecolor=OBSERVED, elinewidth=LW_SECONDARY,
+                capsize=5, capthick=LW_SECONDARY,
+                label=label or w("article_figure_value", value=format_number(value)), **style)
+    return (x, [value - err_lo], [value + err_hi])
+
+
 def fan_chart(
     months: Sequence[str],
     quantiles: Mapping[float, ArrayLike],
@@ -110,8 +154,10 @@ def fan_chart(
         Article figures ``{"month": "2024-06", "value": 3.5e6, "low": 2.5e6,
         "high": 4.5e6, "label": "3.5 M delivered (South Korean
         intelligence)"}``, same unit as the quantiles; ``low``/``high`` may
-        be None or missing. Each is a vermillion marker with an error bar and
-        its own legend entry.
+        be None or missing. ``kind`` (default ``count``) draws it as the claim
+        it is (``_draw_claim``): ``capacity`` and ``words`` also need
+        ``allowed`` (the values the claim allows), ``total_undated`` its
+        ``months``. Each has its own legend entry.
     series_label : str
         Name of the model series, shown as the legend title above the
         entries "median", "50 % band", "90 % band". Empty for no title.
@@ -146,19 +192,9 @@ def fan_chart(
     for i, obs in enumerate(observations):
         d = month_date(obs["month"])
         obs_dates.append(d)
-        value = float(obs["value"])
-        low, high = obs.get("low"), obs.get("high")
-        err_lo = max(value - float(low), 0.0) if low is not None else 0.0
-        err_hi = max(float(high) - value, 0.0) if high is not None else 0.0
-        yerr = None if (low is None and high is None) else [[err_lo], [err_hi]]
-        ax.errorbar(
-            [d], [value], yerr=yerr,
-            fmt=MARKERS[i % len(MARKERS)], color=OBSERVED, markersize=9,
-            markeredgecolor="black", markeredgewidth=0.8,
-            ecolor=OBSERVED, elinewidth=LW_SECONDARY, capsize=5, capthick=LW_SECONDARY,
-            label=obs.get("label") or w("article_figure_value", value=format_number(value)), zorder=5,
-        )
-        drawn.append((mdates.date2num(np.array([d])), [value - err_lo], [value + err_hi]))
+        drawn.append(_draw_claim(ax, obs, d, MARKERS[i % len(MARKERS)]))
+        if obs.get("months"):
+            obs_dates.extend(month_date(m) for m in obs["months"])
 
     date_axis(ax, np.concatenate([dates, np.array(obs_dates, dtype="datetime64[D]")]))
     ax.yaxis.set_major_formatter(big_number_formatter(ax.yaxis))

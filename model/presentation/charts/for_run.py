@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import numpy as np
 from matplotlib.figure import Figure
 
+from ...analysis.calibration import ObservedFigure
 from ...analysis.outcome import RunResult
 from ...core.catalogue import FAN_TRAJECTORIES, HISTOGRAM_METRICS, METRICS, TRAJECTORIES, applies
 from ...inputs.registry import Registry
@@ -30,6 +31,7 @@ from .cutoff import cutoff_chart
 from .distributions import metric_histogram
 from .fans import fan_chart
 from .sensitivity import convergence_plot, sobol_bars, tornado_chart
+from .style import format_number
 from .words import current, language, unit, w
 
 __all__ = ["run_figures", "comparison_figures", "caption_for", "CUTOFF_TITLE"]
@@ -91,13 +93,29 @@ def _claimant(fig: Any) -> str:
     return str(words).split(",")[0]
 
 
+def claim_label(obs: ObservedFigure, display_value: str, claimant: str) -> str:
+    """A figure's legend entry as the claim it is: "≤ 3.5 M, a count from transport images (…)",
+    "“schon Hunderte”: at least 200 (…)", "20 bn at an open date (…)"."""
+    value = _figure_value(display_value)
+    if obs.kind == "words":
+        return w("claim_words", words=obs.words, low=format_number(obs.allowed[0]), claimant=claimant) if (
+            obs.bound == "at_least") else w("claim_words_interval", words=obs.words, low=format_number(obs.low),
+                                             high=format_number(obs.high), claimant=claimant)
+    if obs.kind == "capacity":
+        return w("claim_capacity", value=value, claimant=claimant)
+    if obs.kind == "total_undated":
+        return w("claim_undated", value=value, first=obs.months[0], last=obs.months[-1], claimant=claimant)
+    return f"{value} ({claimant})"
+
+
 def _points(run: RunResult, registry: Registry, trajectory: str) -> tuple[list[dict], list[str]]:
     points, claimants = [], []
     for obs in run.observed:
         if obs.output == trajectory:
             fig = registry.get(obs.figure_id)
             points.append({"month": obs.month, "value": obs.reported, "low": obs.low, "high": obs.high,
-                           "label": f"{_figure_value(fig.display_value)} ({_claimant(fig)})"})
+                           "kind": obs.kind, "allowed": obs.allowed, "months": obs.months,
+                           "label": claim_label(obs, fig.display_value, _claimant(fig))})
             claimants.append(_claimant(fig))
     for fid, traj in _INPUT_FIGURES_ON.items():
         if traj != trajectory or fid in run.scenario.observations or fid not in registry:

@@ -81,7 +81,7 @@ def predictive_check_chart(
     prior_density: np.ndarray | None,
     calibrated_density: np.ndarray,
     *,
-    reported: float,
+    reported: float | None,
     low: float,
     high: float,
     title: str,
@@ -90,6 +90,7 @@ def predictive_check_chart(
     value_format: Formatter,
     reported_label: str = "reported value",
     log_x: bool = False,
+    span_label: str | None = None,
 ) -> Figure:
     """Prior and calibrated predictive density of one reported figure.
 
@@ -101,7 +102,11 @@ def predictive_check_chart(
         Predictive density of a report at each grid value (any common scale; drawn relative).
         ``prior_density`` None: the scenario is not calibrated, one curve only.
     reported, low, high
-        The reported value and its 90 % error range (same unit).
+        The reported value (None: the claim is words, no number was reported) and the span the claim
+        allows - a count's 90 % error range, a bound's fill range, the words' interval (``high`` may
+        be inf: up to the axis' end).
+    span_label
+        The span's legend entry (default: the 90 % error range of a report).
     title, xlabel, caption
         Title, x-axis label with unit, caption line.
     value_format
@@ -115,7 +120,8 @@ def predictive_check_chart(
     _style(ax)
     peak = max(float(np.max(calibrated_density)), float(np.max(prior_density)) if prior_density is not None else 0.0)
     scale = 1.0 / peak if peak > 0 else 1.0
-    ax.axvspan(low, high, color=_OBSERVED, alpha=0.12, linewidth=0, label=w("error_range"))
+    ax.axvspan(low, min(high, float(grid[-1])), color=_OBSERVED, alpha=0.12 if span_label is None else 0.22,
+               linewidth=0, label=span_label or w("error_range"))
     if prior_density is not None:
         ax.plot(grid, prior_density * scale, color=_PRIOR, linestyle=(0, (5, 3)), linewidth=1.8,
                 label=w("prior"))
@@ -124,7 +130,8 @@ def predictive_check_chart(
     else:
         ax.fill_between(grid, calibrated_density * scale, color=_MODEL, alpha=0.3, linewidth=0)
         ax.plot(grid, calibrated_density * scale, color=_MODEL, linewidth=2.4, label=w("not_calibrated"))
-    ax.axvline(reported, color=_OBSERVED, linewidth=2.4, linestyle=(0, (6, 2)), label=reported_label)
+    if reported is not None:
+        ax.axvline(reported, color=_OBSERVED, linewidth=2.4, linestyle=(0, (6, 2)), label=reported_label)
     ax.set_ylim(0, 1.12)
     ax.yaxis.set_major_locator(mticker.NullLocator())
     if log_x:
