@@ -102,6 +102,16 @@ def _parser() -> argparse.ArgumentParser:
     hc.add_argument("--seed", type=_seed, help="override the scenario's seed")
     src.add_argument("--scenario", type=Path, metavar="FILE",
                      help="also list the figures of this scenario's figure files (figure_files:)")
+    vo = sub.add_parser("value", help="which next report would narrow the scenario's headline answers most",
+                        description="Rank candidate reports (a model quantity at a date, with a reliability) by how "
+                        "much each would be expected to narrow the 90 %% interval of the scenario's headline answers "
+                        "(preposterior analysis on the calibrated futures). Reads the ranking from a current run in "
+                        "--out if there is one, else calibrates the scenario now (no charts, no files written).")
+    vo.add_argument("file", type=Path, help="scenario YAML file")
+    vo.add_argument("--out", type=_out_dir, default=Path("results"), metavar="DIR",
+                    help="where a current run's results are looked for (default: results/)")
+    vo.add_argument("--samples", type=_sample_count, help="override the scenario's sample count")
+    vo.add_argument("--seed", type=_seed, help="override the scenario's seed")
     from .teaching.commands import add_commands  # explore, teach
 
     add_commands(sub)
@@ -222,6 +232,48 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_value(args: argparse.Namespace) -> int:
+    import json
+
+    from .inputs.registry import load_registry
+    from .inputs.validation import validate_files
+
+    if not args.file.is_file():
+        _err(f"{args.file}: no such scenario file")
+        return 2
+    registry = load_registry()
+    resolved, problems = validate_files([args.file], registry)
+    if problems:
+        for problem in problems:
+            _err(str(problem))
+        return 2
+    from .batch import scenario_hash
+    from .presentation.value_view import value_lines
+    from .storage.results_folder import is_current
+
+    r = resolved[0]
+    folder = args.out / r.scenario.name
+    digest = scenario_hash(r, samples=args.samples, seed=args.seed)
+    current = next((lang for lang in ("en", "de") if is_current(folder, digest, lang=lang)), None)
+    if current is not None:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        for line in value_lines(summary, source=f"from the run in {folder}/"):
+            print(line)
+        return 0
+    from .experiment import run_scenario
+    from .presentation.summary import value_of_information_summary
+
+    sc = r.scenario.model_copy(update={  # only what the ranking needs: no sensitivity, discovery or chain
+        "sensitivity": r.scenario.sensitivity.model_copy(update={"methods": []}), "discovery": {}, "logistics": None})
+    run = run_scenario(sc, r.registry if r.registry is not None else registry, samples=args.samples, seed=args.seed)
+    summary = {"scenario": sc.name, "samples": run.scenario.samples, "window": {"start": run.timeline.months[0],
+               "end": run.timeline.months[-1]}, "effective_sample_size": run.calibration.effective_sample_size,
+               "value_of_information": value_of_information_summary(run)}
+    for line in value_lines(summary, source="calibrated just now; `python run.py run` keeps it in summary.json"):
+        print(line)
+    return 0
+
+
 def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Path | None) -> int:
     import numpy as np
 
@@ -328,6 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_hindcast(args)
         if args.command == "sample":
             return _cmd_sample(args.file, args.samples, args.seed, args.csv)
+        if args.command == "value":
+            return _cmd_value(args)
         if args.command in ("explore", "teach"):
             from .teaching.commands import run_command
 

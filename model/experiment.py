@@ -41,6 +41,7 @@ from .analysis.series import series_correction, series_groups
 from .analysis.smc import temper
 from .analysis.stopping import Stopping, draw_until_precise, precision_target
 from .analysis.structures import structure_mixture
+from .analysis.value_of_information import value_of_information
 from .core.catalogue import METRICS, TRAJECTORIES, applies
 from .core.dynamics import Structure, simulate
 from .core.structure import switch_of_parameter
@@ -426,6 +427,7 @@ def _run(scenario: Scenario, registry: Registry, n: int | str, seed: int, map_bl
         never_value=float(len(timeline) - (timeline.cutoff or 0)))
     run.drivers = analyse_drivers(run, seed=seed)
     run.analyst = analyst_results(run, stopping=stopping)
+    run.value_of_information = value_of_information(run, seed=seed)
     for name, alt in scenario.alternatives.items():
         alt_structure = build_structure(scenario, alt)
         alt_prior, alt_calibrated, alt_calibration = _calibrated(scenario, priors, timeline, observed, alt_structure,

@@ -19,6 +19,7 @@ from .calibration import Calibration, ObservedFigure
 if TYPE_CHECKING:  # analyst.py reads Ensemble from here
     from .analyst import AnalystResults
     from .structures import StructureMixture
+    from .value_of_information import Narrowing
 
 __all__ = ["AlternativeResult", "Drivers", "Ensemble", "RunResult"]
 
@@ -104,6 +105,7 @@ class RunResult:
     analyst: AnalystResults | None = None  # discovery, correlations, trade-offs, stopping (model.analysis.analyst)
     logistics: LogisticsResult | None = None  # the discrete-event study (scenario section logistics:)
     structures: StructureMixture | None = None  # the answers by structure and their evidence (uncertain switches)
+    value_of_information: dict[str, list[Narrowing]] = field(default_factory=dict)  # headline metric -> ranked reports
 
     @property
     def structure(self) -> Structure:

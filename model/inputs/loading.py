@@ -73,7 +73,8 @@ class ResolvedScenario:
 
 # How a child's mapping combines with its parent's: fields merge one level, named
 # entries (a parameter, an event, an observation) are replaced whole; null removes one.
-_MERGE_FIELDS = {"window", "sensitivity", "calibration", "structure", "structures", "precision"}
+_MERGE_FIELDS = {"window", "sensitivity", "calibration", "structure", "structures", "precision",
+                 "value_of_information"}
 _MERGE_ENTRIES = {"parameters", "events", "observations", "alternatives", "discovery", "fire_periods", "troop_phases"}
 _NOT_INHERITED = {"name", "description", "extends"}
 

@@ -68,6 +68,9 @@ __all__ = [
     "NAME_PATTERN",
     "RESERVED_NAMES",
     "SMC_MAX_PARTICLES",
+    "DEFAULT_HEADLINE",
+    "ReportCandidate",
+    "ValueOfInformation",
 ]
 
 MIN_SAMPLES = 64
@@ -384,6 +387,29 @@ class IntensityPoint(_Strict):
     factor: float = Field(ge=0, le=10)
 
 
+class ReportCandidate(_Strict):
+    """A report that may come (for the value of information): a model quantity at a month, or a monthly
+    quantity summed over a calendar year, with the reliability such a report would have."""
+
+    quantity: TrajectoryName = Field(description="the model quantity the report would give")
+    at: Month | None = Field(None, description="the month it would refer to")
+    year: int | None = Field(None, ge=1900, le=2200, strict=True,
+                             description="a monthly quantity summed over this calendar year (within the window)")
+    reliability: Literal["high", "medium", "low"] = "medium"
+
+
+class ValueOfInformation(_Strict):
+    """Which next report would narrow the headline answers most (model.analysis.value_of_information)."""
+
+    candidates: list[ReportCandidate] = Field(
+        default_factory=list, max_length=64, description="the reports to rank; empty: each observable quantity "
+        "at a few dates after the last reported figure, at medium reliability")
+
+
+#: What a scenario's report leads with when it names no headline: the baseline's answers.
+DEFAULT_HEADLINE: tuple[str, ...] = ("nk_share_of_fired", "nk_deliveries_total", "killed_total",
+                                     "payments_share_of_nk_gdp")
+
 SMC_MAX_PARTICLES = 65_536  # above this many samples importance weighting: its ESS is large, SMC would cost minutes
 
 
@@ -446,6 +472,10 @@ class Scenario(_Strict):
         "copula", description="copula: Gaussian copula on the design; iman_conover: rearrange each block, "
         "keeping each input's stratification exact")
     precision: Precision = Field(default_factory=Precision, description="when samples: auto stops")
+    headline: list[MetricName] = Field(
+        default_factory=lambda: list(DEFAULT_HEADLINE), min_length=1, max_length=6,
+        description="the answers the scenario's question asks for, first on its report (and for the value of information)")
+    value_of_information: ValueOfInformation = Field(default_factory=ValueOfInformation)
     logistics: LogisticsSettings | None = Field(
         None, description="the discrete-event delivery chain for depth (model.inputs.logistics_spec); none: off")
 

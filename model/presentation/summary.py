@@ -25,6 +25,7 @@ import numpy as np
 from ..analysis.calibration import Calibration, ObservedFigure
 from ..analysis.outcome import Ensemble, RunResult
 from ..analysis.stats import quantiles_under, weighted_quantile
+from ..analysis.value_of_information import candidate_words, interval_cannot_narrow
 from ..core.catalogue import KEY_METRICS, METRICS, TRAJECTORIES, applies
 from ..core.dynamics import Structure
 from ..core.structure import SWITCHES
@@ -135,6 +136,30 @@ def _stats_where(values: np.ndarray, weights: np.ndarray, mask: np.ndarray, unit
     if not w.sum() > 0:
         return {"mean": None, "p5": None, "p50": None, "p95": None, "unit": unit}
     return {**metric_stats(values[mask], w / w.sum()), "unit": unit}
+
+
+def value_of_information_summary(run: RunResult) -> list[dict[str, Any]]:
+    """Per headline metric, the candidate reports ranked by how much each would narrow its 90 % interval
+    (``candidate``, ``quantity``, ``date``, ``reliability``, expected widths before and after, narrowing in %)."""
+    out = []
+    for metric, ranked in run.value_of_information.items():
+        by_spread = interval_cannot_narrow(ranked)
+        if by_spread:
+            ranked = sorted(ranked, key=lambda r: -r.sd_narrowing)
+        out.append({"metric": metric, "unit": METRICS[metric].unit,
+                    "ranked_by": "standard_deviation" if by_spread else "interval_90", "candidates": [{
+                        "candidate": candidate_words(r.candidate),
+                        "quantity": r.candidate.quantity,
+                        "date": r.candidate.label,
+                        "reliability": r.candidate.reliability,
+                        "width_before": _num(r.width_before),
+                        "width_after": _num(r.width_after),
+                        "narrowing_percent": _num(100 * r.narrowing),
+                        "sd_before": _num(r.sd_before),
+                        "sd_after": _num(r.sd_after),
+                        "sd_narrowing_percent": _num(100 * r.sd_narrowing),
+                    } for r in ranked]})
+    return out
 
 
 def structures_summary(run: RunResult) -> dict[str, Any]:
@@ -276,6 +301,8 @@ def build_summary(run: RunResult) -> dict[str, Any]:
         "drivers": {d.metric: driver_statement(d) for d in run.drivers},
         "structure": _choices(run.structure, run.structures.switches if run.structures else ()),
         **structures_summary(run),  # the answers by structure and their evidence (model.analysis.structures)
+        "headline": list(run.scenario.headline),
+        "value_of_information": value_of_information_summary(run),
         "alternatives": alternatives_summary(run),
         **logistics_entry(run),  # the discrete-event study, when the scenario has a logistics: section
         **analyst_summary(run),  # discovery, correlations, stopping, tradeoffs (model.presentation.analyst_summary)
