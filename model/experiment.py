@@ -66,7 +66,7 @@ from .inputs.units import conversion_factor
 from .logistics.run import logistics_plan, run_logistics
 from .sensitivity import one_at_a_time_swings, rank_correlations, sobol_analysis
 
-__all__ = ["run_scenario", "analyse_drivers", "observed_figures", "TRAJECTORY_SAMPLE_CAP", "SAMPLES_KEPT"]
+__all__ = ["run_scenario", "analyse_drivers", "observed_figures", "observed_points", "TRAJECTORY_SAMPLE_CAP", "SAMPLES_KEPT"]
 
 # Per-month trajectories are kept for the first block of samples (prior and calibrated), and
 # parameter values for the first SAMPLES_KEPT samples; metrics and observed values for all.
@@ -94,7 +94,7 @@ def observed_figures(scenario: Scenario, registry: Registry) -> list[ObservedFig
     return with_node_columns(out)
 
 
-def _points(observed: list[ObservedFigure], timeline: Timeline) -> list[tuple[str, int]]:
+def observed_points(observed: list[ObservedFigure], timeline: Timeline) -> list[tuple[str, int]]:
     """(trajectory, month index) of every column of ``observed_values``: each figure's date (an undated
     total's last possible month, replaced by a draw of them), then the undated totals' possible months."""
     return ([(o.output, timeline.index(o.month)) for o in observed]
@@ -203,7 +203,7 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
 
 def _tasks(scenario: Scenario, priors: list[ParameterPrior], timeline: Timeline, observed: list[ObservedFigure],
            n: int, *, structure: Structure, keep_unit: bool, unit: np.ndarray | None = None) -> list[_Block]:
-    points = _points(observed, timeline)
+    points = observed_points(observed, timeline)
     dependence = build_dependence(scenario.correlations, scenario.correlation_method, priors)
     return [_Block(priors, timeline, b, start, stop - start, scenario.sampling, scenario.seed,
                    scenario.shortage_threshold, structure, points, date_draws(observed), start < TRAJECTORY_SAMPLE_CAP,
@@ -216,7 +216,7 @@ def _smc_log_likelihood(priors: list[ParameterPrior], timeline: Timeline, thresh
                         observed: list[ObservedFigure], rho: float = 0.0,
                         correlation: Dependence | None = None) -> Callable[[np.ndarray], np.ndarray]:
     """The calibration target for SMC: design points (m, d) -> summed log-likelihood (m,)."""
-    points = _points(observed, timeline)
+    points = observed_points(observed, timeline)
     outputs = {name for name, _ in points}
     draws = date_draws(observed)
 

@@ -19,18 +19,23 @@ def test_error_range_becomes_lognormal_sigma():
 
 
 def test_range_figure_uses_its_own_bounds():
-    fig = load_registry().get("nk_soldiers_killed_kursk")  # "hundreds": 200-900
+    # a count given as a range (no claim of another kind): its range is the 90 % error range
+    fig = load_registry().get("nk_soldiers_killed_kursk").model_copy(update={"claim": None, "high": 900.0})
     o = observed_figure(fig, output="killed_cumulative", month="2025-07", spread=None)
     assert (o.low, o.high) == (200.0, 900.0)
     assert o.reported == pytest.approx(np.sqrt(200 * 900))
-    assert o.is_range
+    assert o.is_range and o.kind == "count"
 
 
 def test_value_figure_uses_reliability_spread():
-    fig = load_registry().get("nk_shells_delivered_2024")  # medium -> 25 %
-    o = observed_figure(fig, output="nk_deliveries_cumulative", month="2024-06", spread=None)
-    assert o.low == pytest.approx(3.5e6 / 1.25)
-    assert o.high == pytest.approx(3.5e6 * 1.25)
+    fig = load_registry().get("nk_soldiers_kursk")  # a count, medium -> 25 %
+    o = observed_figure(fig, output="troops_in_theatre", month="2025-07", spread=None)
+    assert o.low == pytest.approx(15_000 / 1.25)
+    assert o.high == pytest.approx(15_000 * 1.25)
+    capacity = observed_figure(load_registry().get("nk_shells_delivered_2024"), output="nk_deliveries_cumulative",
+                               month="2024-06", spread=None)  # a capacity claim: the bound times its fill range
+    assert (capacity.low, capacity.high) == pytest.approx((0.4 * 3.5e6, 3.5e6))
+    assert capacity.sigma_log == pytest.approx(np.log(1.25) / Z90)
 
 
 def test_weights_reproduce_the_conjugate_normal_posterior():

@@ -246,8 +246,8 @@ def test_percent_equals_fraction(prior_for):
 
 
 def test_million_usd_per_month(priors):
-    p = priors["other_support_per_month_usd"]  # baseline: range 50-1000 million_usd/month
-    assert q(p, 0.05, 0.95) == pytest.approx([50e6, 1000e6], rel=1e-9)
+    p = priors["other_support_per_month_usd"]  # baseline: range 20-500 million_usd/month
+    assert q(p, 0.05, 0.95) == pytest.approx([20e6, 500e6], rel=1e-9)
 
 
 # --------------------------------------------------------------------------- fixed and figure defaults
@@ -278,9 +278,9 @@ def test_figure_with_explicit_bounds_in_the_figures_unit(prior_for):
 
 
 def test_range_figure_uses_its_bounds(prior_for):
-    # nk_soldiers_killed_kursk is 200-900 (no point value): the truncated normal keeps that 90 % range
+    # nk_soldiers_killed_kursk is 200-999 (words, no point value): the truncated normal keeps that 90 % range
     p = prior_for("troop_ceiling", {"figure": "nk_soldiers_killed_kursk"})
-    assert q(p, 0.05, 0.95) == pytest.approx([200, 900], rel=1e-6)
+    assert q(p, 0.05, 0.95) == pytest.approx([200, 999], rel=1e-6)
     assert p.dist.ppf(0) >= 0
 
 

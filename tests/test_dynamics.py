@@ -149,7 +149,9 @@ def test_payments_add_up():
                    timeline(present=np.ones(H)))
     expected = H * (100_000 * 500 + 10_000 * 2_000 + 1e8)
     assert out.metrics["payments_total_usd"][0] == pytest.approx(expected)
-    assert out.metrics["payments_share_of_nk_gdp"][0] == pytest.approx(expected / 23e9)
+    assert out.metrics["payments_total_over_nk_gdp"][0] == pytest.approx(expected / 23e9)
+    # the headline ratio: a year's payments (here every year alike) over that year's GDP
+    assert out.metrics["payments_share_of_nk_gdp"][0] == pytest.approx(expected / H * 12 / 23e9)
 
 
 def test_events_scale_production_and_demand():

@@ -29,6 +29,7 @@ from model.inputs.logistics_spec import LogisticsSettings
 from model.inputs.registry import load_registry
 from model.logistics.params import DAYS_PER_MONTH
 from model.logistics.processes import firing_rule
+from model.inputs.schema import PARAMETER_INFO
 from model.logistics.run import TARGET_DAYS_FACTOR, chunk_count, draw_samples, logistics_plan, run_logistics
 from model.presentation.summary import build_summary
 from model.storage.results_folder import write_json
@@ -76,14 +77,16 @@ def test_replications_run_on_calibrated_samples_and_see_the_monthly_models_flows
     traj = run.calibrated.trajectories
     for name in ("nk_deliveries", "nk_usable_deliveries", "shells_wanted", "ru_stock"):
         np.testing.assert_allclose(lg.model[name], traj[name][lg.sample_index], rtol=2e-6, atol=1e-3)
-    # the engine was fed exactly those flows
-    ru = lg.model["ru_production"] + lg.model["ru_reserve_release"]
+    # the engine was fed exactly those flows (North Korean shells refurbished in Russian plants come by
+    # Russia's own supply line, the rest through the chain)
+    ru = lg.model["ru_production"] + lg.model["ru_reserve_release"] + lg.model["nk_refurbished"]
+    through_chain = lg.model["nk_usable_deliveries"] - lg.model["nk_refurbished"]
     np.testing.assert_allclose(lg.daily["wanted_daily"].reshape(REPLICATIONS, -1, DAYS_PER_MONTH).sum(axis=2),
                                lg.model["shells_wanted"], rtol=1e-12)
     # every North Korean shell handed to the chain is delivered, on its way, or waiting in a depot
     held = sum(lg.end[k] for k in ("in_transit_end", "nk_port_depot_end", "nk_rail_depot_end", "ru_port_stock_end"))
-    np.testing.assert_allclose(lg.monthly["delivered_front_nk"].sum(axis=1) + held,
-                               lg.model["nk_usable_deliveries"].sum(axis=1), rtol=1e-9)
+    np.testing.assert_allclose(lg.monthly["delivered_front_nk"].sum(axis=1) + held, through_chain.sum(axis=1),
+                               rtol=1e-9)
     # and the front depot balances: opening + Russia's own + North Korea's - fired = closing
     closing = lg.end["front_stock_start"] + ru.sum(axis=1) + lg.monthly["delivered_front_nk"].sum(axis=1) \
         - lg.monthly["shells_fired"].sum(axis=1)
@@ -104,7 +107,8 @@ def test_both_engines_agree_on_monthly_deliveries_on_a_chain_without_delays(run)
             ("inspection_hours", 0.1, "hours"), ("transit_days_mean", transit, "days"),
             ("transit_days_cv", 0, "ratio"))}})
     lg = run_logistics(run, logistics_plan(settings, run.timeline.months[0]), seed=run.scenario.seed)
-    supply = np.repeat(lg.model["nk_usable_deliveries"] / DAYS_PER_MONTH, DAYS_PER_MONTH, axis=1)
+    supply = np.repeat((lg.model["nk_usable_deliveries"] - lg.model["nk_refurbished"]) / DAYS_PER_MONTH,
+                       DAYS_PER_MONTH, axis=1)
     cumulative = np.concatenate([np.zeros((REPLICATIONS, 1)), np.cumsum(supply, axis=1)], axis=1)
     months = len(run.timeline)
     ends = np.arange(months + 1) * DAYS_PER_MONTH - transit  # supply days whose shells arrive by each month end
@@ -121,11 +125,7 @@ def test_firing_rule_is_the_monthly_models_rule():
     day the engine's reserve target in shells is the same (days x 30 / 30.44 of W / 30)."""
     rng = np.random.default_rng(5)
     n = 200
-    p = {name: np.zeros(n) for name in (
-        "ru_production_growth_per_year", "ru_reserve_stock_start", "ru_reserve_release_max_per_month",
-        "nk_stockpile_start", "nk_production_growth_per_year", "nk_dud_rate_old", "nk_dud_rate_new",
-        "troop_ceiling", "troop_buildup_per_month", "troop_killed_rate_per_month", "troop_wounded_per_killed",
-        "price_per_shell_usd", "payment_per_soldier_month_usd", "other_support_per_month_usd")}
+    p = {name: np.zeros(n) for name in PARAMETER_INFO}  # everything else off
     p.update(ru_production_per_month=rng.uniform(1e5, 8e5, n), nk_production_per_month=rng.uniform(0, 4e5, n),
              ru_production_ceiling_per_month=np.full(n, 1e9), nk_exportable_share=np.ones(n),
              nk_shipping_capacity_per_month=np.full(n, 1e9), nk_ramp_months=np.ones(n),

@@ -65,6 +65,7 @@ KEY_ORDER = [
     "reliability",
     "reliability_reason",
     "used_as",
+    "claim",
 ]
 
 
@@ -160,7 +161,7 @@ def test_required_figures_match_the_brief(registry: Registry) -> None:
     share = r.get("nk_share_of_munitions_2025")
     assert (share.value, share.unit, share.as_of) == (0.40, "fraction", "2025-07")
     killed = r.get("nk_soldiers_killed_kursk")
-    assert killed.value is None and (killed.low, killed.high) == (200, 900)
+    assert killed.value is None and (killed.low, killed.high) == (200, 999)
     assert r.get("nk_military_support_value_usd").value == 20.0e9
     assert r.get("nk_gdp_usd").value == 23.0e9
     assert r.get("nk_gdp_usd").used_as == "input"
@@ -245,10 +246,10 @@ def test_central_and_display_value(kwargs: dict[str, Any], central: float, displ
 
 def test_registry_display_values(registry: Registry) -> None:
     assert registry.get("nk_shells_delivered_2024").display_value == "3,500,000"
-    assert registry.get("nk_soldiers_killed_kursk").display_value == "200–900"
+    assert registry.get("nk_soldiers_killed_kursk").display_value == "200–999"
     assert registry.get("nk_artillery_pieces").display_value == "≥ 20,000"
     assert registry.get("hwasong11_warhead_kg").display_value == "≤ 500"
-    assert registry.get("nk_soldiers_killed_kursk").central == 550.0
+    assert registry.get("nk_soldiers_killed_kursk").central == 599.5
 
 
 @pytest.mark.parametrize(

@@ -121,7 +121,8 @@ def test_german_charts_have_german_text(german: Path) -> None:
         assert not re.search(rf"\b{re.escape(english)}\b", fan), english
     ticks = " | ".join(_svg_texts(german / "alpha" / "fan_nk_deliveries_cumulative.svg"))
     assert " Mio." in ticks and not re.search(r"\d M\b", ticks)
-    assert "3.500.000 (Südkoreanischer Geheimdienst" in ticks  # the reported figure, German separators
+    # the reported figure as the claim it is (a count from transport images: a bound), German separators
+    assert "höchstens etwa 3.500.000" in ticks and "Südkoreanischer Geheimdienst" in ticks
     cutoff = " | ".join(_svg_texts(german / "beta" / "cutoff_stock_shortfall.svg"))
     assert texts.text("runchart.deliveries_stop", "de") in cutoff
 

@@ -92,7 +92,9 @@ def test_baseline_loads(registry):
         dist="pert", low=0.05, mode=0.2, high=0.5, unit="fraction",
         assumption=sc.parameters.nk_dud_rate_old.assumption,
     )
-    assert r.origins[("parameters", "nk_dud_rate_old", "high")] == (str(BASELINE), line_of(BASELINE, "high: 0.5"))
+    high = line_of(BASELINE, "nk_dud_rate_old:") + 4  # dist, low, mode, high
+    assert BASELINE.read_text(encoding="utf-8").splitlines()[high - 1].strip() == "high: 0.5"
+    assert r.origins[("parameters", "nk_dud_rate_old", "high")] == (str(BASELINE), high)
 
 
 def test_baseline_via_validate_files(registry, folder):
@@ -388,7 +390,7 @@ REJECTIONS = [
             unit: fraction
             assumption: "x"
      """, "low: 0.1", "parameters.nk_dud_rate_old.low",
-     r"unknown key; valid keys here: unit, assumption, note, dist, value"),
+     r"unknown key; valid keys here: unit, assumption, note, as_of, dist, value"),
     ("unknown-figure-in-parameters", """
         parameters:
           troop_ceiling:
@@ -420,7 +422,7 @@ REJECTIONS = [
             figure: nk_soldiers_killed_kursk
             spread: 0.2
      """, "spread: 0.2", "parameters.troop_ceiling.spread",
-     r"figure 'nk_soldiers_killed_kursk' is a range \(200–900\); spread needs a single value"),
+     r"figure 'nk_soldiers_killed_kursk' is a range \(200–999\); spread needs a single value"),
     ("figure-of-other-unit", """
         parameters:
           troop_ceiling:
@@ -466,7 +468,7 @@ REJECTIONS = [
             output: troops_in_theatre
             at: 2030-01
      """, "at: 2030-01", "observations.nk_soldiers_kursk.at",
-     r"2030-01 is outside the scenario window \(2023-09 \+ 36 months\)"),
+     r"2030-01 is outside the scenario window \(2023-09 to 2026-08\)"),
     ("event-month-after-window", """
         events:
           late:
@@ -640,7 +642,11 @@ def test_window_change_reports_inherited_entries_at_the_parents_lines(registry, 
     assert (str(base), line_of(base, "month: 2024-10"), "events.troops_arrive.month") in where(problems)
     assert (str(base), line_of(base, "nk_shells_delivered_2024:"), "observations.nk_shells_delivered_2024.at") in where(problems)
     assert {p.file for p in problems} == {str(base)}
-    assert len(problems) == 6  # the event and all five observations
+    # the event, the four dated observations, the undated total's period, the fire periods and troop phases
+    # that begin after the shortened window
+    assert len(problems) == 6 + len(
+        [k for k in ("summer_offensive_2024", "from_2025") if k in load_scenario(base, registry=registry).scenario.fire_periods]
+    ) + 3
 
 
 def test_overriding_a_broken_inherited_entry_fixes_it(registry, folder):
@@ -978,7 +984,7 @@ def test_cli_run_missing_file_exits_2(tmp_path, capsys):
 
 
 def test_sample_command_prints_each_inputs_percentiles_and_writes_the_csv(tmp_path, capsys, registry):
-    from model.inputs.priors import build_priors
+    from model.inputs.priors import scenario_priors
     from model.inputs.sampling import sample_parameters
 
     scenario_file = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
@@ -986,7 +992,7 @@ def test_sample_command_prints_each_inputs_percentiles_and_writes_the_csv(tmp_pa
     assert main(["sample", str(scenario_file), "--samples", "4096", "--seed", "3", "--csv", str(csv_path)]) == 0
     printed = capsys.readouterr().out
     sc = load_scenario(scenario_file, registry=registry).scenario
-    priors = build_priors(sc.parameters, registry)
+    priors = scenario_priors(sc, registry)
     values = sample_parameters(priors, 4096, method=sc.sampling, seed=3).values
     rows = {line.split()[0]: line.split() for line in printed.splitlines() if line.strip()}
     for j, p in enumerate(priors):

@@ -55,7 +55,7 @@ def test_english_labels_are_the_output_catalogues() -> None:
 
 def test_german_labels_exist_for_every_output_and_parameter() -> None:
     assert texts.label("nk_share_of_fired", "de") == "Nordkoreanischer Anteil an den verschossenen Granaten"
-    assert texts.axis_label("nk_share_of_fired", "de") == "Anteil der verschossenen Granaten (0–1)"
+    assert texts.axis_label("nk_share_of_fired", "de") == "Anteil der verschossenen Granaten"
     assert texts.never("months_to_shortage_after_cutoff", "de") == "kein Mangel im Zeitfenster"
     for name in list(METRICS) + list(TRAJECTORIES):
         assert texts.label(name, "de") and texts.label(name, "de") != texts.label(name, "en")

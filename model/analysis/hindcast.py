@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -64,18 +64,50 @@ def predict_withheld(run: RunResult, scenario: Scenario, until: str, fitted: Seq
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for j, o in enumerate(withheld):
-            t = run.timeline.index(o.month)
-            values = cal.trajectories[o.output][:, t].astype(float)
-            same = [f for f in fitted if f.output == o.output]
+            values = _values_at_claim(cal.trajectories[o.output], o, run)
+            same = [f for f in fitted if f.output == o.output and f.kind in ("count", "share") and not f.months]
             shift, sd = None, 1.0
             if same and rho > 0:
                 at = np.column_stack([cal.trajectories[f.output][:, run.timeline.index(f.month)] for f in same])
                 shift, sd = conditional_error(standardised_residuals(at, same), rho)
             stream = np.random.SeedSequence(seed, spawn_key=(_CRPS_STREAM, j))
-            calibrated = check(predictive(values, o.sigma_log, weights, shift=shift, scale_factor=sd), o.reported,
-                               seed=stream)
-            before = prior.trajectories[o.output][:, t].astype(float)
-            prior_check = check(predictive(before, o.sigma_log), o.reported, seed=stream)
+            point = _point_of(o)
+            calibrated = _claim_check(check(predictive(values, o.sigma_log, weights, shift=shift, scale_factor=sd),
+                                            point, seed=stream), o, values, weights)
+            before = _values_at_claim(prior.trajectories[o.output], o, run)
+            prior_check = _claim_check(check(predictive(before, o.sigma_log), point, seed=stream), o, before, None)
             points.append(HindcastPoint(o, calibrated, prior_check, shift is not None))
     ess = float(1.0 / np.sum(weights * weights))
     return Hindcast(scenario, until, tuple(fitted), tuple(points), run, m, ess)
+
+
+def _values_at_claim(trajectory: np.ndarray, o: ObservedFigure, run: RunResult) -> np.ndarray:
+    """Each future's model value at the claim's date (an undated total: at one of its months in turn)."""
+    if not o.months:
+        return trajectory[:, run.timeline.index(o.month)].astype(float)
+    cols = np.array([run.timeline.index(m) for m in o.months])
+    rows = np.arange(trajectory.shape[0])
+    return trajectory[rows, cols[rows % len(cols)]].astype(float)
+
+
+def _point_of(o: ObservedFigure) -> float:
+    """The value a claim is scored at: the value reported, else (words) the middle of what they mean, or
+    the lower edge of an open interval."""
+    if o.reported is not None:
+        return o.reported
+    low, high = o.allowed
+    return low if not np.isfinite(high) else float(np.sqrt(max(low, 1e-300) * high))
+
+
+def _claim_check(base: PredictiveCheck, o: ObservedFigure, values: np.ndarray,
+                 weights: np.ndarray | None) -> PredictiveCheck:
+    """A count's check as it is; a bound, words or an undated total scored as the claim it is: ``inside``
+    when what the claim allows meets the 90 % predictive interval, the log score from its likelihood."""
+    if o.kind in ("count", "share"):
+        return base
+    w = np.full(len(values), 1.0 / len(values)) if weights is None else weights / weights.sum()
+    ll = o.log_likelihood(values)
+    top = float(np.max(ll))
+    log_score = top + float(np.log(np.dot(w, np.exp(ll - top)))) if np.isfinite(top) else -np.inf
+    low, high = o.allowed
+    return replace(base, inside=bool(low <= base.p95 and high >= base.p5), log_score=log_score)

@@ -82,17 +82,27 @@ def switch_of_parameter(name: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Structure:
     """The structural choices of a run: one choice per switch (default: the earlier model).
 
-    ``choices`` maps a switch to its fixed choice; a switch that is absent takes its first choice.
+    ``choices`` maps a switch to its fixed choice (or give them as keywords,
+    ``Structure(firing="stock_target")``); a switch that is absent takes its first choice.
     ``fire_drop_threshold``: "fire has dropped" below this share of its pre-cut level (relative to
     the fire wanted), for the ``months_to_fire_drop_after_cutoff`` metric.
     """
 
     choices: Mapping[str, str] = field(default_factory=dict)
     fire_drop_threshold: float = 0.8
+
+    def __init__(self, choices: Mapping[str, str] | None = None, fire_drop_threshold: float = 0.8,
+                 **switches: str) -> None:
+        object.__setattr__(self, "choices", {**(choices or {}), **switches})
+        object.__setattr__(self, "fire_drop_threshold", fire_drop_threshold)
+        self.__post_init__()
+
+    def __hash__(self) -> int:
+        return hash((tuple(sorted(self.choices.items())), self.fire_drop_threshold))
 
     def __post_init__(self) -> None:
         for switch, choice in self.choices.items():

@@ -91,7 +91,11 @@ def structure_weights(raw: Any) -> dict[str, float] | None:
 def _month_range(section: str, name: str, raw: Mapping[str, Any], window: tuple[int, int] | None, add: Add
                  ) -> tuple[int, int] | None:
     start, end = raw.get("start"), raw.get("end")
-    if end is None and window is not None:
+    if isinstance(start, str) and end is None and window is not None:
+        if not window[0] <= month_index(start) <= window[1]:  # (an open end takes the window's last month)
+            add((section, name, "start"), f"{start} is outside the scenario window (the months {_name(window[0])} "
+                                          f"to {_name(window[1])})")
+            return None
         end = _name(window[1])
     if not isinstance(start, str) or not isinstance(end, str):
         return None

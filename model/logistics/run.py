@@ -8,7 +8,9 @@ sensitivity). A scenario's ``logistics:`` section adds this study (numbers only,
    the first ``SAMPLES_KEPT`` samples keep their parameter values (``run.calibrated.inputs``),
    so the draw is among those, by their weights renormalised (for most scenarios: all samples).
 2. Run the monthly model once more on exactly those parameter sets (float64) for their monthly
-   flows: Russia's own supply into the front depot = ``ru_production + ru_reserve_release``; fire
+   flows: Russia's own supply into the front depot = ``ru_production + ru_reserve_release`` plus the
+   North Korean old shells refurbished in Russian plants (``nk_refurbished``: they reach the front by
+   Russia's own supply line, not through the chain, which carries the rest); fire
    wanted = ``shells_wanted``; North Korean supply handed to the chain = the monthly model's
    ``nk_deliveries``, counted in usable shells: the chain is fed ``nk_usable_deliveries`` and its
    containers and wagons hold ``shells_per_container x u`` and ``shells_per_wagon x u`` usable
@@ -37,6 +39,7 @@ import numpy as np
 
 from ..analysis.outcome import RunResult
 from ..core.dynamics import simulate
+from ..core.structure import SWITCHES, structure_parameter
 from ..core.months import DAYS_PER_MONTH as CALENDAR_DAYS_PER_MONTH
 from ..inputs.logistics_spec import LOGISTICS_PARAMETERS, LogisticsSettings, engine_day, parameter_values
 from .engine import replication_seeds, run_replication
@@ -132,7 +135,7 @@ class _Chunk:
     seed: int
     params: LogisticsParameters
     disruptions: tuple[Disruption, ...]
-    policy: str
+    policy: tuple[str, ...]  # each replication's firing rule (its sample's, where the firing policy is uncertain)
     start_month: int
     nk: np.ndarray  # (count, months) shells/month
     ru: np.ndarray
@@ -155,7 +158,7 @@ def run_replications(task: _Chunk) -> dict[str, np.ndarray]:
         u = float(task.usable_share[j])
         params = replace(task.params, shells_per_container=task.params.shells_per_container * u,
                          shells_per_wagon=task.params.shells_per_wagon * u)
-        r = run_replication(params, inputs, task.disruptions, policy=task.policy,  # type: ignore[arg-type]
+        r = run_replication(params, inputs, task.disruptions, policy=task.policy[j],  # type: ignore[arg-type]
                             target_stock_days=float(task.target_days[j]), fire_floor=float(task.fire_floor[j]),
                             fire_max=float(task.fire_max[j]), seed=seeds[task.first + j])
         for name in MONTHLY_FIELDS + DAILY_FIELDS + DIP_FIELDS + END_FIELDS:
@@ -173,6 +176,15 @@ def _flows(run: RunResult, index: np.ndarray) -> tuple[dict[str, np.ndarray], di
     return {k: np.asarray(v, dtype=float) for k, v in out.trajectories.items()}, params
 
 
+def _policies(run: RunResult, params: dict[str, np.ndarray], count: int) -> tuple[str, ...]:
+    """Each replication's firing rule: its sample's choice where the firing policy is uncertain."""
+    drawn = params.get(structure_parameter("firing"))
+    if drawn is None:
+        return (run.structure.firing,) * count
+    choices = SWITCHES["firing"].choices
+    return tuple(choices[int(round(float(k)))] for k in drawn)
+
+
 def _clean(a: np.ndarray) -> np.ndarray:
     return np.maximum(np.nan_to_num(np.asarray(a, dtype=float), nan=0.0, posinf=0.0, neginf=0.0), 0.0)
 
@@ -182,11 +194,14 @@ def run_logistics(run: RunResult, plan: LogisticsPlan, *, seed: int, map_blocks:
     pool = len(run.calibrated.inputs)
     index = draw_samples(run.calibrated.head_weights(pool), plan.replications, seed)
     model, params = _flows(run, index)
-    shipped = _clean(model["nk_deliveries"])
-    nk = np.minimum(_clean(model["nk_usable_deliveries"]), shipped)
+    # North Korean old shells refurbished in Russian plants reach the front by Russia's own supply line;
+    # the chain carries the shells that go to the front as they are
+    refurbished = _clean(model["nk_refurbished"])
+    shipped = _clean(model["nk_deliveries"] - model["nk_shipped_for_refurbishment"])
+    nk = np.minimum(_clean(model["nk_usable_deliveries"] - refurbished), shipped)
     total = shipped.sum(axis=1)
     usable_share = np.clip(np.divide(nk.sum(axis=1), total, out=np.ones_like(total), where=total > 0), 1e-3, 1.0)
-    ru = _clean(model["ru_production"] + model["ru_reserve_release"])
+    ru = _clean(model["ru_production"] + model["ru_reserve_release"] + refurbished)
     wanted = _clean(model["shells_wanted"])
 
     def param(name: str, default: float) -> np.ndarray:
@@ -199,8 +214,9 @@ def run_logistics(run: RunResult, plan: LogisticsPlan, *, seed: int, map_blocks:
         "usable_share": usable_share,
     }
     start_month = int(run.timeline.months[0][5:7])
+    policies = _policies(run, params, index.size)
     tasks = [
-        _Chunk(a, plan.replications, seed, plan.params, plan.disruptions, run.structure.firing, start_month,
+        _Chunk(a, plan.replications, seed, plan.params, plan.disruptions, policies[a:b], start_month,
                nk[a:b], ru[a:b], wanted[a:b], usable_share[a:b], firing["target_stock_days"][a:b],
                firing["fire_floor"][a:b], firing["fire_max"][a:b])
         for a in range(0, plan.replications, CHUNK_REPLICATIONS)
@@ -214,7 +230,7 @@ def run_logistics(run: RunResult, plan: LogisticsPlan, *, seed: int, map_blocks:
         plan=plan,
         months=list(run.timeline.months),
         start_month=start_month,
-        policy=run.structure.firing,
+        policy=run.structure.firing if len(set(policies)) == 1 else "by sample",
         sample_index=index,
         samples_pool=pool,
         monthly={k: stacked[k] for k in MONTHLY_FIELDS},

@@ -32,7 +32,7 @@ DIP_FIELDS = ("dip_start_day", "dip_reference_shells", "dip_shells", "dip_share"
 END_FIELDS = ("events", "front_stock_start", "front_stock_end", "in_transit_end", "nk_port_depot_end",
               "nk_rail_depot_end", "ru_port_stock_end")
 # The monthly model's trajectories for the same samples (shells/month; ru_stock: shells at month end)
-MODEL_FIELDS = ("nk_deliveries", "nk_usable_deliveries", "ru_production", "ru_reserve_release", "shells_wanted",
+MODEL_FIELDS = ("nk_deliveries", "nk_usable_deliveries", "nk_shipped_for_refurbishment", "nk_refurbished", "ru_production", "ru_reserve_release", "shells_wanted",
                 "shells_fired", "shortfall", "ru_stock")
 
 

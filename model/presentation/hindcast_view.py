@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..analysis.calibration import ObservedFigure
 from ..analysis.hindcast import Hindcast
 from ..analysis.predictive import PredictiveCheck
 from ..core.catalogue import TRAJECTORIES
@@ -72,8 +73,9 @@ def hindcast_document(h: Hindcast) -> dict[str, Any]:
         o = p.observed
         c = _check(p.calibrated)
         withheld.append({
-            "id": o.figure_id, "output": o.output, "month": o.month, "reported": _num(o.reported),
-            "error_range_90": [_num(o.low), _num(o.high)],
+            "id": o.figure_id, "output": o.output, "month": o.month,
+            "reported": None if o.reported is None else _num(o.reported), "claim": o.kind,
+            "allowed": [_num(o.allowed[0]), _num(o.allowed[1])], "error_range_90": [_num(o.low), _num(o.high)],
             "predictive": {k: c[k] for k in ("p5", "p50", "p95")},
             "inside_90": c["inside_90"], "percentile": c["percentile"], "crps_log": c["crps_log"],
             "log_score": c["log_score"], "series_conditioned": p.series_conditioned,
@@ -100,6 +102,30 @@ def _unit(output: str) -> str:
     return TRAJECTORIES[output].unit
 
 
+def _mark_span(o: ObservedFigure) -> tuple[float, float, float]:
+    """(value, low, high) a figure is drawn with: a count its value and error range; a bound or words the
+    values they allow (an open interval from its lower edge)."""
+    if o.kind in ("count", "share", "total_undated") and o.reported is not None:
+        return o.reported, o.low, o.high
+    low, high = o.allowed
+    point = o.reported if o.reported is not None else low
+    return point, low, high if np.isfinite(high) else point
+
+
+def claim_value(o: ObservedFigure, unit: str, lang: str = "en") -> str:
+    """What a figure says, as the claim it is: a value; "“schon Hunderte” (at least 200)"; "at most about
+    3.5 million"; "20 bn by an open date"."""
+    if o.kind == "words":
+        low, high = o.allowed
+        span = f"≥ {format_value(low, unit, lang)}" if not np.isfinite(high) else (
+            f"{format_value(o.low, unit, lang)}–{format_value(o.high, unit, lang)}")
+        return f"“{o.words}” ({span})"
+    assert o.reported is not None
+    if o.kind == "capacity":
+        return f"≤ {format_value(o.reported, unit, lang)}"
+    return format_value(o.reported, unit, lang)
+
+
 def hindcast_lines(h: Hindcast) -> list[str]:
     """The terminal report: what was fitted, then one row per withheld figure."""
     cal = h.run.calibration
@@ -115,7 +141,7 @@ def hindcast_lines(h: Hindcast) -> list[str]:
     for p in h.points:
         o, c, b = p.observed, p.calibrated, p.prior
         u = _unit(o.output)
-        rows.append((o.figure_id, o.month, format_value(o.reported, u),
+        rows.append((o.figure_id, o.month, claim_value(o, u),
                      f"{format_value(c.p50, u)} ({format_value(c.p5, u)} to {format_value(c.p95, u)})",
                      "yes" if c.inside else "NO", f"{c.percentile:.2f}", f"{c.crps:.3f}", f"{c.log_score:.2f}",
                      f"{'yes' if b.inside else 'NO'}, {b.percentile:.2f}, {b.log_score:.2f}"))
@@ -157,11 +183,11 @@ def hindcast_figure(h: Hindcast, registry: Registry) -> Figure:
         marks = []
         for o in h.fitted:
             if o.output == output:
-                marks.append(HindcastMark(o.month, o.reported, o.low, o.high, _label(o.figure_id, registry), False))
+                marks.append(HindcastMark(o.month, *_mark_span(o), _label(o.figure_id, registry), False))
         for p in h.points:
             o = p.observed
             if o.output == output:
-                marks.append(HindcastMark(o.month, o.reported, o.low, o.high, _label(o.figure_id, registry), True,
+                marks.append(HindcastMark(o.month, *_mark_span(o), _label(o.figure_id, registry), True,
                                           (p.calibrated.p5, p.calibrated.p50, p.calibrated.p95)))
         panels.append(HindcastPanel(entry.chart_title, entry.axis_label, q, prior_median, marks,
                                     _formatter(entry.unit)))

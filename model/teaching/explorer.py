@@ -29,12 +29,13 @@ from typing import Any, Literal, get_args
 
 import numpy as np
 
-from ..analysis.calibration import ObservedFigure, log_likelihoods
+from ..analysis.calibration import ObservedFigure, date_draws, fill_drawn_dates, log_likelihoods
 from ..analysis.smc import importance_weights
 from ..core.dynamics import simulate
 from ..core.months import DAYS_PER_MONTH
 from ..core.timeline import Timeline
-from ..experiment import observed_figures
+from ..core.structure import structure_parameter
+from ..experiment import observed_figures, observed_points
 from ..inputs.distributions import ParameterPrior
 from ..inputs.events import build_timeline
 from ..inputs.priors import scenario_priors
@@ -192,10 +193,14 @@ class Explorer:
         stops = sorted(ev.month for ev in scenario.events.values() if ev.kind == "nk_deliveries_stop")
         self.default_cutoff: str | None = stops[0] if stops else None
         self.policies = firing_policies(scenario)
-        self.default_policy: str | None = scenario.structure.firing if self.policies else None  # type: ignore[attr-defined]
+        # where the scenario averages over firing policies (structures:), its own choice is that average
+        averaged = "firing" in scenario.structures.uncertain()
+        self.default_policy: str | None = (None if averaged or not self.policies
+                                           else scenario.structure.firing)  # type: ignore[attr-defined]
         self._timelines: dict[str | None, Timeline] = {}
         self._keep = {FAN_TRAJECTORY} | {o.output for o in self.observed}
-        self._points = [(o.output, self.months.index(o.month)) for o in self.observed]
+        self._points = observed_points(self.observed, build_timeline(scenario, self.registry))
+        self._draws = date_draws(self.observed)
 
     # ----------------------------------------------------------------------------- inputs
     def cutoff_options(self) -> list[str | None]:
@@ -216,7 +221,7 @@ class Explorer:
             if shown is None or float(shown) == s.default:
                 continue
             target = s.to_canonical(float(shown))
-            info = PARAMETER_INFO[name]
+            info = PARAMETER_INFO[name]  # (sliders are parameters of the schema)
             if s.mode == "scale" and s.median != 0:
                 col = self._base[name] * (target / s.median)
             else:
@@ -246,6 +251,8 @@ class Explorer:
         from ..inputs.events import build_structure  # present with the firing-policy field
 
         choice = firing or self.default_policy
+        if choice is None:  # the scenario's own: averaged over the policies by their evidence
+            return {"structure": build_structure(self.scenario)}
         if choice not in self.policies:
             raise ValueError(f"firing policy {choice!r} is not one of {', '.join(self.policies)}")
         structure = self.scenario.structure.model_copy(update={"firing": choice})  # type: ignore[attr-defined]
@@ -257,14 +264,19 @@ class Explorer:
         settings = settings if settings is not None else self.defaults()
         start = time.perf_counter()
         timeline = self.timeline(settings.cutoff)
+        params = self.parameters(settings.values)
+        chosen = settings.firing or self.default_policy
+        if chosen is not None:  # one policy for every future: the per-sample draw gives way
+            params.pop(structure_parameter("firing"), None)
         with np.errstate(all="ignore"):
-            out = simulate(self.parameters(settings.values), timeline,
+            out = simulate(params, timeline,
                            shortage_threshold=self.scenario.shortage_threshold, keep=self._keep,
                            **self._structure_kwargs(settings.firing))
         n = self.samples
         calibrated = bool(settings.calibrated and self.observed)
         if calibrated:
             at = np.column_stack([out.trajectories[name][:, t] for name, t in self._points])
+            fill_drawn_dates(at, self._draws, np.arange(at.shape[0]))
             weights, ess, _ = importance_weights(log_likelihoods(at, self.observed).sum(axis=1, dtype=np.float64))
         else:
             weights, ess = np.full(n, 1.0 / n), float(n)

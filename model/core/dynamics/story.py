@@ -318,6 +318,7 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
                 "nk_production": nk_new, "nk_deliveries": nk_deliveries, "nk_deliveries_cumulative": delivered_total,
                 "nk_usable_deliveries": nk_usable, "nk_stockpile": nk_serviceable + nk_old, "nk_stock_old": nk_old,
                 "nk_refurbishment_queue": refurbishment_queue, "shells_wanted": shells_wanted,
+                "nk_shipped_for_refurbishment": shipped_old, "nk_refurbished": nk_refurbished_usable,
                 "shells_fired": shells_fired, "shortfall": shortfall, "nk_share_of_fired": share_of_fired,
                 "nk_share_of_munitions": p["artillery_share_of_munitions"] * share_of_fired
                 + (1.0 - p["artillery_share_of_munitions"]) * p["nk_share_of_other_munitions"],
