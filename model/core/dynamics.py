@@ -109,8 +109,10 @@ def simulate(
     Parameters
     ----------
     params
-        One (n,) array per model parameter, in canonical units (see
-        ``model.scenario.PARAMETER_INFO``).
+        One (n,) array per model parameter, keyed by name, in the parameter's canonical unit:
+        the names, units and valid ranges are ``model.inputs.schema.PARAMETER_INFO`` (the fields
+        of ``model.inputs.schema.Parameters``). Drawn from a scenario's priors, e.g.
+        ``model.inputs.sampling.sample_parameters(build_priors(sc.parameters, registry), n).as_dict()``.
     timeline
         Months and per-month event effects.
     shortage_threshold

@@ -54,22 +54,38 @@ def _folder(text: str) -> Path:
     return Path(text)
 
 
-def add_commands(sub: Any) -> None:
+def add_commands(sub: Any, *, prog: str = "python run.py") -> None:
     """Register ``explore`` and ``teach`` on the command line's sub-parsers."""
-    ex = sub.add_parser("explore", help="start the explorer (sliders, fan chart) in the browser, on this computer only")
-    ex.add_argument("scenario", nargs="?", default="baseline",
-                    help="scenario file or name in scenarios/ (default: baseline)")
-    ex.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default: {DEFAULT_PORT})")
-    ex.add_argument("--no-browser", action="store_true", help="do not open a browser; print the address")
+    raw = argparse.RawDescriptionHelpFormatter
+    ex = sub.add_parser(
+        "explore", help="start the explorer (sliders, fan chart) in the browser, on this computer only",
+        formatter_class=raw,
+        description="Start the explorer: a page with sliders for the assumptions a class argues about, the fan\n"
+        "chart of North Korea's share of Russian fire and the key numbers, recomputed after every move.\n"
+        f"The server listens on {HOST} only, with Streamlit's usage statistics off; the address is\n"
+        "printed, and opened in the browser when there is one. Ctrl-C stops it. Needs the teach extra.\n\n"
+        f"example: {prog} explore nk_cutoff --lang de")
+    ex.add_argument("scenario", nargs="?", default="baseline", metavar="SCENARIO",
+                    help="scenario file, or the name of one in scenarios/ (default: baseline)")
+    ex.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="N",
+                    help=f"port on {HOST} (1024-65535, default: {DEFAULT_PORT})")
+    ex.add_argument("--no-browser", action="store_true", help="do not open a browser; only print the address")
     ex.add_argument("--lang", choices=("en", "de"), default="en", help="language of the page (default: en)")
-    ex.add_argument("--samples", type=_samples, default=4096, help="futures kept in memory (default: 4096)")
-    te = sub.add_parser("teach", help="run the lesson notebooks and write their HTML copies and the lecturer's guide")
-    te.add_argument("--out", type=_folder, default=Path("results") / "teaching",
+    ex.add_argument("--samples", type=_samples, default=4096, metavar="N",
+                    help="futures kept in memory (64 to 262,144; default: 4096)")
+    te = sub.add_parser(
+        "teach", help="run the lesson notebooks and write their HTML copies and the lecturer's guide",
+        formatter_class=raw,
+        description="Run the five lesson notebooks (notebooks/) top to bottom and write their offline HTML\n"
+        "copies, the executed notebooks and the lecturer's guide (guide.html) into the output folder.\n"
+        "Needs the teach extra.\n\n"
+        f"example: {prog} teach --lang de --only 1 5")
+    te.add_argument("--out", type=_folder, default=Path("results") / "teaching", metavar="DIR",
                     help="output folder (default: results/teaching/)")
     te.add_argument("--lang", choices=("en", "de"), default="en", help="language of the lessons (default: en)")
     te.add_argument("--only", nargs="+", metavar="LESSON", default=(),
                     help="only these lessons (numbers 1-5 or notebook names)")
-    te.add_argument("--samples", type=_samples, help="futures per lesson (default: the notebooks' 4096)")
+    te.add_argument("--samples", type=_samples, metavar="N", help="futures per lesson (default: the notebooks' 4096)")
     te.add_argument("--show-code", action="store_true", help="show the notebooks' code in the HTML copies")
 
 
