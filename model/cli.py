@@ -105,10 +105,15 @@ def _parser(prog: str = "python run.py") -> argparse.ArgumentParser:
                      help="language of the reports, the index and the charts (default: en)")
     val = _sub(sub, "validate", "check scenario files without running them",
                "Check scenario files without running anything: every problem is printed as\n"
-               "FILE:LINE: FIELD: message, all at once; exit status 2 when there is one.\n\n"
+               "FILE:LINE: FIELD: message, all at once; exit status 2 when there is one. Numbers that are\n"
+               "valid but implausible in the unit written (a percent below 1 where the parent scenario's\n"
+               "prior lives above 1 %, a shells/day figure the size of a year's output) are warnings that\n"
+               "name the likely unit; --strict makes them errors.\n\n"
                f"example: {prog} validate scenarios/*.yaml")
     val.add_argument("files", nargs="+", type=Path, metavar="FILE",
                      help="scenario YAML files to check (their 'extends' parents are read too)")
+    val.add_argument("--strict", action="store_true",
+                     help="treat warnings as errors: exit status 2 when any file has one")
     smp = _sub(sub, "sample", "draw a scenario's parameter samples and summarise them",
                "Draw a scenario's parameter samples (its sampling method and seed) and print each input's\n"
                "5th, 50th and 95th percentile with where it comes from; nothing is simulated.\n\n"
@@ -146,20 +151,35 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def _cmd_validate(files: Sequence[Path]) -> int:
+def _warn(resolved: Sequence[Any]) -> int:
+    """Print the warnings of valid scenarios (numbers likely in the wrong unit); how many."""
+    warnings = [w for r in resolved for w in r.warnings]
+    for w in warnings:
+        _err(str(w))
+    return len(warnings)
+
+
+def _cmd_validate(files: Sequence[Path], strict: bool = False) -> int:
     from .inputs.registry import load_registry
     from .inputs.validation import validate_files
 
     resolved, problems = validate_files(files, load_registry())
     for problem in problems:
         _err(str(problem))
+    warned = _warn(resolved)
     for r in resolved:
+        if strict and r.warnings:
+            continue
+        note = f", {len(r.warnings)} warning(s)" if r.warnings else ""
         print(f"{r.path}: ok ({r.scenario.name}: {len(r.scenario.events)} events, "
-              f"{len(r.scenario.observations)} observations)")
-    if problems:
-        files_bad = len({p.file for p in problems})
-        _err(f"{len(problems)} problem(s) in {files_bad} file(s)")
-    return 2 if problems else 0
+              f"{len(r.scenario.observations)} observations{note})")
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        _err(f"{len(errors)} problem(s) in {len({p.file for p in errors})} file(s)")
+    if warned:
+        _err(f"{warned} warning(s); --strict makes them errors" if not strict
+             else f"{warned} warning(s), errors under --strict")
+    return 2 if errors or (strict and warned) else 0
 
 
 def _cmd_sources(figure_id: str | None, scenario: Path | None = None) -> int:
@@ -234,6 +254,7 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
         for problem in problems:
             _err(str(problem))
         return 2
+    _warn(resolved)
     from .hindcast import HindcastError, run_hindcast, write_hindcast  # after validation, like run
     from .presentation.hindcast_view import hindcast_lines
     from .storage.results_folder import ResultsBusy
@@ -273,6 +294,7 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
         for problem in exc.problems:
             _err(str(problem))
         return 2
+    _warn([resolved])
     from .analysis.stats import column_percentiles
     from .inputs.dependence import build_dependence
     from .inputs.sampling import BLOCK_SIZE
@@ -325,6 +347,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             _err(str(problem))
         _err(f"nothing was run; {args.out}/ is untouched")
         return 2
+    _warn(resolved)
     from .batch import run_batch  # after validation: a bad scenario never needs the plotting stack
     from .storage.results_folder import ResultsBusy
 
@@ -384,7 +407,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
     previous_term = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM stops a run like Ctrl-C
     try:
         if args.command == "validate":
-            return _cmd_validate(args.files)
+            return _cmd_validate(args.files, args.strict)
         if args.command == "sources":
             return _cmd_sources(args.figure_id, args.scenario)
         if args.command == "hindcast":

@@ -159,6 +159,8 @@ def _explore(args: argparse.Namespace) -> int:
         for problem in problems:
             _err(str(problem))
         return 2
+    for warning in resolved[0].warnings:
+        _err(str(warning))
     if not _port_free(args.port):
         _err(f"port {args.port} on {HOST} is in use; choose another with --port N")
         return 2
