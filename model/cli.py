@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["main"]
+__all__ = ["main", "classroom"]
 
 SCENARIO_DIR = Path("scenarios")
 
@@ -414,7 +414,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
             return _cmd_hindcast(args)
         if args.command == "sample":
             return _cmd_sample(args.file, args.samples, args.seed, args.csv)
-        if args.command in ("explore", "teach"):
+        if args.command in ("explore", "teach", "classroom"):
             from .teaching.commands import run_command
 
             return run_command(args)
@@ -436,6 +436,11 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous_term)
+
+
+def classroom() -> int:
+    """Entry point of the ``nkmodel-classroom`` launcher: ``classroom`` with any arguments given."""
+    return main(["classroom", *sys.argv[1:]], prog="nkmodel")
 
 
 if __name__ == "__main__":  # python -m model.cli

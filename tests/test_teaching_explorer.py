@@ -29,6 +29,7 @@ from model.teaching.commands import streamlit_command
 from model.teaching.explorer import CUTOFF_EVENT, Explorer, Settings
 from model.teaching.explorer_view import fan_svg, number_source, slider_source
 from model.teaching.futures import effective_futures
+from model.teaching.guide import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "model" / "teaching" / "app.py"
@@ -225,6 +226,41 @@ def test_explore_refuses_a_missing_scenario_and_a_busy_port(capsys) -> None:
         assert "is in use" in capsys.readouterr().err
 
 
+def test_explore_prints_the_address_and_says_when_no_browser_opened(monkeypatch, capsys) -> None:
+    """Without a display (or when the browser fails) the address is printed and the user told to open it."""
+    from model.teaching import commands
+
+    class Server:  # a server that answers at once and stops when asked
+        returncode = 0
+
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def poll(self) -> int | None:
+            return None
+
+        def wait(self, timeout: float | None = None) -> int:
+            return 0
+
+        terminate = kill = lambda self: None
+
+    monkeypatch.setattr(commands.subprocess, "Popen", Server)
+    monkeypatch.setattr(commands, "_port_free", lambda port: True)
+    monkeypatch.setattr(commands, "_answers", lambda port: True)
+    monkeypatch.setattr(commands.sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert main(["explore", "--port", "8765"]) == 0
+    out = capsys.readouterr().out
+    assert "explorer: http://127.0.0.1:8765 (baseline, en)" in out
+    assert "no browser opened here: open http://127.0.0.1:8765" in out
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr("webbrowser.open", lambda url: (_ for _ in ()).throw(RuntimeError("broken browser")))
+    assert main(["explore", "--port", "8765"]) == 0 and "no browser opened here" in capsys.readouterr().out
+    assert main(["explore", "--port", "8765", "--no-browser"]) == 0
+    assert "no browser opened" not in capsys.readouterr().out
+
+
 def test_the_server_is_local_and_sends_no_statistics() -> None:
     cmd = streamlit_command(Path("scenarios/baseline.yaml"), port=8501, lang="de", samples=4096)
     flags = dict(zip(cmd[5::2], cmd[6::2]))
@@ -265,18 +301,23 @@ def _settle(page, condition: str, arg: object = None) -> None:
 
 
 def test_the_explorer_in_a_real_browser(tmp_path: Path) -> None:
-    """The server prints its address without opening a browser; in Chromium a key press on a slider changes a
-    number, and after moving sliders and the policy, switching to English and back keeps every slider, switch
-    and number (the language is presentation only)."""
+    """The classroom (what the nkmodel-classroom launcher runs) writes the guide, starts the explorer and prints
+    both addresses without opening a browser; in Chromium a key press on a slider changes a number, and after
+    moving sliders, the policy and the switch, switching to English and back keeps every slider, switch and number
+    (the language is presentation only)."""
     chromium = _chromium()
     if chromium is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     sync_api = pytest.importorskip("playwright.sync_api",
                                    reason="playwright is not installed (pip install -e '.[test]')")
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "run.py", "explore", "--no-browser", "--port", str(port), "--lang", "de",
-                             "--samples", str(BROWSER_SAMPLES)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
+    lessons = tmp_path / "teaching"  # the lessons' pages as a build leaves them (built elsewhere in the suite)
+    lessons.mkdir()
+    for stem in LESSONS:
+        (lessons / f"{stem}.html").write_text('<!DOCTYPE html>\n<html lang="de"><body>x</body></html>\n')
+    proc = subprocess.Popen([sys.executable, "run.py", "classroom", "--no-browser", "--port", str(port), "--lang", "de",
+                             "--samples", str(BROWSER_SAMPLES), "--out", str(lessons)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     hosts: set[str] = set()
     try:
         deadline = time.monotonic() + 90
@@ -332,5 +373,7 @@ def test_the_explorer_in_a_real_browser(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             out = proc.communicate()[0] or ""
-    assert f"explorer: http://127.0.0.1:{port}" in out  # the address, with no browser opened
+    assert f"explorer: http://127.0.0.1:{port}" in out and "building the lessons" not in out, out
+    assert f"lessons and guide: {(lessons / 'guide.html').resolve().as_uri()}" in out
+    assert "nkmodel-classroom" in (lessons / "guide.html").read_text(encoding="utf-8")  # how to start it again
     assert hosts == {f"127.0.0.1:{port}"}, hosts  # no CDN, no statistics, nothing outside this computer

@@ -27,6 +27,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -125,14 +126,21 @@ class ExplorerResult:
     """The numbers after one move: fan of North Korea's share of fire and the key numbers."""
 
     months: list[str]
-    bands: dict[float, np.ndarray]  # quantile level -> per-month values of FAN_TRAJECTORY
     stats: dict[str, dict[str, float | None]]  # key number -> mean, p5, p50, p95 (and share_never)
     calibrated: bool
     effective_sample_size: float  # distinct futures the weighted ones are worth; = samples when not calibrated
     samples: int
     cutoff: str | None
     firing: str | None
-    seconds: float  # time taken by this move (simulation, weights, quantiles)
+    seconds: float  # time taken by this move (simulation, weights, the key numbers' quantiles)
+    fan: np.ndarray = field(repr=False)  # (futures, months) of FAN_TRAJECTORY
+    weights: np.ndarray = field(repr=False)  # (futures,), summing to 1
+
+    @cached_property
+    def bands(self) -> dict[float, np.ndarray]:
+        """Quantile level -> per-month values of FAN_TRAJECTORY (computed when first asked for: the page
+        shows the key numbers before the chart)."""
+        return trajectory_quantiles(self.fan, self.weights)
 
 
 def _round_to(x: float, step: float, how: str = "nearest") -> float:
@@ -342,14 +350,14 @@ class Explorer:
             weights, ess = reweight(futures, self._joint(out.trajectories))
         else:
             weights, ess = np.full(n, 1.0 / n), float(n)
-        bands = trajectory_quantiles(out.trajectories[FAN_TRAJECTORY], weights)
         stats = {}
         for name in KEY_NUMBERS:
             if name == "months_to_shortage_after_cutoff" and timeline.cutoff is None:
                 continue
             stats[name] = metric_stats(out.metrics[name], weights)
-        return ExplorerResult(list(timeline.months), bands, stats, calibrated, float(ess), n, settings.cutoff,
-                              settings.firing or self.default_policy, time.perf_counter() - start)
+        return ExplorerResult(list(timeline.months), stats, calibrated, float(ess), n, settings.cutoff,
+                              settings.firing or self.default_policy, time.perf_counter() - start,
+                              out.trajectories[FAN_TRAJECTORY], weights)
 
     def observation(self, output: str = FAN_TRAJECTORY) -> ObservedFigure | None:
         """The scenario's observed figure on ``output`` (drawn on the fan), if any."""
