@@ -15,8 +15,9 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-__all__ = ["main"]
+__all__ = ["main", "classroom"]
 
 SCENARIO_DIR = Path("scenarios")
 
@@ -64,57 +65,96 @@ def _month(text: str) -> str:
     return text
 
 
-def _parser() -> argparse.ArgumentParser:
+_RAW = argparse.RawDescriptionHelpFormatter  # keep the examples' lines as written
+
+
+def _sub(sub: Any, name: str, help: str, description: str) -> argparse.ArgumentParser:
+    """A sub-command whose ``--help`` says what it does and shows an example."""
+    return sub.add_parser(name, help=help, description=description, formatter_class=_RAW)
+
+
+def _parser(prog: str = "python run.py") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python run.py",
-        description="Scenario model of Russia's artillery-supply dependency on North Korea. "
-        "With no command, runs every scenario in scenarios/ into results/.",
+        prog=prog, formatter_class=_RAW,
+        description="Scenario model of Russia's artillery-supply dependency on North Korea.\n"
+        "With no command, runs every scenario in scenarios/ into results/ (the same as 'run').\n"
+        f"Each command has its own help: {prog} COMMAND --help",
+        epilog="Exit status: 0 success; 1 a scenario failed while running; 2 invalid input.",
     )
-    sub = p.add_subparsers(dest="command")
-    run = sub.add_parser("run", help="run scenarios (default: all in scenarios/) into results/")
-    run.add_argument("files", nargs="*", type=Path, help="scenario YAML files (default: scenarios/*.yaml)")
-    run.add_argument("--samples", type=_sample_count, help="override every scenario's sample count")
-    run.add_argument("--seed", type=_seed, help="override every scenario's seed")
-    run.add_argument("--out", type=_out_dir, default=Path("results"), help="output folder (default: results/)")
-    run.add_argument("--workers", type=_positive_int, default=min(4, os.cpu_count() or 1),
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    run = _sub(sub, "run", "run scenarios (default: all in scenarios/) into results/",
+               "Validate the scenario files, then sample, simulate, calibrate and analyse each one, writing\n"
+               "OUT/<scenario>/ (summary.json, CSV tables, charts, report.html) and OUT/index.html.\n"
+               "Scenarios whose results are complete and current are skipped (see --redo).\n\n"
+               f"example: {prog} run scenarios/baseline.yaml scenarios/nk_cutoff.yaml --samples 4096")
+    run.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                     help="scenario YAML files to run (default: every scenarios/*.yaml in the current folder)")
+    run.add_argument("--samples", type=_sample_count, metavar="N",
+                     help="override every scenario's sample count (64 to 10,000,000)")
+    run.add_argument("--seed", type=_seed, metavar="S", help="override every scenario's seed (0 to 2**63-1)")
+    run.add_argument("--out", type=_out_dir, default=Path("results"), metavar="DIR",
+                     help="output folder (default: results/)")
+    run.add_argument("--workers", type=_positive_int, default=min(4, os.cpu_count() or 1), metavar="N",
                      help="local processes running scenarios side by side (default: CPUs, at most 4)")
-    run.add_argument("--scheduler", metavar="ADDRESS", help="run sample blocks on a Dask cluster, e.g. tcp://host:8786")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run sample blocks on a Dask cluster, e.g. tcp://host:8786 "
+                     "(needs the cluster extra: pip install -e '.[cluster]')")
     run.add_argument("--redo", action="store_true", help="run again even when results are complete and current")
-    run.add_argument("--no-progress", action="store_true", help="no progress bars")
+    run.add_argument("--no-progress", action="store_true", help="no progress bars (none anyway when not a terminal)")
     run.add_argument("--lang", choices=("en", "de"), default="en",
                      help="language of the reports, the index and the charts (default: en)")
-    val = sub.add_parser("validate", help="check scenario files without running them")
-    val.add_argument("files", nargs="+", type=Path)
-    smp = sub.add_parser("sample", help="draw a scenario's parameter samples and summarise them")
-    smp.add_argument("file", type=Path)
-    smp.add_argument("--samples", type=_sample_count, help="number of samples (default: the scenario's)")
-    smp.add_argument("--seed", type=_seed)
-    smp.add_argument("--csv", type=Path, help="also write the samples to this CSV file (must not exist)")
-    src = sub.add_parser("sources", help="list the article figures in the registry")
-    src.add_argument("--id", dest="figure_id", help="show one figure with its quote")
-    hc = sub.add_parser("hindcast", help="calibrate on the figures dated up to a month, predict the later ones")
-    hc.add_argument("file", type=Path, help="scenario YAML file")
+    val = _sub(sub, "validate", "check scenario files without running them",
+               "Check scenario files without running anything: every problem is printed as\n"
+               "FILE:LINE: FIELD: message, all at once; exit status 2 when there is one. Numbers that are\n"
+               "valid but implausible in the unit written (a percent below 1 where the parent scenario's\n"
+               "prior lives above 1 %, a shells/day figure the size of a year's output) are warnings that\n"
+               "name the likely unit; --strict makes them errors.\n\n"
+               f"example: {prog} validate scenarios/*.yaml")
+    val.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                     help="scenario YAML files to check (their 'extends' parents are read too)")
+    val.add_argument("--strict", action="store_true",
+                     help="treat warnings as errors: exit status 2 when any file has one")
+    smp = _sub(sub, "sample", "draw a scenario's parameter samples and summarise them",
+               "Draw a scenario's parameter samples (its sampling method and seed) and print each input's\n"
+               "5th, 50th and 95th percentile with where it comes from; nothing is simulated.\n\n"
+               f"example: {prog} sample scenarios/baseline.yaml --samples 100000")
+    smp.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
+    smp.add_argument("--samples", type=_sample_count, metavar="N", help="number of samples (default: the scenario's)")
+    smp.add_argument("--seed", type=_seed, metavar="S", help="seed (default: the scenario's)")
+    smp.add_argument("--csv", type=Path, metavar="PATH",
+                     help="also write the samples to this CSV file (must not exist)")
+    src = _sub(sub, "sources", "list the article figures in the registry",
+               "List the figures the model starts from (model/figures.yaml): value, unit, claimant, date,\n"
+               "source; or one figure with its German quote, gloss and reliability.\n\n"
+               f"example: {prog} sources --id nk_shells_delivered_2024")
+    src.add_argument("--id", dest="figure_id", metavar="ID", help="show one figure with its quote")
+    src.add_argument("--scenario", type=Path, metavar="FILE",
+                     help="also list the figures of this scenario's figure files (figure_files:)")
+    hc = _sub(sub, "hindcast", "calibrate on the figures dated up to a month, predict the later ones",
+              "Would the model have predicted the later figures? Calibrate on the observations dated up to\n"
+              "--until, predict those after it, and write DIR/<scenario>/hindcast.json and hindcast.png.\n\n"
+              f"example: {prog} hindcast scenarios/baseline.yaml --until 2024-12")
+    hc.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
     hc.add_argument("--until", type=_month, required=True, metavar="YYYY-MM",
                     help="fit on the observations dated up to this month; predict those after it")
     hc.add_argument("--out", type=_out_dir, default=Path("results"), metavar="DIR",
                     help="results folder: writes DIR/<scenario>/hindcast.json and hindcast.png (default: results/)")
-    hc.add_argument("--samples", type=_sample_count, help="override the scenario's sample count")
-    hc.add_argument("--seed", type=_seed, help="override the scenario's seed")
-    src.add_argument("--scenario", type=Path, metavar="FILE",
-                     help="also list the figures of this scenario's figure files (figure_files:)")
-    vo = sub.add_parser("value", help="which next report would narrow the scenario's headline answers most",
-                        description="Rank candidate reports (a model quantity at a date, with a reliability) by how "
-                        "much each would be expected to narrow the 90 %% interval of the scenario's headline answers "
-                        "(preposterior analysis on the calibrated futures). Reads the ranking from a current run in "
-                        "--out if there is one, else calibrates the scenario now (no charts, no files written).")
-    vo.add_argument("file", type=Path, help="scenario YAML file")
+    hc.add_argument("--samples", type=_sample_count, metavar="N", help="override the scenario's sample count")
+    hc.add_argument("--seed", type=_seed, metavar="S", help="override the scenario's seed")
+    vo = _sub(sub, "value", "which next report would narrow the scenario's headline answers most",
+              "Rank candidate reports (a model quantity at a date, with a reliability) by how much each would\n"
+              "be expected to narrow the 90 %% interval of the scenario's headline answers (preposterior\n"
+              "analysis on the calibrated futures, no new model runs). Reads the ranking from a current run in\n"
+              "--out if there is one, else calibrates the scenario now (no charts, no files written).\n\n"
+              f"example: {prog} value scenarios/nk_cutoff.yaml")
+    vo.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
     vo.add_argument("--out", type=_out_dir, default=Path("results"), metavar="DIR",
                     help="where a current run's results are looked for (default: results/)")
-    vo.add_argument("--samples", type=_sample_count, help="override the scenario's sample count")
-    vo.add_argument("--seed", type=_seed, help="override the scenario's seed")
+    vo.add_argument("--samples", type=_sample_count, metavar="N", help="override the scenario's sample count")
+    vo.add_argument("--seed", type=_seed, metavar="S", help="override the scenario's seed")
     from .teaching.commands import add_commands  # explore, teach
 
-    add_commands(sub)
+    add_commands(sub, prog=prog)
     return p
 
 
@@ -122,20 +162,35 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def _cmd_validate(files: Sequence[Path]) -> int:
+def _warn(resolved: Sequence[Any]) -> int:
+    """Print the warnings of valid scenarios (numbers likely in the wrong unit); how many."""
+    warnings = [w for r in resolved for w in r.warnings]
+    for w in warnings:
+        _err(str(w))
+    return len(warnings)
+
+
+def _cmd_validate(files: Sequence[Path], strict: bool = False) -> int:
     from .inputs.registry import load_registry
     from .inputs.validation import validate_files
 
     resolved, problems = validate_files(files, load_registry())
     for problem in problems:
         _err(str(problem))
+    warned = _warn(resolved)
     for r in resolved:
+        if strict and r.warnings:
+            continue
+        note = f", {len(r.warnings)} warning(s)" if r.warnings else ""
         print(f"{r.path}: ok ({r.scenario.name}: {len(r.scenario.events)} events, "
-              f"{len(r.scenario.observations)} observations)")
-    if problems:
-        files_bad = len({p.file for p in problems})
-        _err(f"{len(problems)} problem(s) in {files_bad} file(s)")
-    return 2 if problems else 0
+              f"{len(r.scenario.observations)} observations{note})")
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        _err(f"{len(errors)} problem(s) in {len({p.file for p in errors})} file(s)")
+    if warned:
+        _err(f"{warned} warning(s); --strict makes them errors" if not strict
+             else f"{warned} warning(s), errors under --strict")
+    return 2 if errors or (strict and warned) else 0
 
 
 def _cmd_sources(figure_id: str | None, scenario: Path | None = None) -> int:
@@ -210,6 +265,7 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
         for problem in problems:
             _err(str(problem))
         return 2
+    _warn(resolved)
     from .hindcast import HindcastError, run_hindcast, write_hindcast  # after validation, like run
     from .presentation.hindcast_view import hindcast_lines
     from .storage.results_folder import ResultsBusy
@@ -291,6 +347,7 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
         for problem in exc.problems:
             _err(str(problem))
         return 2
+    _warn([resolved])
     from .analysis.stats import column_percentiles
     from .inputs.dependence import build_dependence
     from .inputs.sampling import BLOCK_SIZE
@@ -323,6 +380,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .inputs.registry import load_registry
     from .inputs.validation import validate_files
 
+    if args.scheduler is not None:
+        no_cluster = _cluster_missing()
+        if no_cluster is not None:
+            _err(no_cluster)
+            return 2
     files = list(args.files) or sorted(SCENARIO_DIR.glob("*.yaml"))
     if not files:
         _err(f"no scenario files given and none found in {SCENARIO_DIR}/")
@@ -338,6 +400,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             _err(str(problem))
         _err(f"nothing was run; {args.out}/ is untouched")
         return 2
+    _warn(resolved)
     from .batch import run_batch  # after validation: a bad scenario never needs the plotting stack
     from .storage.results_folder import ResultsBusy
 
@@ -363,17 +426,41 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit status."""
+def _prog() -> str:
+    """How this command line was started, for its help: ``python run.py``, ``nkmodel``, ``python -m model``."""
+    started = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    if started in ("__main__.py", "cli.py"):
+        return "python -m model"
+    if started.endswith(".py") or not started:
+        return f"python {started or 'run.py'}"
+    return started.removesuffix(".exe")
+
+
+def _cluster_missing() -> str | None:
+    """Why ``--scheduler`` cannot work here (Dask is an extra), or None."""
+    import importlib.util
+
+    try:
+        found = importlib.util.find_spec("distributed") is not None
+    except (ImportError, ValueError):
+        found = False
+    if found:
+        return None
+    return ("--scheduler runs on a Dask cluster, and Dask is not installed here; install the cluster extra: "
+            "pip install -e '.[cluster]' (or pip install 'nk-artillery-model[cluster]')")
+
+
+def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
+    """Entry point of ``python run.py``, ``nkmodel`` and ``python -m model``; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("--") and argv[0] not in ("-h", "--help"):
         argv = ["run", *argv]
-    args = _parser().parse_args(argv)
+    args = _parser(prog or _prog()).parse_args(argv)
     debug = bool(os.environ.get("NKMODEL_DEBUG"))
     previous_term = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM stops a run like Ctrl-C
     try:
         if args.command == "validate":
-            return _cmd_validate(args.files)
+            return _cmd_validate(args.files, args.strict)
         if args.command == "sources":
             return _cmd_sources(args.figure_id, args.scenario)
         if args.command == "hindcast":
@@ -382,7 +469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_sample(args.file, args.samples, args.seed, args.csv)
         if args.command == "value":
             return _cmd_value(args)
-        if args.command in ("explore", "teach"):
+        if args.command in ("explore", "teach", "classroom"):
             from .teaching.commands import run_command
 
             return run_command(args)
@@ -404,3 +491,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous_term)
+
+
+def classroom() -> int:
+    """Entry point of the ``nkmodel-classroom`` launcher: ``classroom`` with any arguments given."""
+    return main(["classroom", *sys.argv[1:]], prog="nkmodel")
+
+
+if __name__ == "__main__":  # python -m model.cli
+    sys.exit(main(prog="python -m model.cli"))

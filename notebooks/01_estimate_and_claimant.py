@@ -78,12 +78,15 @@ lesson.table(
     ["", lesson.t("teach.median"), lesson.t("teach.interval90")],
     [
         (lesson.t("chart.uncalibrated"), lesson.value(p50, "shells"), lesson.bare_interval(p5, p95, "shells")),
-        (lesson.t("chart.calibrated"), lesson.value(c50, "shells"), lesson.bare_interval(c5, c95, "shells")),
+        (lesson.t("teach.calibrated_on", ess=lesson.count(lesson.effective(run))),
+         lesson.value(c50, "shells"), lesson.bare_interval(c5, c95, "shells")),
         (lesson.t("teach.reported"), lesson.value(obs.reported, "shells"),
          lesson.bare_interval(obs.low, obs.high, "shells")),
     ],
 )
 lesson.say("fit_yes" if fit.fits else "fit_no", median=lesson.value(c50, "shells"))
+lesson.few_futures(lesson.effective(run), lesson.t("teach.calibrated_numbers"))
+lesson.beside_report(run)  # the report's calibration table holds the same comparison
 
 # %% Words of this lesson
 lesson.glossary("shell", "calibre", "stockpile")

@@ -36,7 +36,7 @@ FIGURE = "ru_shell_production_per_year"
 lesson.quote(FIGURE)
 
 # %% A reported figure becomes a distribution: value × (1 ± spread)
-run = lesson.run("baseline", samples=SAMPLES, sensitivity=False)
+run = lesson.run("baseline", samples=SAMPLES, sensitivity=False, calibration="importance")  # only futures as drawn
 scenario = run.scenario
 priors = {p.name: p for p in run.priors}
 

@@ -34,7 +34,7 @@ lesson.quote(FIGURE)
 lesson.say("idea")
 
 # %% Weighting the futures by every reported figure at once (importance weighting)
-run = lesson.run("baseline", samples=SAMPLES, sensitivity=False)
+run = lesson.run("baseline", samples=SAMPLES, sensitivity=False, calibration="importance")  # one step, explained here
 cal = run.calibration
 rows = []
 for o, fit in zip(run.observed, cal.fits):
@@ -45,7 +45,9 @@ for o, fit in zip(run.observed, cal.fits):
                  + " " + o.month[:4], lesson.reported(o.figure_id), lesson.short_interval(before, u),
                  lesson.short_interval(after, u), lesson.yes_no(fit.fits)))
 lesson.table([lesson.t("teach.claimant"), lesson.t("teach.output"), lesson.t("teach.month"), lesson.t("teach.reported"),
-              lesson.t("chart.uncalibrated"), lesson.t("chart.calibrated"), lesson.t("teach.fits")], rows)
+              lesson.t("chart.uncalibrated"), lesson.t("teach.calibrated_on", ess=lesson.count(cal.effective_sample_size)),
+              lesson.t("teach.fits")], rows)
+lesson.few_futures(cal.effective_sample_size, lesson.t("teach.calibrated_numbers"), lesson.t("one_step_why"))
 
 # %% The 40 % claim before and after weighting
 j = [o.figure_id for o in run.observed].index(FIGURE)
@@ -60,6 +62,7 @@ lesson.show(charts.histogram(
 fit = cal.fits[j]
 lesson.say("share", prior=lesson.value(fit.prior[1], "fraction"),
            calibrated=lesson.value(fit.calibrated[1], "fraction"))
+lesson.beside_report(run, share=fit.calibrated[1])
 
 # %% Effective sample size: how many equal futures the weighted ones are worth
 n = len(run.calibrated.weights)
@@ -72,10 +75,10 @@ lesson.say("ess", samples=lesson.count(n), ess=lesson.count(ess), share=lesson.p
            half=lesson.count(half), half_share=lesson.percent(half / n))
 # a quarter of the samples: SMC runs the model many times
 smc = lesson.run("baseline", samples=SAMPLES // 4, calibration="smc", sensitivity=False)
-lesson.say("smc", ess=lesson.count(smc.calibration.effective_sample_size), samples=lesson.count(len(smc.prior)))
+lesson.say("smc", ess=lesson.count(lesson.effective(smc)), samples=lesson.count(len(smc.prior)))
 
 # %% When figures pull against each other: the low-estimates scenario
-low = lesson.run("low_estimates", samples=SAMPLES, sensitivity=False)
+low = lesson.run("low_estimates", samples=SAMPLES, sensitivity=False, calibration="importance")
 rows = []
 for o, f in zip(low.observed, low.calibration.fits):
     where = lesson.t("teach.above") if f.loo_quantile > 0.95 else (
@@ -86,6 +89,7 @@ lesson.say("tension_intro", ess=lesson.count(low.calibration.effective_sample_si
            samples=lesson.count(len(low.prior)))
 lesson.table([lesson.t("teach.claimant"), lesson.t("teach.reported"), lesson.t("teach.loo"), lesson.t("teach.where"),
               lesson.t("teach.in_tension")], rows)
+lesson.beside_report(low)  # the report's tension flags come from SMC on all its futures
 tense = [o for o, f in zip(low.observed, low.calibration.fits) if f.in_tension]
 if tense:
     o = tense[0]

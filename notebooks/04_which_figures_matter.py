@@ -34,7 +34,8 @@ lesson.quote(FIGURE)
 lesson.say("question")
 
 # %% The sensitivity analysis of the baseline run (over the inputs' full ranges, before calibration)
-run = lesson.run("baseline", samples=SAMPLES)
+run = lesson.run("baseline", samples=SAMPLES, calibration="importance")  # the indices come before calibration
+caption = lesson.t("teach.caption", scenario=run.scenario.name, samples=lesson.count(len(run.prior)), seed=run.scenario.seed)
 drivers = {d.metric: d for d in run.drivers}
 METRIC = "nk_share_of_fired"
 d = drivers[METRIC]
@@ -46,7 +47,7 @@ lesson.say("tornado_intro", metric=lesson.label(METRIC))
 lesson.show(charts.tornado(
     names, d.swing_low, d.swing_high, d.swing_baseline, lang=LANG,
     title=lesson.t("tornado_title", metric=lesson.label(METRIC)), xlabel=lesson.label(METRIC), unit=unit,
-    caption=lesson.caption(run)))
+    caption=caption))
 swing = np.abs(d.swing_high - d.swing_low)
 k = int(np.argmax(swing))
 lesson.say("tornado", input=names[k], low=lesson.value(min(d.swing_low[k], d.swing_high[k]), unit),
@@ -54,12 +55,13 @@ lesson.say("tornado", input=names[k], low=lesson.value(min(d.swing_low[k], d.swi
 
 # %% Sobol indices: everything varies at once; which share of the spread goes with each input
 lesson.show(charts.index_bars(names, d.ST, d.S1, low=d.ST_low, high=d.ST_high, lang=LANG,
-                              title=lesson.t("sobol_title", metric=lesson.label(METRIC)), caption=lesson.caption(run)))
+                              title=lesson.t("sobol_title", metric=lesson.label(METRIC)), caption=caption))
 order = np.argsort(-d.ST)
 a, b, c = (int(i) for i in order[:3])
 lesson.say("sobol", metric=lesson.label(METRIC), a=names[a], a_st=lesson.index(d.ST[a]), b=names[b],
            b_st=lesson.index(d.ST[b]), c=names[c], c_st=lesson.index(d.ST[c]),
            interaction=lesson.index(max(float(np.sum(d.ST) - np.sum(d.S1)), 0.0)))
+lesson.say("same_as_report", scenario=run.scenario.name, base=lesson.count(run.scenario.sensitivity.sobol_samples))
 
 # %% And Katkov's dud rate?
 dud = d.names.index("nk_dud_rate_old")

@@ -19,6 +19,7 @@ from model.core.catalogue import unit_of
 from model.presentation.charts import teaching as charts
 from model.presentation.summary import metric_stats, trajectory_quantiles
 from model.teaching import Explorer, Lesson, Settings
+from model.teaching.explorer import FEW_FUTURES
 
 # %% tags=["parameters"]
 # Lesson 5: the cut-off question: what happens if North Korean deliveries stop, and what the
@@ -30,9 +31,9 @@ SAMPLES = 4096
 lesson = Lesson(5, LANG)
 lesson.title()
 
-# %% The sentence: North Korea, "an indispensable partner"
-lesson.quote("war_start_february_2022")
-run = lesson.run("nk_cutoff", samples=SAMPLES)
+# %% The sentence: North Korea's shells, "more than a whole year of Russia's production"
+lesson.quote("nk_deliveries_vs_ru_annual_production")
+run = lesson.run("nk_cutoff", samples=SAMPLES)  # calibrated as the scenario's report is (SMC)
 cut = run.timeline.months[run.timeline.cutoff]
 lesson.say("question", month=lesson.month(cut), end=lesson.month(run.timeline.months[-1]))
 
@@ -60,10 +61,13 @@ lesson.say("months", never=lesson.percent(never), short=lesson.percent(1 - never
            p5=lesson.value(s["p5"], "months"), what=lesson.label(M))
 short = lesson.t("months_never") if s["p50"] is None else lesson.value(s["p50"], "months")
 f = metric_stats(run.metrics["shortfall_total"], run.weights)
-lesson.table([lesson.t("teach.output"), lesson.t("teach.median"), lesson.t("teach.interval90")],
-             [(lesson.label(M), short, lesson.bare_interval(s["p5"], s["p95"], "months")),
+ess = lesson.count(lesson.effective(run))  # counted as the explorer below counts it
+lesson.table([lesson.t("teach.output"), lesson.t("teach.median"), lesson.t("teach.interval90"), lesson.t("teach.ess")],
+             [(lesson.label(M), short, lesson.bare_interval(s["p5"], s["p95"], "months"), ess),
               (lesson.label("shortfall_total"), lesson.value(f["p50"], "shells"),
-               lesson.bare_interval(f["p5"], f["p95"], "shells"))])
+               lesson.bare_interval(f["p5"], f["p95"], "shells"), ess)])
+lesson.few_futures(lesson.effective(run), lesson.t("teach.calibrated_numbers"))
+lesson.beside_report(run, share=1 - never)
 
 # %% What the answer depends on (Sobol indices over the inputs' ranges)
 drivers = {d.metric: d for d in run.drivers}
@@ -96,18 +100,23 @@ for name, (lo, hi) in list(box.limits.items())[:4]:
 lesson.say("discovery", share=lesson.percent(found.share), density=lesson.percent(box.density),
            coverage=lesson.percent(box.coverage), limits="; ".join(limits) or lesson.t("box_none"))
 
-# %% Another cut-off month, another firing policy (the explorer's fast path: the same 4,096 futures)
-explorer = Explorer(run.scenario, samples=SAMPLES)
-rows = []
+# %% Another cut-off month, another firing policy (the explorer's fast path on this run's own futures: its row
+# for the scenario's month is the run's numbers above)
+explorer = Explorer.from_run(run)
+rows, few = [], []
 for month in [mo for mo in ("2024-10", "2025-04", "2025-10", "2026-04", "2026-10") if mo in months[1:]]:
     r = explorer.run(Settings(cutoff=month))
     st = r.stats[M]
     rows.append((lesson.month(month), lesson.percent(1 - (st.get("share_never") or 0.0)),
                  lesson.t("months_never") if st["p5"] is None else lesson.value(st["p5"], "months"),
                  lesson.count(r.effective_sample_size)))
+    if r.effective_sample_size < FEW_FUTURES:
+        few.append(lesson.t("early_row", month=lesson.month(month), ess=lesson.count(r.effective_sample_size)))
 lesson.table([lesson.t("teach.cutoff_month"), lesson.t("teach.share_short"), lesson.t("teach.quick_months"),
               lesson.t("teach.ess")], rows)
 lesson.say("cutoff_months")
+if few:
+    lesson.say("early_few", rows=", ".join(few))
 if explorer.policies:
     rows = []
     for policy in explorer.policies:
@@ -115,9 +124,10 @@ if explorer.policies:
         st = r.stats[M]
         rows.append((lesson.t(f"explorer.policy.{policy}"), lesson.percent(1 - (st.get("share_never") or 0.0)),
                      lesson.value(r.stats["shortfall_total"]["p50"], "shells"),
-                     lesson.percent(r.stats["nk_share_of_fired"]["p50"])))
+                     lesson.percent(r.stats["nk_share_of_fired"]["p50"]), lesson.count(r.effective_sample_size)))
+        lesson.few_futures(r.effective_sample_size, lesson.t("teach.row_numbers", row=lesson.t(f"explorer.policy.{policy}")))
     lesson.table([lesson.t("explorer.policy_label"), lesson.t("teach.share_short"), lesson.label("shortfall_total"),
-                  lesson.label("nk_share_of_fired")], rows)
+                  lesson.label("nk_share_of_fired"), lesson.t("teach.ess")], rows)
     lesson.say("policy")
 
 # %% Words of this lesson, and the explorer

@@ -18,6 +18,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "model"
 LAYER = {"core": 0, "inputs": 1, "analysis": 2, "sensitivity": 2, "logistics": 2, "presentation": 3,
          "storage": 3, "experiment": 4, "batch": 4, "workers": 4, "cli": 4, "api": 4, "__init__": 4,
+         "__main__": 4,  # python -m model: the command line
          "teaching": 4,  # teaching: lessons, explorer and guide, on top like the batch
          "hindcast": 4}  # hindcast: runs the experiment and writes its files, on top like the batch
 STDLIB = set(sys.stdlib_module_names)

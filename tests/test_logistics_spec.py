@@ -178,7 +178,8 @@ EXPECTED = [  # (needle on the reported line, field, words of the message)
     ("kind: slower_inspection", "logistics.disruptions.e_inspections.kind", "did you mean 'slower_inspections'"),
     ("start: 2024-11\n", "logistics.disruptions.f_inspections.start", "should be a day written YYYY-MM-DD"),
     ("f_inspections:", "logistics.disruptions.f_inspections.factor", "required for a disruption"),
-    ("start: 2027-03-01", "logistics.disruptions.g_closure.start", "outside the scenario window"),
+    ("start: 2027-03-01", "logistics.disruptions.g_closure.start",
+     "; the last valid month is 20"),
     ("share: 0.5", "logistics.disruptions.g_closure.share", "not used by a disruption of kind route_closed"),
 ]
 

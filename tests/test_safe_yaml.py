@@ -339,9 +339,11 @@ def test_too_many_values_are_refused(tmp_path, monkeypatch):
         ("a: 1\nb: [1, 2\nc: 3\n", 3, "expected ',' or ']'"),
         ("a: 1\n  b: 2\n", 2, "mapping values are not allowed here"),
         ("a:\n  b: 1\n c: 2\n", 3, "expected <block end>"),
-        ("a:\n\tb: 1\n", 2, "cannot start any token"),
+        ("a:\n\tb: 1\n", 2, "a tab at column 1; use spaces for indentation"),
+        ("a:\n  b:\n  \tc: 1\n", 3, "a tab at column 3; use spaces for indentation"),
+        ("a:\t1\n", 1, "use spaces for indentation"),
     ],
-    ids=["unclosed-flow-list", "bad-indent", "dedent", "tab"],
+    ids=["unclosed-flow-list", "bad-indent", "dedent", "tab", "tab-after-spaces", "tab-after-colon"],
 )
 def test_syntax_errors_carry_their_line(tmp_path, text, line, match):
     problem = refusal(write(tmp_path, text), "YAML syntax error: .*" + match)

@@ -468,19 +468,21 @@ REJECTIONS = [
             output: troops_in_theatre
             at: 2030-01
      """, "at: 2030-01", "observations.nk_soldiers_kursk.at",
-     r"2030-01 is outside the scenario window \(2023-09 to 2026-08\)"),
+     r"2030-01 is outside the scenario window \(2023-09 \+ 36 months\); the last valid month is 2026-08$"),
     ("event-month-after-window", """
         events:
           late:
             kind: nk_deliveries_stop
             month: 2030-01
-     """, "month: 2030-01", "events.late.month", r"2030-01 is outside the scenario window \(2023-09 \+ 36 months\)"),
+     """, "month: 2030-01", "events.late.month",
+     r"2030-01 is outside the scenario window \(2023-09 \+ 36 months\); the last valid month is 2026-08$"),
     ("event-month-before-window", """
         events:
           early:
             kind: nk_deliveries_stop
             month: 2023-08
-     """, "month: 2023-08", "events.early.month", r"2023-08 is outside the scenario window"),
+     """, "month: 2023-08", "events.early.month",
+     r"2023-08 is outside the scenario window .*; the first valid month is 2023-09$"),
     ("event-month-not-a-month", """
         events:
           odd:

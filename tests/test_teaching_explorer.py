@@ -20,16 +20,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from model.analysis.smc import importance_weights
 from model.cli import main
 from model.inputs.loading import load_scenario
+from model.presentation.summary import metric_stats
 from model.presentation.texts import foreign_texts
 from model.teaching.commands import streamlit_command
 from model.teaching.explorer import CUTOFF_EVENT, Explorer, Settings
 from model.teaching.explorer_view import fan_svg, number_source, slider_source
+from model.teaching.futures import effective_futures
+from model.teaching.guide import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "model" / "teaching" / "app.py"
 SAMPLES = 1024
+BROWSER_SAMPLES = 256  # the browser test checks what the page keeps, not the numbers: fewer futures, a faster start
 
 
 @pytest.fixture(scope="module")
@@ -50,17 +55,17 @@ def test_sliders_come_from_the_priors(baseline: Explorer) -> None:
 def test_the_defaults_leave_the_samples_as_drawn(baseline: Explorer) -> None:
     params = baseline.parameters(baseline.defaults().values)
     for name, col in params.items():
-        assert col is baseline._base[name]
+        assert col is baseline.prior_params[name]
 
 
 def test_a_slider_sets_the_median_and_keeps_the_spread(baseline: Explorer) -> None:
     s = baseline.sliders["nk_stockpile_start"]
     moved = baseline.parameters({"nk_stockpile_start": 2 * s.default})["nk_stockpile_start"]
-    base = baseline._base["nk_stockpile_start"]
+    base = baseline.prior_params["nk_stockpile_start"]
     assert np.allclose(moved / base, 2 * s.default / (s.median * s.factor))
     dud = baseline.sliders["nk_dud_rate_old"]
     shifted = baseline.parameters({"nk_dud_rate_old": dud.high})["nk_dud_rate_old"]
-    assert shifted.max() <= 1.0 and np.median(shifted) > np.median(baseline._base["nk_dud_rate_old"])
+    assert shifted.max() <= 1.0 and np.median(shifted) > np.median(baseline.prior_params["nk_dud_rate_old"])
 
 
 def test_more_stockpile_more_deliveries(baseline: Explorer) -> None:
@@ -71,9 +76,43 @@ def test_more_stockpile_more_deliveries(baseline: Explorer) -> None:
     assert high.effective_sample_size == SAMPLES and not high.calibrated
 
 
+def test_the_calibrated_view_rests_on_about_as_many_futures_as_it_has(baseline: Explorer) -> None:
+    """At the defaults the calibrated futures are a run's posterior with equal weights (one importance
+    step over the prior futures kept about 3 % of them); a move that makes the figures hard to
+    reproduce leaves fewer, and says so."""
+    at_defaults = baseline.run()
+    futures = baseline.calibrated_futures()
+    assert at_defaults.calibrated and at_defaults.effective_sample_size >= 0.8 * SAMPLES
+    assert at_defaults.effective_sample_size == pytest.approx(effective_futures(futures.weights, futures.groups))
+    one_step = importance_weights(baseline._log_likelihood(baseline.prior_params, None, None))[1]
+    assert one_step < 0.2 * at_defaults.effective_sample_size
+    low = baseline.sliders["nk_stockpile_start"].low
+    squeezed = baseline.run(Settings({"nk_stockpile_start": low}))
+    assert squeezed.effective_sample_size < 0.5 * at_defaults.effective_sample_size
+    assert squeezed.stats["nk_deliveries_total"]["p50"] < at_defaults.stats["nk_deliveries_total"]["p50"]
+
+
+def test_the_explorer_on_a_run_gives_the_runs_numbers() -> None:
+    """Explorer.from_run: at the defaults, the run's own calibrated numbers (what a lesson shows beside it)."""
+    from model.api import run_scenario
+
+    sc = load_scenario(ROOT / "scenarios" / "nk_cutoff.yaml").scenario
+    sc = sc.model_copy(update={"sensitivity": sc.sensitivity.model_copy(update={"methods": []})})
+    run = run_scenario(sc, samples=SAMPLES // 2)
+    ex = Explorer.from_run(run)
+    assert set(ex.policies) <= set(ex._calibrated)  # the scenario's policy and its alternative's: no SMC here
+    mine = ex.run()
+    for name in ("nk_share_of_fired", "months_to_shortage_after_cutoff", "shortfall_total"):
+        theirs = metric_stats(run.metrics[name], run.weights)
+        for q in ("p5", "p50", "p95", "share_never"):
+            expected = theirs.get(q)
+            assert mine.stats[name].get(q) == (None if expected is None else pytest.approx(expected, rel=1e-5)), \
+                (name, q)
+
+
 def test_calibration_weights_and_the_cutoff_event(baseline: Explorer) -> None:
     plain = baseline.run(Settings(calibrated=True))
-    assert plain.calibrated and 1 < plain.effective_sample_size < SAMPLES
+    assert plain.calibrated and 1 < plain.effective_sample_size <= SAMPLES
     assert "months_to_shortage_after_cutoff" not in plain.stats
     cut = baseline.run(Settings(cutoff="2025-04", calibrated=False))
     assert "months_to_shortage_after_cutoff" in cut.stats
@@ -127,20 +166,44 @@ def _numbers(at) -> list[str]:
     return [m.value for m in at.metric]
 
 
+def _state(at) -> dict[str, object]:
+    """What the page shows: every slider, switch and radio, and every number."""
+    shown: dict[str, object] = {w.key: w.value for w in [*at.select_slider, *at.radio, *at.toggle] if w.key != "lang"}
+    return {**shown, "numbers": tuple(_numbers(at))}
+
+
 def test_the_app_moves_a_slider_and_switches_language(app) -> None:
     before = _numbers(app)
     assert before[0].endswith(" %") and len(before) == 4
     slider = app.select_slider(key="p_nk_stockpile_start")
     slider.set_value(20.0).run()
+    app.select_slider(key="cutoff").set_value("2025-10").run()
+    app.radio(key="firing").set_value("demand").run()
     after = _numbers(app)
-    assert after[1] != before[1]  # deliveries changed
+    assert after[1] != before[1] and after[3] != "–"  # deliveries changed; months to a shortage shown
+    moved = _state(app)
     app.radio(key="lang").set_value("de").run()
-    assert app.select_slider(key="p_nk_stockpile_start").value == slider.value  # kept across the switch
+    assert _state(app)["p_nk_stockpile_start"] == 20.0 and _state(app)["cutoff"] == "2025-10"
     german = _numbers(app)
     assert "Mio." in german[1] and app.metric[0].label.startswith("NK-Anteil")
     words = " ".join([c.value for c in app.caption] + [m.label for m in app.metric] + [t.value for t in app.title]
                      + [s.label for s in app.select_slider])
     assert foreign_texts(words, "de") == []
+    app.radio(key="lang").set_value("en").run()
+    assert _state(app) == moved  # every slider, switch and number as before the two switches
+    assert not app.warning or all("Careful" in w.value for w in app.warning)  # no Streamlit state warning
+
+
+def test_the_app_shows_the_effective_futures_beside_every_calibrated_number(app) -> None:
+    captions = [c.value for c in app.caption]
+    beside = [c for c in captions if "effective futures" in c and "90 % interval" in c]
+    assert len(beside) == 3 and not app.warning  # the three numbers shown; the fourth needs a cut-off
+    app.select_slider(key="cutoff").set_value("2024-10").run()  # before the 40 % report: few futures fit
+    (warning,) = app.warning
+    assert "Careful" in warning.value and "effective futures" in warning.value
+    assert sum("only" in c.value and "effective futures" in c.value for c in app.caption) == 4
+    app.toggle(key="calibrated").set_value(False).run()
+    assert not app.warning and not any("effective futures" in c.value for c in app.caption)
 
 
 def test_the_app_cutoff_calibration_and_reset(app) -> None:
@@ -161,6 +224,41 @@ def test_explore_refuses_a_missing_scenario_and_a_busy_port(capsys) -> None:
         port = s.getsockname()[1]
         assert main(["explore", "--no-browser", "--port", str(port)]) == 2
         assert "is in use" in capsys.readouterr().err
+
+
+def test_explore_prints_the_address_and_says_when_no_browser_opened(monkeypatch, capsys) -> None:
+    """Without a display (or when the browser fails) the address is printed and the user told to open it."""
+    from model.teaching import commands
+
+    class Server:  # a server that answers at once and stops when asked
+        returncode = 0
+
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def poll(self) -> int | None:
+            return None
+
+        def wait(self, timeout: float | None = None) -> int:
+            return 0
+
+        terminate = kill = lambda self: None
+
+    monkeypatch.setattr(commands.subprocess, "Popen", Server)
+    monkeypatch.setattr(commands, "_port_free", lambda port: True)
+    monkeypatch.setattr(commands, "_answers", lambda port: True)
+    monkeypatch.setattr(commands.sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert main(["explore", "--port", "8765"]) == 0
+    out = capsys.readouterr().out
+    assert "explorer: http://127.0.0.1:8765 (baseline, en)" in out
+    assert "no browser opened here: open http://127.0.0.1:8765" in out
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr("webbrowser.open", lambda url: (_ for _ in ()).throw(RuntimeError("broken browser")))
+    assert main(["explore", "--port", "8765"]) == 0 and "no browser opened here" in capsys.readouterr().out
+    assert main(["explore", "--port", "8765", "--no-browser"]) == 0
+    assert "no browser opened" not in capsys.readouterr().out
 
 
 def test_the_server_is_local_and_sends_no_statistics() -> None:
@@ -184,16 +282,42 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+_PAGE_STATE = """() => ({
+  sliders: [...document.querySelectorAll('[data-testid="stSlider"] input[type=range]')].map(e => e.value),
+  radios: [...document.querySelectorAll('[data-testid="stRadio"]')].slice(1).map(r =>
+      [...r.querySelectorAll('[data-testid="stRadioOption"]')].findIndex(o => o.dataset.selected === "true")),
+  toggles: [...document.querySelectorAll('[data-testid="stCheckbox"] input')].map(e => e.checked),
+  numbers: [...document.querySelectorAll('[data-testid="stMetricValue"]')].map(e => e.innerText.replace(/[^0-9]/g, "")),
+})"""
+_IDLE = ("() => document.querySelector('[data-testid=\"stApp\"]').dataset.testScriptState === 'notRunning' "
+         "&& !document.querySelector('[data-stale=\"true\"]')")
+_SAYS = "w => [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')].some(c => c.innerText.includes(w))"
+
+
+def _settle(page, condition: str, arg: object = None) -> None:
+    """Wait until ``condition`` holds (the change asked for has reached the page) and the app is idle."""
+    page.wait_for_function(condition, arg=arg, timeout=30_000)
+    page.wait_for_function(_IDLE, timeout=30_000)
+
+
 def test_the_explorer_in_a_real_browser(tmp_path: Path) -> None:
+    """The classroom (what the nkmodel-classroom launcher runs) writes the guide, starts the explorer and prints
+    both addresses without opening a browser; in Chromium a key press on a slider changes a number, and after
+    moving sliders, the policy and the switch, switching to English and back keeps every slider, switch and number
+    (the language is presentation only)."""
     chromium = _chromium()
     if chromium is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     sync_api = pytest.importorskip("playwright.sync_api",
                                    reason="playwright is not installed (pip install -e '.[test]')")
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "run.py", "explore", "--no-browser", "--port", str(port), "--lang", "de",
-                             "--samples", str(SAMPLES)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
+    lessons = tmp_path / "teaching"  # the lessons' pages as a build leaves them (built elsewhere in the suite)
+    lessons.mkdir()
+    for stem in LESSONS:
+        (lessons / f"{stem}.html").write_text('<!DOCTYPE html>\n<html lang="de"><body>x</body></html>\n')
+    proc = subprocess.Popen([sys.executable, "run.py", "classroom", "--no-browser", "--port", str(port), "--lang", "de",
+                             "--samples", str(BROWSER_SAMPLES), "--out", str(lessons)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     hosts: set[str] = set()
     try:
         deadline = time.monotonic() + 90
@@ -214,13 +338,29 @@ def test_the_explorer_in_a_real_browser(tmp_path: Path) -> None:
                 value = page.locator('[data-testid="stMetricValue"]').nth(1)
                 before = value.inner_text()
                 assert "Mio." in before  # German numbers
-                page.locator('[data-testid="stSlider"] input[type="range"]').first.focus()
+                thumbs = page.locator('[data-testid="stSlider"] input[type="range"]')
+                thumbs.first.focus()
                 page.keyboard.press("PageUp")
                 page.wait_for_function(
                     "b => document.querySelectorAll('[data-testid=\"stMetricValue\"]')[1].innerText !== b",
                     arg=before, timeout=30_000)
                 assert value.inner_text() != before
-                page.wait_for_timeout(300)
+                thumbs.last.focus()  # the cut-off month: to the window's last month
+                page.keyboard.press("End")
+                _settle(page, "() => document.querySelectorAll('[data-testid=\"stMetricValue\"]')[3].innerText !== '–'")
+                policy = page.locator('[data-testid="stRadio"]').nth(1).locator('[data-testid="stRadioOption"]')
+                policy.locator("xpath=self::*[not(@data-selected='true')]").first.click()
+                calibrated = page.evaluate(_PAGE_STATE)["numbers"]
+                page.locator('[data-testid="stCheckbox"]').first.click()  # calibration off: the numbers change
+                _settle(page, f"b => ({_PAGE_STATE})().numbers.join() !== b", ",".join(calibrated))
+                moved = page.evaluate(_PAGE_STATE)
+                assert moved["sliders"][0] != "0" and moved["sliders"][-1] != "0"
+                # the policy: from the scenario's average over the policies (first) to the first policy itself
+                assert moved["radios"] == [1] and moved["toggles"] == [False]
+                for label, words in (("English", "computed in"), ("Deutsch", "berechnet in")):
+                    page.locator('[data-testid="stRadio"]').first.get_by_text(label).click()
+                    _settle(page, _SAYS, words)
+                    assert page.evaluate(_PAGE_STATE) == moved, label
                 shot = tmp_path / "explorer.png"
                 page.screenshot(path=str(shot))
                 assert shot.stat().st_size > 10_000
@@ -230,8 +370,11 @@ def test_the_explorer_in_a_real_browser(tmp_path: Path) -> None:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(timeout=20)
+            out = proc.communicate(timeout=20)[0] or ""
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            out = proc.communicate()[0] or ""
+    assert f"explorer: http://127.0.0.1:{port}" in out and "building the lessons" not in out, out
+    assert f"lessons and guide: {(lessons / 'guide.html').resolve().as_uri()}" in out
+    assert "nkmodel-classroom" in (lessons / "guide.html").read_text(encoding="utf-8")  # how to start it again
     assert hosts == {f"127.0.0.1:{port}"}, hosts  # no CDN, no statistics, nothing outside this computer

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -14,8 +17,10 @@ from model.teaching.guide import (
     LESSONS,
     ensure_guide,
     guide_markdown,
+    launcher_path,
     markdown_to_html,
     render_guide,
+    start_command,
     write_guide,
 )
 
@@ -44,6 +49,15 @@ def test_the_guide_page_in_each_language(lang: str, tmp_path: Path) -> None:
     assert text("glossary.sobol_index.term", other) in page  # the glossary in both languages
     assert foreign_texts(visible_text(page, lang), lang) == []  # the other language only where marked so
     assert "http" not in page.replace("http://127.0.0.1:8501", "")
+    start = page[page.index("class='start'"):page.index("</div>", page.index("class='start'"))]
+    assert html.escape(str(launcher_path())) in start and html.escape(start_command(lang)) in start
+    assert f"classroom --lang {lang}" in start and launcher_path().name.startswith("nkmodel-classroom")
+
+
+def test_the_launcher_is_installed_and_runs_the_classroom() -> None:
+    (script,) = [e for e in metadata.entry_points(group="console_scripts") if e.name == "nkmodel-classroom"]
+    assert script.value == "model.cli:classroom"
+    assert launcher_path().is_file() or not (Path(sys.executable).parent / "nkmodel").is_file()
 
 
 def test_ensure_guide_keeps_a_guide_the_build_wrote(tmp_path: Path) -> None:

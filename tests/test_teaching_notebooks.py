@@ -19,14 +19,16 @@ pytest.importorskip("nbclient", reason="the teaching tools are not installed (pi
 pytest.importorskip("jupytext", reason="the teaching tools are not installed (pip install -e '.[teach]')")
 
 from model.inputs.registry import load_registry  # noqa: E402
+from model.presentation import texts  # noqa: E402
 from model.presentation.texts import foreign_texts, text, visible_text  # noqa: E402
 from model.teaching.build import build_teaching, execute_notebook, notebook_html  # noqa: E402
 from model.teaching.guide import LESSONS  # noqa: E402
+from model.teaching.lessons import Lesson  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 QUOTED = {1: "nk_shells_delivered_2024", 2: "ru_shell_production_per_year", 3: "nk_share_of_munitions_2025",
-          4: "nk_stocks_not_renewed_since", 5: "war_start_february_2022"}
+          4: "nk_stocks_not_renewed_since", 5: "nk_deliveries_vs_ru_annual_production"}
 LANG = {1: "de", 2: "en", 3: "de", 4: "en", 5: "de"}
 _REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
@@ -55,6 +57,14 @@ def test_a_lesson_runs_and_its_page_works_offline(number: int) -> None:
     shown = visible_text(page)
     quote = " ".join(load_registry().get(QUOTED[number]).quote.split())
     assert quote.strip("„“") in shown  # the German sentence the lesson is about
+    lesson = Lesson(number, lang)  # its card: the value, claimant, date and grade of that figure, not another's
+    figure = lesson.figure(QUOTED[number])
+    card = [lesson.reported(figure.id), lesson.claimant(figure.id), lesson.month(figure.as_of),
+            lesson.t(f"reliability.{figure.reliability}")]
+    assert all(" ".join(words.split()) in shown for words in card), card
+    beside = texts._catalogue()["lesson4.same_as_report" if number == 4 else "teach.beside_report_smc"][lang]
+    beside = beside.split("**")[1]
+    assert number == 2 or beside in shown  # each lesson's calibrated numbers, beside the report's
     assert text(f"lesson{number}.title", lang).lstrip("# ") in shown
     assert "import model" not in shown and "lesson.say" not in shown  # no code on the page
     assert foreign_texts(visible_text(page, lang), lang) == []

@@ -28,7 +28,8 @@ from ..core.months import month_index, month_name
 from .analyst_checks import analyst_problems
 from .figure_files import FigureFile, load_figure_files
 from .logistics_spec import logistics_problems, logistics_replaced_by, merge_logistics
-from .problems import Problem, YamlProblems, did_you_mean, dotted_path
+from .plausibility import unit_slips
+from .problems import Problem, YamlProblems, closest, did_you_mean, dotted_path, outside_window
 from .registry import Registry, load_registry
 from .safe_yaml import YamlDocument, load_yaml_file
 from .schema import (
@@ -69,6 +70,7 @@ class ResolvedScenario:
     data: dict[str, Any]  # resolved plain data, as validated
     origins: dict[tuple, tuple[str, int]] = field(default_factory=dict)
     registry: Registry | None = None  # the registry plus the scenario's figure files (None: none added)
+    warnings: list[Problem] = field(default_factory=list)  # valid, but likely not meant (model.inputs.plausibility)
 
 
 # How a child's mapping combines with its parent's: fields merge one level, named
@@ -182,16 +184,40 @@ def _schema_loc(loc: tuple) -> tuple:
     return loc
 
 
+def _misspelt_required(errors: list[Any]) -> dict[tuple, str]:
+    """Unknown keys that are a misspelling of a required key missing beside them (``descriptoin:``
+    for ``description:``): unknown key's loc -> the required key. Each is reported once, as the
+    unknown key with its correction, not also as a missing field."""
+    missing = {tuple(e["loc"]) for e in errors if e["type"] == "missing"}
+    out: dict[tuple, str] = {}
+    for e in errors:
+        loc = tuple(e["loc"])
+        if e["type"] != "extra_forbidden" or not loc:
+            continue
+        wanted = [str(m[-1]) for m in missing if m[:-1] == loc[:-1] and str(m[-1]) not in out.values()]
+        match = closest(str(loc[-1]), wanted)
+        if match is not None:
+            out[loc] = match
+    return out
+
+
 def _pydantic_problems(err: ValidationError, sink: _Collector) -> None:
-    for e in err.errors(include_url=False):
+    errors = err.errors(include_url=False)
+    misspelt = _misspelt_required(errors)
+    corrected = {loc[:-1] + (name,) for loc, name in misspelt.items()}
+    for e in errors:
         raw_loc = tuple(e["loc"])
         loc = _schema_loc(raw_loc)
         kind = e["type"]
-        if kind == "extra_forbidden":
+        if kind == "extra_forbidden" and raw_loc in misspelt:
+            sink.add(loc, f"unknown key; did you mean '{misspelt[raw_loc]}'? (a required key, missing here)")
+        elif kind == "extra_forbidden":
             options = _fields_at(raw_loc[:-1])
             renamed = RENAMED_PARAMETERS.get(str(raw_loc[-1])) if raw_loc[:1] == ("parameters",) else None
             sink.add(loc, f"renamed to '{renamed[0]}' ({renamed[1]})" if renamed
                      else f"unknown key{_suggest(str(raw_loc[-1]), options)}")
+        elif kind == "missing" and raw_loc in corrected:
+            continue  # reported with the misspelt key, at its line
         elif kind == "missing":
             sink.add(loc, "required field is missing")
         elif kind == "literal_error":
@@ -253,12 +279,9 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
                     sink.add(("events", name, extra), f"required for an event of kind {ev.kind}")
                 elif extra != need and getattr(ev, extra) is not None:
                     sink.add(("events", name, extra), f"not used by an event of kind {ev.kind}")
-            if win is not None:
-                first = month_index(win.start)
-                last = first + win.horizon_months - 1
-                if not first <= month_index(ev.month) <= last:
-                    sink.add(("events", name, "month"),
-                             f"{ev.month} is outside the scenario window ({win.start} + {win.horizon_months} months)")
+            outside = outside_window(ev.month, win.start, win.horizon_months) if win is not None else None
+            if outside:
+                sink.add(("events", name, "month"), outside)
     observations = data.get("observations")
     if isinstance(observations, dict):
         for fid, raw in observations.items():
@@ -284,25 +307,20 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
             if not undated and obs.between is not None:
                 sink.add(("observations", fid, "between"), f"only an undated total has a period; figure '{fid}' is a "
                                                            f"{fig.claim_kind} claim (use `at`)")
-            if win is not None:
-                first = month_index(win.start)
-                last = first + win.horizon_months - 1
-                if undated:
-                    assert fig.claim is not None and fig.claim.period_from is not None
-                    span = obs.between or [fig.claim.period_from, fig.claim.period_to or month_name(last)]
-                    where = ("observations", fid, "between") if obs.between else ("observations", fid)
-                    if month_index(span[1]) < month_index(span[0]):
-                        sink.add(where, f"the period ends ({span[1]}) before it starts ({span[0]})")
-                    for m in span:
-                        if not first <= month_index(m) <= last:
-                            sink.add(where, f"the period {span[0]} to {span[1]} leaves the scenario window (the months "
-                                            f"{win.start} to {month_name(last)})")
-                            break
-                else:
-                    month = obs.at or fig.as_of_month()
-                    if not first <= month_index(month) <= last:
-                        sink.add(("observations", fid, "at"),
-                                 f"{month} is outside the scenario window ({win.start} to {month_name(last)})")
+            if win is not None and undated:
+                assert fig.claim is not None and fig.claim.period_from is not None
+                last = month_name(month_index(win.start) + win.horizon_months - 1)
+                span = obs.between or [fig.claim.period_from, fig.claim.period_to or last]
+                where = ("observations", fid, "between") if obs.between else ("observations", fid)
+                if month_index(span[1]) < month_index(span[0]):
+                    sink.add(where, f"the period ends ({span[1]}) before it starts ({span[0]})")
+                outside = next((o for m in span if (o := outside_window(m, win.start, win.horizon_months))), None)
+                if outside:
+                    sink.add(where, f"the period {span[0]} to {span[1]} leaves the window: {outside}")
+            elif win is not None:
+                outside = outside_window(obs.at or fig.as_of_month(), win.start, win.horizon_months)
+                if outside:
+                    sink.add(("observations", fid, "at"), outside)
     analyst_problems(data, sink.add)  # discovery, correlations, precision (model.inputs.analyst_checks)
     span = None if win is None else (month_index(win.start), month_index(win.start) + win.horizon_months - 1)
     structure_section_problems(data, span, registry, sink.add)  # fire periods, troop phases, structures
@@ -383,7 +401,7 @@ def load_scenario(path: str | Path, *, registry: Registry | None = None) -> Reso
         raise ScenarioError(sorted(sink.problems, key=lambda p: (p.file != str(path), p.file, p.line or 0)))
     assert scenario is not None
     return ResolvedScenario(scenario, path, [Path(d.path) for d in docs], data, origins,
-                            registry=registry if files else None)
+                            registry=registry if files else None, warnings=unit_slips(docs, scenario, registry))
 
 
 def _figure_files(docs: list[YamlDocument]) -> list[FigureFile] | None:

@@ -40,6 +40,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from ..core.months import month_index
+from .problems import outside_window
 from .units import UnitError, conversion_factor
 
 __all__ = [
@@ -292,9 +293,9 @@ def _disruption_problems(name: str, raw: Any, window: Any) -> list[tuple[Loc, st
         if _parse_day(text) is None:
             out.append(((name, fld), f"'{text}' should be a day written YYYY-MM-DD, e.g. 2024-11-01"))
         elif span is not None:
-            first = month_index(span[0])
-            if not first <= month_index(text[:7]) < first + span[1]:
-                out.append(((name, fld), f"{text} is outside the scenario window ({span[0]} + {span[1]} months)"))
+            outside = outside_window(text, span[0], span[1])
+            if outside:
+                out.append(((name, fld), outside))
     return out
 
 

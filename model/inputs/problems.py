@@ -6,25 +6,33 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
-__all__ = ["Path_", "Problem", "YamlProblems", "dotted_path", "did_you_mean"]
+from ..core.months import month_index, month_name
+
+__all__ = ["Path_", "Problem", "YamlProblems", "dotted_path", "closest", "did_you_mean", "outside_window"]
 
 Path_ = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input file, printable as ``FILE:LINE: FIELD: message``."""
+    """One thing wrong with an input file, printable as ``FILE:LINE: FIELD: message``.
+
+    ``severity``: ``"error"`` (the file is refused) or ``"warning"`` (valid but probably not what
+    was meant, printed as ``FILE:LINE: FIELD: warning: message``; ``validate --strict`` refuses it)."""
 
     file: str
     line: int | None
     field: str
     message: str
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         line = f"{self.line}" if self.line is not None else "?"
         where = f"{self.field}: " if self.field else ""
-        return f"{self.file}:{line}: {where}{self.message}"
+        kind = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{line}: {where}{kind}{self.message}"
 
 
 class YamlProblems(Exception):
@@ -43,9 +51,27 @@ def dotted_path(path: Path_) -> str:
     return out
 
 
+def closest(word: str, options: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The option closest to ``word`` (a likely misspelling of it), or None."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, options: Iterable[str], *, cutoff: float = 0.6, otherwise: str = "") -> str:
     """``"; did you mean 'x'?"`` for the closest option, else ``otherwise`` (e.g. the valid keys)."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
-    if close:
-        return f"; did you mean '{close[0]}'?"
+    close = closest(word, options, cutoff=cutoff)
+    if close is not None:
+        return f"; did you mean '{close}'?"
     return otherwise
+
+
+def outside_window(month: str, start: str, horizon_months: int) -> str | None:
+    """Why ``month`` ('YYYY-MM') is not in the window of ``horizon_months`` months from ``start``,
+    naming the first or last valid month; None when it is inside."""
+    first = month_index(start)
+    last = first + horizon_months - 1
+    where = month_index(month[:7])
+    if first <= where <= last:
+        return None
+    edge = f"the last valid month is {month_name(last)}" if where > last else f"the first valid month is {start}"
+    return f"{month} is outside the scenario window ({start} + {horizon_months} months); {edge}"

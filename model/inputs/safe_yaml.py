@@ -188,6 +188,9 @@ def load_yaml_file(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> Yaml
         msg = exc.problem or str(exc)
         if "but found another document" in str(exc):
             msg = "several YAML documents in one file; a scenario is one document"
+        elif "'\\t'" in msg or "tab character" in msg:  # PyYAML: "found character '\t' that cannot start any token"
+            column = f" at column {mark.column + 1}" if mark is not None else ""
+            msg = f"a tab{column}; use spaces for indentation (YAML does not accept tabs there)"
         elif "end of stream" in msg and exc.context_mark is not None:
             msg = f"{exc.context} (started on line {exc.context_mark.line + 1}) {msg}"
             line = exc.context_mark.line + 1

@@ -10,6 +10,7 @@ numbers are in the figure's own unit.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
@@ -18,7 +19,7 @@ from scipy import stats
 from .distributions import ParameterInfo, ParameterPrior, fit_range, pert, truncnorm
 from .problems import did_you_mean
 from .registry import DEFAULT_RELATIVE_SPREAD, Registry
-from .units import UnitError, conversion_factor
+from .units import UnitError, compatible_units, conversion_factor
 
 __all__ = ["FixedSpec", "UniformSpec", "TriangularSpec", "PertSpec", "NormalSpec", "LognormalSpec", "RangeSpec",
            "FigureSpec", "SPEC_CLASSES", "DistributionSpec", "spec_tag"]
@@ -30,14 +31,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+_BOUND = "must be "  # how every valid-range message starts (and no other)
+
+
 def _bound_msgs(info: ParameterInfo, values: dict[str, float]) -> Problems:
     out = []
     for key, v in values.items():
         if info.low is not None and v < info.low:
-            out.append((key, f"must be ≥ {info.low:g} ({info.unit}); got {v:g}"))
+            out.append((key, f"{_BOUND}≥ {info.low:g} ({info.unit}); got {v:g}"))
         if info.high is not None and v > info.high:
-            out.append((key, f"must be ≤ {info.high:g} ({info.unit}); got {v:g}"))
+            out.append((key, f"{_BOUND}≤ {info.high:g} ({info.unit}); got {v:g}"))
     return out
+
+
+def _out_of_range(problems: Problems) -> bool:
+    return any(message.startswith(_BOUND) for _, message in problems)
 
 
 class _Spec(_Strict):
@@ -79,7 +87,22 @@ class _NumericSpec(_Spec):
                 problems.append(("unit", str(exc)))
         if not self.assumption:
             problems.append(("assumption", "required: say why this value is assumed (no article figure backs it)"))
-        return problems + self._check_values(info, factor)
+        values = self._check_values(info, factor)
+        fits = self._fitting_unit(info, factor) if self.unit is not None and _out_of_range(values) else None
+        if fits is not None:
+            values = [(k, f"{m}; in '{fits}' these numbers would fit: likely unit '{fits}'" if m.startswith(_BOUND)
+                       else m) for k, m in values]
+        return problems + values
+
+    def _fitting_unit(self, info: ParameterInfo, factor: float) -> str | None:
+        """Another unit of the same quantity in which every number written is within the valid range
+        (the one closest to the unit written), or None."""
+        fitting = []
+        for other in compatible_units(info.unit):
+            f = conversion_factor(other, info.unit)
+            if other != self.unit and not _out_of_range(self._check_values(info, f)):
+                fitting.append((abs(math.log(f / factor)), other))
+        return min(fitting)[1] if fitting else None
 
     def _check_values(self, info: ParameterInfo, factor: float) -> Problems:
         raise NotImplementedError

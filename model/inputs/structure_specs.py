@@ -20,7 +20,7 @@ from scipy import stats
 from ..core.months import month_index
 from ..core.structure import SWITCHES, structure_parameter
 from .distributions import ParameterInfo, ParameterPrior
-from .problems import did_you_mean
+from .problems import did_you_mean, outside_window
 from .specs import SPEC_CLASSES, DistributionSpec, spec_tag
 
 if TYPE_CHECKING:
@@ -92,9 +92,9 @@ def _month_range(section: str, name: str, raw: Mapping[str, Any], window: tuple[
                  ) -> tuple[int, int] | None:
     start, end = raw.get("start"), raw.get("end")
     if isinstance(start, str) and end is None and window is not None:
-        if not window[0] <= month_index(start) <= window[1]:  # (an open end takes the window's last month)
-            add((section, name, "start"), f"{start} is outside the scenario window (the months {_name(window[0])} "
-                                          f"to {_name(window[1])})")
+        outside = outside_window(start, _name(window[0]), window[1] - window[0] + 1)
+        if outside:  # (an open end takes the window's last month)
+            add((section, name, "start"), outside)
             return None
         end = _name(window[1])
     if not isinstance(start, str) or not isinstance(end, str):
@@ -107,11 +107,10 @@ def _month_range(section: str, name: str, raw: Mapping[str, Any], window: tuple[
         add((section, name, "end"), f"{end} is before the start {start}")
         return None
     if window is not None:
-        first, last = window
-        for key, month, i in (("start", start, a), ("end", end, b)):
-            if not first <= i <= last:
-                add((section, name, key), f"{month} is outside the scenario window (the months "
-                                          f"{_name(first)} to {_name(last)})")
+        for key, month in (("start", start), ("end", end)):
+            outside = outside_window(month, _name(window[0]), window[1] - window[0] + 1)
+            if outside:
+                add((section, name, key), outside)
                 return None
     return a, b
 

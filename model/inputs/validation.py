@@ -31,7 +31,10 @@ def prior_problems(resolved: ResolvedScenario, registry: Registry) -> list[Probl
 
 
 def validate_files(paths: Sequence[str | Path], registry: Registry) -> tuple[list[ResolvedScenario], list[Problem]]:
-    """Validate every file; also refuse two scenarios that would share a results folder."""
+    """Validate every file; also refuse two scenarios that would share a results folder.
+
+    Returns the valid scenarios (each with its ``warnings``: valid numbers likely in the wrong unit)
+    and the problems of the others (a refused file's warnings among them, marked as such)."""
     resolved: list[ResolvedScenario] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
@@ -43,7 +46,7 @@ def validate_files(paths: Sequence[str | Path], registry: Registry) -> tuple[lis
             continue
         found = prior_problems(r, registry)
         if found:
-            problems.extend(found)
+            problems.extend(sorted(found + r.warnings, key=lambda p: (p.file, p.line or 0)))
             continue
         name = r.scenario.name
         if name in seen:

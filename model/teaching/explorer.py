@@ -11,11 +11,13 @@ and kept in the parameter's valid range. The cut-off month becomes a ``nk_delive
 event of a copy of the scenario, turned into the timeline by ``model.inputs.events.build_timeline``;
 the firing policy (``structure.firing``) goes to the equations the same way.
 
-"Calibrated" weights the futures by how well they reproduce the scenario's observed figures:
-one importance-weighting step over the fixed samples (``model.analysis.smc.importance_weights``),
-not the tempered SMC of a full run, which would cost seconds per move; at 4,096 samples and
-five figures this leaves a few hundred effective samples for the baseline, and the explorer
-shows the effective sample size so that a class sees when a setting leaves too few.
+"Calibrated" shows the futures calibrated as a full run calibrates them (tempered SMC, under
+each firing policy, once per server; ``model.teaching.futures``): at the defaults they are worth
+about as many futures as there are (thousands; one importance-weighting step over 4,096 prior
+futures was worth about a hundred), and after a move each is weighted by its likelihood after the
+move over its likelihood before, which is the calibrated answer under the moved assumptions. The
+effective number of futures is given with every calibrated result, so that a class sees when a
+setting leaves too few (:data:`FEW_FUTURES`).
 
 Numbers only: the words and their language are the app's (``model.teaching.app``).
 """
@@ -25,34 +27,40 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal, get_args
 
 import numpy as np
 
-from ..analysis.calibration import ObservedFigure, date_draws, fill_drawn_dates, log_likelihoods
-from ..analysis.smc import importance_weights
-from ..core.dynamics import simulate
+from ..analysis.calibration import ObservedFigure
+from ..analysis.outcome import RunResult
+from ..core.dynamics import Structure, simulate
 from ..core.months import DAYS_PER_MONTH
 from ..core.timeline import Timeline
-from ..core.structure import structure_parameter
+from ..core.structure import SWITCHES, structure_parameter
 from ..experiment import observed_figures, observed_points
+from ..inputs.dependence import build_dependence
 from ..inputs.distributions import ParameterPrior
-from ..inputs.events import build_timeline
+from ..inputs.events import build_structure, build_timeline
 from ..inputs.priors import scenario_priors
 from ..inputs.registry import Registry, load_registry
-from ..inputs.sampling import sample_parameters
 from ..inputs.schema import PARAMETER_INFO, Event, Scenario
 from ..presentation.summary import metric_stats, trajectory_quantiles
+from .futures import Futures, calibrate_futures, draw_prior, joint_log_likelihood, reweight
 
 __all__ = ["Explorer", "ExplorerResult", "Settings", "Slider", "SLIDER_PARAMETERS", "KEY_NUMBERS",
-           "EXPLORER_SAMPLES", "CUTOFF_EVENT", "FAN_TRAJECTORY", "COMPARED_WITH"]
+           "EXPLORER_SAMPLES", "CUTOFF_EVENT", "FAN_TRAJECTORY", "COMPARED_WITH", "FEW_FUTURES"]
 
 EXPLORER_SAMPLES = 4096
+# Below this many effective futures a calibrated number is said to rest on few: a share of 40 % is then
+# uncertain by more than ±5 points (two standard errors) from the futures drawn alone.
+FEW_FUTURES = 400
 CUTOFF_EVENT = "explorer_cutoff"  # the event name the cut-off slider writes into the scenario copy
 FAN_TRAJECTORY = "nk_share_of_fired"
 # The key numbers the explorer shows, in order (metric names of the output catalogue).
 KEY_NUMBERS: tuple[str, ...] = ("nk_share_of_fired", "nk_deliveries_total", "shortfall_total",
                                 "months_to_shortage_after_cutoff")
+AVERAGED = "averaged"  # the firing policy where the scenario averages over the policies by their evidence
 # Which article figure a key number can be held against (shown beside it with its claimant).
 COMPARED_WITH: dict[str, str] = {"nk_share_of_fired": "nk_share_of_munitions_2025",
                                  "nk_deliveries_total": "nk_shells_delivered_2024"}
@@ -120,14 +128,21 @@ class ExplorerResult:
     """The numbers after one move: fan of North Korea's share of fire and the key numbers."""
 
     months: list[str]
-    bands: dict[float, np.ndarray]  # quantile level -> per-month values of FAN_TRAJECTORY
     stats: dict[str, dict[str, float | None]]  # key number -> mean, p5, p50, p95 (and share_never)
     calibrated: bool
-    effective_sample_size: float  # = samples when not calibrated
+    effective_sample_size: float  # distinct futures the weighted ones are worth; = samples when not calibrated
     samples: int
     cutoff: str | None
     firing: str | None
-    seconds: float  # time taken by this move (simulation, weights, quantiles)
+    seconds: float  # time taken by this move (simulation, weights, the key numbers' quantiles)
+    fan: np.ndarray = field(repr=False)  # (futures, months) of FAN_TRAJECTORY
+    weights: np.ndarray = field(repr=False)  # (futures,), summing to 1
+
+    @cached_property
+    def bands(self) -> dict[float, np.ndarray]:
+        """Quantile level -> per-month values of FAN_TRAJECTORY (computed when first asked for: the page
+        shows the key numbers before the chart)."""
+        return trajectory_quantiles(self.fan, self.weights)
 
 
 def _round_to(x: float, step: float, how: str = "nearest") -> float:
@@ -174,6 +189,8 @@ class Explorer:
     ``Explorer(scenario).run(Settings(values={"nk_stockpile_start": 8.0}, cutoff="2025-10"))``
     gives the fan of North Korea's share of fire and the key numbers with the stockpile's
     median set to 8 million shells and deliveries stopping in October 2025.
+    :meth:`from_run` takes the futures of a run already made (its calibrated ones included), so
+    that at the defaults the explorer's numbers are that run's.
     """
 
     def __init__(self, scenario: Scenario, registry: Registry | None = None, *,
@@ -181,11 +198,12 @@ class Explorer:
         self.scenario = scenario
         self.registry = registry if registry is not None else load_registry()
         self.samples = samples
+        self.seed = scenario.seed if seed is None else seed
         self.priors = scenario_priors(scenario, self.registry)
         by_name = {p.name: p for p in self.priors}
-        drawn = sample_parameters(self.priors, samples, method=scenario.sampling,
-                                  seed=scenario.seed if seed is None else seed)
-        self._base = {name: np.ascontiguousarray(col) for name, col in drawn.as_dict().items()}
+        self._dependence = build_dependence(scenario.correlations, scenario.correlation_method, self.priors)
+        self._prior, self._unit = draw_prior(self.priors, samples, method=scenario.sampling, seed=self.seed,
+                                             dependence=self._dependence)
         self.sliders: dict[str, Slider] = {name: _slider(by_name[name], d) for name, d in _DISPLAY.items()
                                            if name in by_name}
         self.observed: list[ObservedFigure] = observed_figures(scenario, self.registry)
@@ -194,13 +212,57 @@ class Explorer:
         self.default_cutoff: str | None = stops[0] if stops else None
         self.policies = firing_policies(scenario)
         # where the scenario averages over firing policies (structures:), its own choice is that average
-        averaged = "firing" in scenario.structures.uncertain()
-        self.default_policy: str | None = (None if averaged or not self.policies
-                                           else scenario.structure.firing)  # type: ignore[attr-defined]
+        if self.policies and "firing" in scenario.structures.uncertain():
+            self.policies = (AVERAGED, *self.policies)
+        self.default_policy: str | None = (self.policies[0] if self.policies and self.policies[0] == AVERAGED
+                                           else scenario.structure.firing if self.policies else None)  # type: ignore[attr-defined]
         self._timelines: dict[str | None, Timeline] = {}
+        self._structures: dict[str | None, Structure] = {}
+        self._calibrated: dict[str | None, Futures] = {}
         self._keep = {FAN_TRAJECTORY} | {o.output for o in self.observed}
         self._points = observed_points(self.observed, build_timeline(scenario, self.registry))
-        self._draws = date_draws(self.observed)
+
+    @classmethod
+    def from_run(cls, run: RunResult, registry: Registry | None = None) -> Explorer:
+        """The explorer on a run's own futures: its prior samples, and its calibrated ones under the
+        scenario's firing policy and each structural alternative's (other policies are calibrated
+        here when first asked for). Needs a run small enough to keep every sample's inputs."""
+        ex = cls(run.scenario, registry, samples=len(run.prior))
+        names = run.prior.inputs.names
+        ex._prior = Futures.from_ensemble(names, run.prior.inputs.values, run.prior.weights)
+        if ex.observed and run.calibration.calibrated and ex.default_policy == AVERAGED:
+            # averaged over the firing policies by their evidence: each policy's calibrated futures are the
+            # run's calibrated futures that took it (Bayesian model averaging conditions on it that way)
+            names = run.calibrated.inputs.names
+            values = run.calibrated.inputs.values
+            weights = run.calibrated.head_weights(values.shape[0])
+            column = names.index(structure_parameter("firing"))
+            for k, policy in enumerate(SWITCHES["firing"].choices):
+                mask = np.rint(values[:, column]) == k
+                if policy not in ex.policies or not mask.any():
+                    continue
+                futures = Futures.from_ensemble(names, values[mask], weights[mask])
+                ll = ex._log_likelihood(futures.params, ex.default_cutoff, policy)
+                ex._calibrated[policy] = Futures(futures.params, futures.weights, ll, futures.groups)
+            futures = Futures.from_ensemble(names, values, weights)
+            ll = ex._log_likelihood(futures.params, ex.default_cutoff, AVERAGED)
+            ex._calibrated[AVERAGED] = Futures(futures.params, futures.weights, ll, futures.groups)
+        elif ex.observed and run.calibration.calibrated:
+            found = [(ex.default_policy, run.calibrated)]
+            found += [(alt.structure.firing, alt.calibrated) for alt in run.alternatives
+                      if alt.structure.supply_decline == run.structure.supply_decline]
+            for policy, ensemble in found:
+                if policy in ex._calibrated or (ex.policies and policy not in ex.policies):
+                    continue
+                futures = Futures.from_ensemble(ensemble.inputs.names, ensemble.inputs.values, ensemble.weights)
+                ll = ex._log_likelihood(futures.params, ex.default_cutoff, policy)
+                ex._calibrated[policy] = Futures(futures.params, futures.weights, ll, futures.groups)
+        return ex
+
+    @property
+    def prior_params(self) -> dict[str, np.ndarray]:
+        """The prior futures' parameter columns as drawn (canonical units)."""
+        return self._prior.params
 
     # ----------------------------------------------------------------------------- inputs
     def cutoff_options(self) -> list[str | None]:
@@ -211,9 +273,10 @@ class Explorer:
         return Settings({n: s.default for n, s in self.sliders.items()}, self.default_cutoff, True,
                         self.default_policy)
 
-    def parameters(self, values: Mapping[str, float]) -> dict[str, np.ndarray]:
-        """The fixed samples with the moved parameters re-mapped (canonical units)."""
-        params = dict(self._base)
+    def parameters(self, values: Mapping[str, float], base: Mapping[str, np.ndarray] | None = None
+                   ) -> dict[str, np.ndarray]:
+        """The futures' parameters (default: the prior ones) with the moved parameters re-mapped (canonical units)."""
+        params = dict(self._prior.params if base is None else base)
         for name, shown in values.items():
             s = self.sliders.get(name)
             if s is None:
@@ -221,11 +284,11 @@ class Explorer:
             if shown is None or float(shown) == s.default:
                 continue
             target = s.to_canonical(float(shown))
-            info = PARAMETER_INFO[name]  # (sliders are parameters of the schema)
+            info = PARAMETER_INFO[name]
             if s.mode == "scale" and s.median != 0:
-                col = self._base[name] * (target / s.median)
+                col = params[name] * (target / s.median)
             else:
-                col = self._base[name] + (target - s.median)
+                col = params[name] + (target - s.median)
             lo = -np.inf if info.low is None else info.low
             hi = np.inf if info.high is None else info.high
             params[name] = np.clip(col, lo, hi)
@@ -245,49 +308,81 @@ class Explorer:
             self._timelines[cutoff] = build_timeline(self.scenario.model_copy(update={"events": events}), self.registry)
         return self._timelines[cutoff]
 
-    def _structure_kwargs(self, firing: str | None) -> dict[str, Any]:
-        if not self.policies:
-            return {}
-        from ..inputs.events import build_structure  # present with the firing-policy field
-
+    def structure(self, firing: str | None) -> Structure:
+        """The scenario's structure with its firing policy replaced by ``firing`` (None: its own)."""
         choice = firing or self.default_policy
-        if choice is None:  # the scenario's own: averaged over the policies by their evidence
-            return {"structure": build_structure(self.scenario)}
-        if choice not in self.policies:
-            raise ValueError(f"firing policy {choice!r} is not one of {', '.join(self.policies)}")
-        structure = self.scenario.structure.model_copy(update={"firing": choice})  # type: ignore[attr-defined]
-        return {"structure": build_structure(self.scenario.model_copy(update={"structure": structure}))}
+        if choice not in self._structures:
+            if not self.policies or choice == AVERAGED:
+                self._structures[choice] = build_structure(self.scenario)
+            elif choice not in self.policies:
+                raise ValueError(f"firing policy {choice!r} is not one of {', '.join(self.policies)}")
+            else:
+                structure = self.scenario.structure.model_copy(update={"firing": choice})  # type: ignore[attr-defined]
+                self._structures[choice] = build_structure(self.scenario.model_copy(update={"structure": structure}))
+        return self._structures[choice]
+
+    # ----------------------------------------------------------------------------- calibration
+    def _simulate(self, params: Mapping[str, np.ndarray], cutoff: str | None, firing: str | None,
+                  keep: set[str]) -> Any:
+        if (firing or self.default_policy) not in (None, AVERAGED):  # one policy for every future
+            params = {k: v for k, v in params.items() if k != structure_parameter("firing")}
+        with np.errstate(all="ignore"):
+            return simulate(params, self.timeline(cutoff), shortage_threshold=self.scenario.shortage_threshold,
+                            keep=keep, structure=self.structure(firing))
+
+    def _log_likelihood(self, params: Mapping[str, np.ndarray], cutoff: str | None, firing: str | None
+                        ) -> np.ndarray:
+        out = self._simulate(params, cutoff, firing, self._keep)
+        return self._joint(out.trajectories)
+
+    def _joint(self, trajectories: Mapping[str, np.ndarray]) -> np.ndarray:
+        return joint_log_likelihood(trajectories, self._points, self.observed,
+                                    self.scenario.calibration.series_correlation)
+
+    def calibrated_futures(self, firing: str | None = None) -> Futures:
+        """The futures calibrated under ``firing`` (None: the scenario's policy) at the default cut-off,
+        computed once (tempered SMC from the prior futures, about a second at 4,096)."""
+        policy = firing or self.default_policy
+        if policy not in self._calibrated:
+            self.structure(policy)  # refuses an unknown policy
+            prior_ll = self._log_likelihood(self._prior.params, self.default_cutoff, policy)
+            self._calibrated[policy] = calibrate_futures(
+                self.priors, self._unit, prior_ll,
+                lambda params: self._log_likelihood(params, self.default_cutoff, policy),
+                seed=self.seed, target_ess=self.scenario.calibration.target_ess, dependence=self._dependence)
+        return self._calibrated[policy]
+
+    def warm(self) -> Explorer:
+        """Calibrate under every firing policy now, so that no move waits for it (the app calls this once
+        per server: a few seconds at 4,096 futures)."""
+        if self.observed:
+            for policy in self.policies or (None,):
+                self.calibrated_futures(policy)
+        return self
 
     # ----------------------------------------------------------------------------- one move
     def run(self, settings: Settings | None = None) -> ExplorerResult:
-        """Re-run the fixed futures under ``settings`` (the defaults when None)."""
+        """Re-run the futures under ``settings`` (the defaults when None)."""
         settings = settings if settings is not None else self.defaults()
         start = time.perf_counter()
         timeline = self.timeline(settings.cutoff)
-        params = self.parameters(settings.values)
-        chosen = settings.firing or self.default_policy
-        if chosen is not None:  # one policy for every future: the per-sample draw gives way
-            params.pop(structure_parameter("firing"), None)
-        with np.errstate(all="ignore"):
-            out = simulate(params, timeline,
-                           shortage_threshold=self.scenario.shortage_threshold, keep=self._keep,
-                           **self._structure_kwargs(settings.firing))
-        n = self.samples
         calibrated = bool(settings.calibrated and self.observed)
+        futures = self.calibrated_futures(settings.firing) if calibrated else self._prior
+        params = self.parameters(settings.values, futures.params)
+        out = self._simulate(params, settings.cutoff, settings.firing, self._keep)
+        n = futures.size
         if calibrated:
-            at = np.column_stack([out.trajectories[name][:, t] for name, t in self._points])
-            fill_drawn_dates(at, self._draws, np.arange(at.shape[0]))
-            weights, ess, _ = importance_weights(log_likelihoods(at, self.observed).sum(axis=1, dtype=np.float64))
+            weights, ess = reweight(futures, self._joint(out.trajectories))
         else:
             weights, ess = np.full(n, 1.0 / n), float(n)
-        bands = trajectory_quantiles(out.trajectories[FAN_TRAJECTORY], weights)
         stats = {}
         for name in KEY_NUMBERS:
             if name == "months_to_shortage_after_cutoff" and timeline.cutoff is None:
                 continue
             stats[name] = metric_stats(out.metrics[name], weights)
-        return ExplorerResult(list(timeline.months), bands, stats, calibrated, float(ess), n, settings.cutoff,
-                              settings.firing or self.default_policy, time.perf_counter() - start)
+        return ExplorerResult(list(timeline.months), stats, calibrated, float(ess), n, settings.cutoff,
+                              settings.firing or self.default_policy, time.perf_counter() - start,
+                              out.trajectories[FAN_TRAJECTORY], weights)
 
     def observation(self, output: str = FAN_TRAJECTORY) -> ObservedFigure | None:
         """The scenario's observed figure on ``output`` (drawn on the fan), if any."""

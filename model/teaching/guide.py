@@ -4,19 +4,25 @@ The words are the catalogue's (``guide.*``, ``glossary.*`` in ``model/presentati
 so the page (``results/teaching/guide.html``, written by ``python run.py teach`` and, when it is
 missing, by the batch next to ``results/index.html``) and the README's "Teaching with it" section
 (:func:`guide_markdown`) say the same in both languages. The page links each lesson's HTML copy
-that exists beside it; it needs no file, script or font from anywhere else.
+that exists beside it; it needs no file, script or font from anywhere else. Its first box says
+how to start the lessons and the explorer on this computer without typing: the ``nkmodel-classroom``
+launcher the install put beside this Python, or the one command to copy (:func:`start_command`).
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 from ..presentation.texts import check_lang, text
 
-__all__ = ["LESSONS", "GLOSSARY", "GUIDE_FILE", "render_guide", "write_guide", "ensure_guide", "guide_markdown",
-           "markdown_to_html"]
+__all__ = ["LESSONS", "GLOSSARY", "GUIDE_FILE", "LAUNCHER", "render_guide", "write_guide", "ensure_guide",
+           "guide_markdown", "markdown_to_html", "launcher_path", "start_command"]
 
 # The lesson notebooks (notebooks/<stem>.py) in order; lesson n's texts are under lesson<n>.
 LESSONS: tuple[str, ...] = ("01_estimate_and_claimant", "02_ranges_to_futures", "03_when_figures_disagree",
@@ -26,6 +32,7 @@ GLOSSARY: tuple[str, ...] = ("shell", "calibre", "dud_rate", "stockpile", "monte
                              "tornado_chart")
 STEPS = 7
 GUIDE_FILE = "guide.html"
+LAUNCHER = "nkmodel-classroom"  # the console script pyproject.toml declares: lessons, guide and explorer at once
 
 _CSS = """
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1a1a1a;
@@ -38,6 +45,7 @@ th { background: #f4f4f4; }
 td.time { white-space: nowrap; font-variant-numeric: tabular-nums; }
 code { background: #f2f2f2; padding: 0.05em 0.3em; border-radius: 3px; font-size: 0.92em; }
 .muted { color: #555; }
+.start { border-left: 4px solid #0072B2; background: #f0f6fb; padding: 0.3em 1em; margin: 1em 0; }
 footer { margin-top: 2.5em; color: #555; font-size: 0.92em; }
 """
 
@@ -73,6 +81,18 @@ def markdown_to_html(source: str) -> str:
     return "\n".join(out)
 
 
+def launcher_path() -> Path:
+    """Where the install put the ``nkmodel-classroom`` launcher: beside this Python (``.venv/bin``,
+    on Windows ``.venv\\Scripts\\nkmodel-classroom.exe``)."""
+    return Path(sys.executable).with_name(LAUNCHER + (".exe" if os.name == "nt" else ""))
+
+
+def start_command(lang: str = "en") -> str:
+    """The one command that starts the lessons' guide and the explorer here, from any folder."""
+    words = [str(Path(sys.executable)), "-m", "model", "classroom", "--lang", lang]
+    return subprocess.list2cmdline(words) if os.name == "nt" else shlex.join(words)
+
+
 def render_guide(lang: str = "en", *, folder: str | Path | None = None) -> str:
     """The guide page in ``lang``; lessons whose ``<stem>.html`` exists in ``folder`` are linked."""
     check_lang(lang)
@@ -87,6 +107,8 @@ def render_guide(lang: str = "en", *, folder: str | Path | None = None) -> str:
              '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
              f"<title>{e('guide.title')}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
              f"<header><h1>{e('guide.title')}</h1>\n{markdown_to_html(t('guide.intro'))}</header>\n<main>\n",
+             f"<div class='start'><h2>{e('guide.start_heading')}</h2>\n"
+             f"{markdown_to_html(t('guide.start', launcher=launcher_path(), command=start_command(lang)))}</div>\n",
              f"<h2>{e('guide.before_heading')}</h2>\n{markdown_to_html(t('guide.before'))}\n",
              f"<h2>{e('guide.plan_heading')}</h2>\n<table>\n<thead><tr><th>{e('guide.time')}</th>"
              f"<th>{e('guide.what')}</th></tr></thead>\n<tbody>\n"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -230,20 +231,24 @@ class Lesson:
         if fig.value is not None:
             shown = str(int(fig.value)) if fig.unit == "year" else (
                 self.count(fig.value) if unit == "count" else self.value(fig.value, unit))
-        else:
-            shown = numbers.format_range(fig.low, fig.high, unit, self.lang)  # type: ignore[arg-type]
-            if fig.low is None or fig.high is None:
-                shown = self.value(fig.low if fig.low is not None else fig.high, unit)
+        elif fig.low is not None and fig.high is not None:
+            shown = numbers.format_range(fig.low, fig.high, unit, self.lang)
+        else:  # a bound: "≥ 1", "≤ 500"
+            bound = fig.low if fig.low is not None else fig.high
+            number = self.count(bound) if unit == "count" else self.value(bound, unit)
+            shown = f"{'≥' if fig.low is not None else '≤'} {number}"
         key = f"unit.reported.{fig.unit.replace('/', '_')}"
         return texts.text(key, self.lang, value=shown) if texts.has(key) else shown
 
     def quote(self, figure_id: str) -> None:
-        """The article sentence a lesson is about: German original, gloss, claimant, date, source."""
+        """The article sentence a lesson is about, and the card of the figure it states: German original,
+        gloss, the value reported, its claimant, date and reliability, the seed article."""
         fig = self.figure(figure_id)
         gloss_key = f"figure.{figure_id}.gloss"
         gloss = texts.text(gloss_key, self.lang) if texts.has(gloss_key) else ""
         grade = self.t(f"reliability.{fig.reliability}")
-        rows = [(self.t("teach.quote_claimant"), self.claimant(figure_id)),
+        rows = [(self.t("teach.quote_value"), self.reported(figure_id)),  # the figure these lines describe
+                (self.t("teach.quote_claimant"), self.claimant(figure_id)),
                 (self.t("teach.quote_as_of"), self.month(fig.as_of)),
                 (self.t("teach.quote_reliability"), grade),
                 (self.t("teach.quote_source"), fig.source)]
@@ -286,19 +291,66 @@ class Lesson:
 
     # ------------------------------------------------------------------------------------ runs
     def run(self, scenario: str, *, samples: int = LESSON_SAMPLES, seed: int | None = None,
-            calibration: str | None = "importance", sensitivity: bool = True) -> RunResult:
+            calibration: str | None = None, sensitivity: bool = True) -> RunResult:
         """``model.run_scenario`` on a shipped scenario (cached: a lesson may ask twice).
 
-        ``calibration``: lessons weight the futures once (``"importance"``, a second or two at
-        4,096 samples, and what lesson 3 explains); ``"smc"`` for tempered SMC as the batch runs
-        it, None for the scenario's own method. ``sensitivity=False`` skips the Sobol and tornado
+        ``calibration``: None for the scenario's own method (tempered SMC, as its report: the
+        numbers then differ from the report's by the fewer futures alone, see :meth:`beside_report`);
+        ``"importance"`` to weight the futures once (what lesson 3 explains; faster where only the
+        futures before calibration are shown). ``sensitivity=False`` skips the Sobol and tornado
         analysis (faster).
         """
         return _run(scenario, samples, seed, calibration, sensitivity)
+
+    def beside_report(self, run: RunResult, *, share: float | None = None) -> None:
+        """Say how this lesson's calibrated numbers stand to the scenario's report on the same question:
+        the same (same futures, seed and calibration), or why they differ (fewer futures, one weighting
+        step) and by about how much a share such as ``share`` can move by chance (two standard errors
+        over the effective futures)."""
+        own = load(run.scenario.name)
+        samples, ess = len(run.prior), self.effective(run)
+        one_step = run.calibration.method == "importance" and own.calibration.method != "importance"
+        fields = {"scenario": run.scenario.name, "samples": self.count(samples), "ess": self.count(ess),
+                  "report_samples": self.count(own.samples) if isinstance(own.samples, int)
+                  else self.t("teach.auto_samples")}
+        if not one_step and own.samples == samples and own.seed == run.scenario.seed:
+            self.say("teach.beside_report_same", **fields)
+            return
+        n = max(ess, 1.0)
+        if share is not None:  # two standard errors of a share, in percentage points
+            p = min(max(float(share), 0.0), 1.0)
+            how = self.t("teach.chance_share", share=self.percent(p),
+                         error=numbers.format_plain(round(200 * math.sqrt(p * (1 - p) / n), 1), self.lang))
+        else:  # two standard errors of a median (1.2533 sd / √n), as a share of a 90 % interval (3.29 sd)
+            how = self.t("teach.chance_median",
+                         error=numbers.format_plain(round(200 * 1.2533 / (3.29 * math.sqrt(n)), 1), self.lang))
+        self.say("teach.beside_report_one_step" if one_step else "teach.beside_report_smc", **fields, how=how)
+
+    def few_futures(self, ess: float, what: str, why: str = "") -> bool:
+        """A plain-words warning when calibrated numbers rest on fewer than ``FEW_FUTURES`` effective futures;
+        whether it was given."""
+        from .explorer import FEW_FUTURES
+
+        if ess >= FEW_FUTURES:
+            return False
+        self.say("teach.few_futures", what=what, ess=self.count(ess), why=why)
+        return True
+
+    def effective(self, run: RunResult) -> float:
+        """How many equally weighted futures the run's calibrated ones are worth: ``1 / Σ w²`` over distinct
+        futures (a future that SMC's resampling left twice counts once, with both weights), the measure the
+        explorer shows (``model.teaching.futures``). The run's own figure where it kept too few inputs."""
+        from .futures import Futures, effective_futures
+
+        inputs = run.calibrated.inputs
+        if len(inputs.values) != len(run.calibrated):
+            return float(run.calibration.effective_sample_size)
+        futures = Futures.from_ensemble(inputs.names, inputs.values, run.calibrated.weights)
+        return effective_futures(futures.weights, futures.groups)
 
     def caption(self, run: RunResult) -> str:
         """The chart caption of a run: scenario, samples, seed, calibration."""
         sc = run.scenario
         key = "teach.caption_calibrated" if run.calibration.calibrated else "teach.caption"
         return self.t(key, scenario=sc.name, samples=self.count(len(run.prior)), seed=sc.seed,
-                      ess=self.count(run.calibration.effective_sample_size))
+                      ess=self.count(self.effective(run)) if run.calibration.calibrated else "")
