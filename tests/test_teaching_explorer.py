@@ -350,6 +350,7 @@ def test_the_explorer_in_a_real_browser(tmp_path: Path) -> None:
                 _settle(page, "() => document.querySelectorAll('[data-testid=\"stMetricValue\"]')[3].innerText !== '–'")
                 policy = page.locator('[data-testid="stRadio"]').nth(1).locator('[data-testid="stRadioOption"]')
                 policy.locator("xpath=self::*[not(@data-selected='true')]").first.click()
+                _settle(page, f"() => ({_PAGE_STATE})().radios[0] === 1")  # the policy's run has finished
                 calibrated = page.evaluate(_PAGE_STATE)["numbers"]
                 page.locator('[data-testid="stCheckbox"]').first.click()  # calibration off: the numbers change
                 _settle(page, f"b => ({_PAGE_STATE})().numbers.join() !== b", ",".join(calibrated))
