@@ -3,14 +3,14 @@
 A run holds a lock on the results folder (``.lock``, an advisory ``flock``), so a second run
 on the same folder refuses at once with a clear message instead of interleaving with the first.
 It writes each scenario into a hidden staging folder next to the target
-(``.staging-<name>-<pid>``) and writes ``manifest.json`` last, listing every file with its size.
-Only then is the old folder moved aside and the new one renamed into place (two renames on one
-filesystem); the old one is deleted after. If the process dies at any point, the previous good
-result is either still in place or, in the instant between the two renames, kept as
-``.previous-<name>-<pid>`` and put back by :func:`recover` on the next run. A folder counts as
-complete only when its manifest says so *and* every file it lists is there with its size, and as
-current only when the manifest's scenario hash and code version also match the run about to
-start. A worker process whose batch has died (its parent is gone) never commits.
+(``.staging-<name>-<pid>``) and writes ``manifest.json`` last, listing every file with its size
+and SHA-256. Only then is the old folder moved aside and the new one renamed into place (two
+renames on one filesystem); the old one is deleted after. If the process dies at any point, the
+previous good result is either still in place or, in the instant between the two renames, kept
+as ``.previous-<name>-<pid>`` and put back by :func:`recover` on the next run. A folder counts as
+complete only when its manifest says so *and* every file it lists is there with its size and
+content hash, and as current only when the manifest's scenario hash and code version also match
+the run about to start. A worker process whose batch has died (its parent is gone) never commits.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from typing import Any
 from .._version import __version__
 
 __all__ = ["Staging", "ResultsLock", "ResultsBusy", "Orphaned", "recover", "is_current", "read_manifest",
-           "code_version", "safe_target", "write_json", "write_text_atomic", "guard_parent"]
+           "code_version", "file_sha256", "safe_target", "write_json", "write_text_atomic", "guard_parent"]
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -102,9 +102,19 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
 
 
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in pieces (a results file can be tens of MB)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for piece in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
 def read_manifest(folder: Path) -> dict[str, Any] | None:
     """The folder's manifest, or None when missing, unreadable, incomplete, or when any file it
-    lists is missing or has another size than when it was written."""
+    lists is missing or differs from when it was written: another size, or (a manifest written
+    since hashes are recorded) another SHA-256, so an edit that keeps a file's size is seen too."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -117,6 +127,17 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
     for name, size in sizes.items():
         try:
             if (folder / name).stat().st_size != size:
+                return None
+        except OSError:
+            return None
+    hashes = data.get("file_sha256")
+    if hashes is None:  # written before hashes were recorded: sizes only (its code version is not current)
+        return data
+    if not isinstance(hashes, dict) or set(hashes) != set(sizes):
+        return None
+    for name, expected in hashes.items():
+        try:
+            if file_sha256(folder / name) != expected:
                 return None
         except OSError:
             return None
@@ -248,9 +269,10 @@ class Staging:
         """Write the manifest (marking the folder complete) and move it into place."""
         if _PARENT_PID is not None and os.getppid() != _PARENT_PID:
             raise Orphaned("the batch that started this worker has died; nothing is committed")
-        sizes = {p.name: p.stat().st_size for p in sorted(self.folder.iterdir()) if p.is_file()}
+        files = [p for p in sorted(self.folder.iterdir()) if p.is_file()]
+        sizes = {p.name: p.stat().st_size for p in files}
         write_json(self.folder / MANIFEST, {**manifest, "complete": True, "files": [*sizes, MANIFEST],
-                                            "file_sizes": sizes})
+                                            "file_sizes": sizes, "file_sha256": {p.name: file_sha256(p) for p in files}})
         previous = self.target.parent / f".previous-{self.target.name}-{os.getpid()}"
         if self.target.exists():
             self.target.rename(previous)
