@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import platform
 import sys
 import traceback
@@ -41,9 +42,11 @@ from .presentation.numbers import format_count
 from .presentation.report import render_index, render_report
 from .presentation.summary import build_summary, metric_columns, sensitivity_rows, trajectory_bands, trajectory_rows
 from .storage.results_folder import (
+    FolderInTheWay,
     ResultsLock,
     Staging,
     code_version,
+    in_the_way,
     is_current,
     read_manifest,
     recover,
@@ -60,6 +63,7 @@ __all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", 
            "SAMPLES_CSV_CAP"]
 
 SAMPLES_CSV_CAP = 200_000  # beyond this, per-sample values are in metrics.npz only
+INDEX_STATE = ".index-state.json"  # what the index shows; also marks index.html as this tool's
 _PACKAGES = ["numpy", "scipy", "matplotlib", "pydantic", "PyYAML", "tqdm", "simpy"]
 
 
@@ -160,6 +164,9 @@ def execute_scenario(
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
     target = safe_target(out_dir, resolved.scenario.name)
+    reason = in_the_way(target)  # before the computation, not after it (Staging checks again)
+    if reason is not None:
+        raise FolderInTheWay(target, reason)
     run = run_scenario(resolved.scenario, registry, samples=samples, seed=seed, map_blocks=map_blocks,
                        on_block=on_block)
     with Staging(target) as staging:
@@ -208,7 +215,25 @@ def _execute_in_worker(task: tuple[str, str, int | None, int | None, str]) -> tu
     return path, "", (datetime.now() - t0).total_seconds()
 
 
+def _refuse_outputs_in_the_way(out_dir: Path) -> None:
+    """Raise :class:`FolderInTheWay` before anything runs when the index or the comparison the batch
+    writes would replace something this tool did not write (a user's ``index.html`` or
+    ``comparison/`` in the folder given as ``--out``)."""
+    reason = in_the_way(out_dir / "comparison")
+    if reason is not None:
+        raise FolderInTheWay(out_dir / "comparison", reason)
+    index = out_dir / "index.html"
+    if os.path.lexists(index) and not (index.is_file() and (out_dir / INDEX_STATE).is_file()):
+        raise FolderInTheWay(index, f"was not written by this tool (there is no {INDEX_STATE} beside it); the batch "
+                                    "writes its own index.html there, so it is left as it is: move it away, or give "
+                                    "the run another --out")
+
+
 def _failure_message(exc: BaseException) -> str:
+    if isinstance(exc, FolderInTheWay):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.filename:  # a file the run reads or writes: its path, not a line of code
+        return f"{exc.filename}: {exc.strerror or exc}"
     last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f" (at {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
     return f"{type(exc).__name__}: {exc}{where}"
@@ -243,6 +268,7 @@ def run_batch(
     with ResultsLock(out_dir):
         for line in recover(out_dir):
             log(line)
+        _refuse_outputs_in_the_way(out_dir)
         outcomes: list[ScenarioOutcome] = []
         todo: list[ResolvedScenario] = []
         for r in resolved:
@@ -251,6 +277,8 @@ def run_batch(
                 outcomes.append(ScenarioOutcome(r.scenario.name, str(r.path), "skipped",
                                                 "results are complete and current"))
                 log(f"{r.scenario.name}: results are complete and current, skipped (use --redo to run again)")
+            elif (reason := in_the_way(target)) is not None:  # refused before anything is computed
+                outcomes.append(_outcome(r, str(FolderInTheWay(target, reason)), 0.0, out_dir, log))
             else:
                 todo.append(r)
         bar = tqdm(total=len(todo), desc="scenarios", unit="scenario", disable=not show, file=sys.stderr)
@@ -421,7 +449,7 @@ def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome], *,
             state.append([o.name, "failed", o.message])
     state_text = json.dumps({"entries": state, "code_version": code_version(), **({"lang": lang} if lang != "en" else {})},
                             sort_keys=True) + "\n"
-    state_file = out_dir / ".index-state.json"
+    state_file = out_dir / INDEX_STATE
     index = out_dir / "index.html"
     try:
         unchanged = index.is_file() and state_file.read_text(encoding="utf-8") == state_text

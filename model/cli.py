@@ -287,7 +287,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         _err(f"nothing was run; {args.out}/ is untouched")
         return 2
     from .batch import run_batch  # after validation: a bad scenario never needs the plotting stack
-    from .storage.results_folder import ResultsBusy
+    from .storage.results_folder import FolderInTheWay, ResultsBusy
 
     try:
         outcomes = run_batch(resolved, out_dir=args.out, samples=args.samples, seed=args.seed,
@@ -295,6 +295,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
                              progress=False if args.no_progress else None, lang=args.lang)
     except ResultsBusy as exc:
         _err(str(exc))
+        return 2
+    except FolderInTheWay as exc:  # the index or the comparison would replace a user's file
+        _err(f"{exc}; nothing was run")
         return 2
     failed = [o for o in outcomes if o.status == "failed"]
     ok = [o for o in outcomes if o.status == "ok"]

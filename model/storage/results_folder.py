@@ -11,6 +11,8 @@ as ``.previous-<name>-<pid>`` and put back by :func:`recover` on the next run. A
 complete only when its manifest says so *and* every file it lists is there with its size and
 content hash, and as current only when the manifest's scenario hash and code version also match
 the run about to start. A worker process whose batch has died (its parent is gone) never commits.
+A folder is replaced only when this tool wrote it (:func:`in_the_way`): a user's file or folder
+where a result goes is left as it is and reported.
 """
 
 from __future__ import annotations
@@ -27,11 +29,16 @@ from typing import Any
 
 from .._version import __version__
 
-__all__ = ["Staging", "ResultsLock", "ResultsBusy", "Orphaned", "recover", "is_current", "read_manifest",
-           "code_version", "file_sha256", "safe_target", "write_json", "write_text_atomic", "guard_parent"]
+__all__ = ["Staging", "ResultsLock", "ResultsBusy", "Orphaned", "FolderInTheWay", "ADDED_LATER", "recover",
+           "is_current", "read_manifest", "in_the_way", "code_version", "file_sha256", "safe_target", "write_json",
+           "write_text_atomic", "guard_parent"]
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
+#: Files another command of this tool adds to a scenario's results folder later (``run.py hindcast``,
+#: ``model/hindcast.py``), and the prefix of the temporary folder it writes them in.
+ADDED_LATER = frozenset({"hindcast.json", "hindcast.png", "hindcast.svg"})
+ADDED_LATER_TEMP = ".hindcast-"
 
 # Set in worker processes: the pid of the batch that started them (see guard_parent).
 _PARENT_PID: int | None = None
@@ -43,6 +50,16 @@ class ResultsBusy(RuntimeError):
 
 class Orphaned(RuntimeError):
     """This worker's batch has died: it must not commit anything."""
+
+
+class FolderInTheWay(FileExistsError):
+    """Something this tool did not write is where a result goes: it is left alone, the result not written."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(errno.EEXIST, reason, str(path))
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
 
 
 def guard_parent(pid: int) -> None:
@@ -142,6 +159,51 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
         except OSError:
             return None
     return data
+
+
+def _written_by_us(folder: Path) -> set[str] | None:
+    """The files a results manifest in ``folder`` lists (the manifest included), or None when the
+    folder holds no manifest of this tool (complete or not: a result with a file deleted or edited
+    is still ours to replace)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(data, dict) and data.get("complete") is True and isinstance(data.get("files"), list)):
+        return None
+    return {str(name) for name in data["files"]} | {MANIFEST}
+
+
+def in_the_way(target: Path) -> str | None:
+    """Why a result may not be written at ``target`` (None: it may).
+
+    A run replaces its results folder whole, so it may replace only what this tool wrote: nothing,
+    an empty folder, a folder whose manifest says this tool wrote it (with no file it did not
+    list, other than what ``run.py hindcast`` adds), or a folder holding only a hindcast's files.
+    A user's file or folder, or a whole results tree written earlier with ``--out`` there, is left
+    as it is.
+    """
+    if not os.path.lexists(target):
+        return None
+    if target.is_symlink() or not target.is_dir():
+        return "exists and is not a results folder; move it away first (nothing was written there)"
+    try:
+        names = {p.name for p in target.iterdir()}
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc}); nothing was written there"
+    ours = _written_by_us(target)
+    hindcast = {n for n in names if n in ADDED_LATER or n.startswith(ADDED_LATER_TEMP)}
+    if ours is None:
+        if names <= hindcast:
+            return None  # empty, or a hindcast written before the scenario's first run
+        return ("is a folder this tool did not write (it holds no results manifest.json); a run replaces the "
+                "whole folder, so it is left as it is: move it away, or give the run another --out")
+    extra = sorted(names - ours - hindcast)
+    if extra:
+        shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+        return (f"holds files this tool did not write ({shown}); a run replaces the whole folder, so it is left "
+                "as it is: move them away first")
+    return None
 
 
 def is_current(folder: Path, scenario_hash: str, lang: str = "en") -> bool:
@@ -257,9 +319,9 @@ class Staging:
 
     def __enter__(self) -> Staging:
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        if self.target.exists() and not self.target.is_dir():
-            raise FileExistsError(errno.EEXIST, "exists and is not a results folder; move it away first",
-                                  str(self.target))
+        reason = in_the_way(self.target)
+        if reason is not None:
+            raise FolderInTheWay(self.target, reason)
         if self.folder.exists():
             shutil.rmtree(self.folder)
         self.folder.mkdir()
@@ -273,6 +335,9 @@ class Staging:
         sizes = {p.name: p.stat().st_size for p in files}
         write_json(self.folder / MANIFEST, {**manifest, "complete": True, "files": [*sizes, MANIFEST],
                                             "file_sizes": sizes, "file_sha256": {p.name: file_sha256(p) for p in files}})
+        reason = in_the_way(self.target)  # again: a user may have put something there meanwhile
+        if reason is not None:
+            raise FolderInTheWay(self.target, reason)
         previous = self.target.parent / f".previous-{self.target.name}-{os.getpid()}"
         if self.target.exists():
             self.target.rename(previous)
