@@ -54,6 +54,7 @@ from .storage.results_folder import (
     write_json,
     write_text_atomic,
 )
+from .workers import WorkerDied
 from .workers import keep_freed_memory as _keep_freed_memory
 from .workers import one_blas_thread as _one_blas_thread
 from .workers import quiet_dask_on_interrupt as _quiet_dask_on_interrupt
@@ -230,7 +231,7 @@ def _refuse_outputs_in_the_way(out_dir: Path) -> None:
 
 
 def _failure_message(exc: BaseException) -> str:
-    if isinstance(exc, FolderInTheWay):
+    if isinstance(exc, (FolderInTheWay, WorkerDied)):
         return str(exc)
     if isinstance(exc, OSError) and exc.filename:  # a file the run reads or writes: its path, not a line of code
         return f"{exc.filename}: {exc.strerror or exc}"
@@ -338,28 +339,27 @@ def _run_todo_on(todo: list[ResolvedScenario], out_dir: Path, registry: Registry
             bar.update()
         return outcomes
     # Ctrl-C and SIGTERM reach the main process only (workers ignore them): it terminates the
-    # pool, whose unfinished staging folders recover() then removes
-    pool = _start_pool(workers)
+    # workers, whose unfinished staging folders recover() then removes; a worker that dies on its
+    # own (killed, out of memory) fails the scenario it ran, and the others go on
     try:
-        if len(todo) > 1:  # scenarios side by side, the longest first (no core idles at the end)
-            by_path = {str(r.path): r for r in todo}
-            longest_first = sorted(todo, key=lambda r: -_expected_seconds(r, samples))
-            tasks = [(str(r.path), str(out_dir), samples, seed, lang) for r in longest_first]
-            for path, message, secs in pool.imap_unordered(_execute_in_worker, tasks):
-                outcomes.append(_outcome(by_path[path], message, secs, out_dir, log))
+        with _start_pool(workers) as pool:
+            if len(todo) > 1:  # scenarios side by side, the longest first (no core idles at the end)
+                by_path = {str(r.path): r for r in todo}
+                longest_first = sorted(todo, key=lambda r: -_expected_seconds(r, samples))
+                tasks = [(str(r.path), str(out_dir), samples, seed, lang) for r in longest_first]
+
+                def done(task: tuple[str, ...], result: Any) -> None:
+                    path = task[0]
+                    message, secs = (str(result), 0.0) if isinstance(result, WorkerDied) else (result[1], result[2])
+                    outcomes.append(_outcome(by_path[path], message, secs, out_dir, log))
+                    bar.update()
+
+                pool.run_each(_execute_in_worker, tasks, done)
+            else:  # one scenario: its sample blocks side by side
+                outcomes.append(_run_one(todo[0], out_dir, registry, samples, seed, pool.map, show, log, lang))
                 bar.update()
-        else:  # one scenario: its sample blocks side by side
-            outcomes.append(_run_one(todo[0], out_dir, registry, samples, seed, pool.imap, show, log, lang))
-            bar.update()
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        pool.join()
-        recover(out_dir)
-        raise
     finally:
-        pool.terminate()
-        pool.join()
+        recover(out_dir)  # the staging folder a dead or terminated worker left (a live process's is kept)
     return outcomes
 
 
