@@ -112,6 +112,18 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+def _scenario_files_readable(files: Sequence[Path]) -> bool:
+    """Say which files cannot be read as scenario files (missing, a folder, a device, a symlink
+    loop, a name the system refuses); True when all can."""
+    from .inputs.problems import shorten
+    from .inputs.safe_yaml import file_problem
+
+    found = [(f, why) for f in files if (why := file_problem(f, kind="scenario file")) is not None]
+    for f, why in found:
+        _err(f"{shorten(str(f))}: {why}")
+    return not found
+
+
 def _cmd_validate(files: Sequence[Path]) -> int:
     from .inputs.registry import load_registry
     from .inputs.validation import validate_files
@@ -191,8 +203,7 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
     from .inputs.registry import load_registry
     from .inputs.validation import validate_files
 
-    if not args.file.is_file():
-        _err(f"{args.file}: no such scenario file")
+    if not _scenario_files_readable([args.file]):
         return 2
     registry = load_registry()
     resolved, problems = validate_files([args.file], registry)
@@ -275,10 +286,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not files:
         _err(f"no scenario files given and none found in {SCENARIO_DIR}/")
         return 2
-    missing = [f for f in files if not f.is_file()]
-    if missing:
-        for f in missing:
-            _err(f"{f}: no such scenario file")
+    if not _scenario_files_readable(files):
         return 2
     resolved, problems = validate_files(files, load_registry())
     if problems:

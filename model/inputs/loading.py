@@ -30,7 +30,7 @@ from .figure_files import FigureFile, load_figure_files
 from .logistics_spec import logistics_problems, logistics_replaced_by, merge_logistics
 from .problems import Problem, YamlProblems, did_you_mean, dotted_path
 from .registry import Registry, load_registry
-from .safe_yaml import YamlDocument, load_yaml_file
+from .safe_yaml import YamlDocument, load_yaml_file, resolved_path
 from .schema import (
     EVENT_NEEDS,
     NAME_PATTERN,
@@ -287,13 +287,13 @@ def _read_chain(path: Path) -> tuple[list[YamlDocument], list[Problem]]:
     seen: list[Path] = []
     current = path
     while True:
-        resolved = current.resolve()
+        doc = load_yaml_file(current)  # first: it reports a file that cannot be read (a symlink loop too)
+        resolved = resolved_path(current)
         if resolved in seen:
             names = " -> ".join(p.name for p in seen + [resolved])
             child = docs[-1]
             return docs, [Problem(child.path, child.lines.get(("extends",)), "extends", f"extends cycle: {names}")]
         seen.append(resolved)
-        doc = load_yaml_file(current)
         docs.append(doc)
         parent = doc.data.get("extends")
         if parent is None:
@@ -370,7 +370,7 @@ def _figure_files(docs: list[YamlDocument]) -> list[FigureFile] | None:
             return None
         named = True
         for k, entry in enumerate(entries):
-            resolved = (Path(doc.path).parent / entry).resolve()
+            resolved = resolved_path(Path(doc.path).parent / entry)
             if resolved not in seen:
                 seen.add(resolved)
                 out.append(FigureFile(resolved, doc.path, doc.lines.get(("figure_files", k)), f"figure_files[{k}]"))

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Path_", "Problem", "YamlProblems", "dotted_path", "did_you_mean"]
+__all__ = ["Path_", "Problem", "YamlProblems", "dotted_path", "did_you_mean", "shorten", "SHOWN_CHARS"]
 
 Path_ = tuple[str | int, ...]
 
@@ -33,6 +34,21 @@ class YamlProblems(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+#: Most characters of a user's text a message repeats (a name, a condition, a path).
+SHOWN_CHARS = 120
+
+
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` as a message repeats it: control characters written as escapes (a NUL byte or a
+    line break in a name cannot garble or forge a message line), whole when short, else its start
+    and end with the length between (a message never echoes a 10,000-character value back whole)."""
+    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
+    if len(text) <= limit:
+        return text
+    keep = (limit - 1) // 2
+    return f"{text[:keep]}…{text[-keep:]} ({len(text):,} characters)"
 
 
 def dotted_path(path: Path_) -> str:

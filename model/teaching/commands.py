@@ -134,9 +134,13 @@ def _explore(args: argparse.Namespace) -> int:
     except ImportError:
         _err("the explorer needs Streamlit: pip install -e '.[teach]'")
         return 2
+    from ..inputs.problems import shorten
+    from ..inputs.safe_yaml import file_problem
+
     path = _scenario_file(args.scenario)
-    if not path.is_file():
-        _err(f"{path}: no such scenario file")
+    why = file_problem(path, kind="scenario file")
+    if why is not None:
+        _err(f"{shorten(str(path))}: {why}")
         return 2
     resolved, problems = validate_files([path], load_registry())
     if problems:
