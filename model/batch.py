@@ -9,38 +9,28 @@ scenario seed and the block index (see ``model.sampling``).
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
 import os
-import platform
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ._version import __version__
-from .experiment import RunResult, run_scenario
+from .experiment import run_scenario
 from .inputs.analyst_specs import planned_samples
-from .inputs.figure_files import figure_provenance
 from .inputs.loading import ResolvedScenario, load_scenario
 from .inputs.registry import Registry, load_registry
 from .inputs.sampling import block_ranges
-from .inputs.specs import FigureSpec
 from .logistics.run import chunk_count
 from .presentation import texts
-from .presentation.charts.for_run import comparison_figures, run_figures
+from .presentation.charts.for_run import comparison_figures
 from .presentation.charts.saving import save_figure
 from .presentation.numbers import format_count
 from .presentation.report import render_index, render_report
-from .presentation.summary import build_summary, metric_columns, sensitivity_rows, trajectory_bands, trajectory_rows
 from .storage.results_folder import (
     FolderInTheWay,
     ResultsLock,
@@ -51,9 +41,9 @@ from .storage.results_folder import (
     read_manifest,
     recover,
     safe_target,
-    write_json,
     write_text_atomic,
 )
+from .storage.scenario_files import SAMPLES_CSV_CAP, figures_used, package_versions, scenario_hash, write_outputs
 from .workers import WorkerDied
 from .workers import keep_freed_memory as _keep_freed_memory
 from .workers import one_blas_thread as _one_blas_thread
@@ -63,9 +53,7 @@ from .workers import start_pool as _start_pool
 __all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", "write_index",
            "SAMPLES_CSV_CAP"]
 
-SAMPLES_CSV_CAP = 200_000  # beyond this, per-sample values are in metrics.npz only
 INDEX_STATE = ".index-state.json"  # what the index shows; also marks index.html as this tool's
-_PACKAGES = ["numpy", "scipy", "matplotlib", "pydantic", "PyYAML", "tqdm", "simpy"]
 
 
 @dataclass
@@ -77,76 +65,6 @@ class ScenarioOutcome:
     status: str
     message: str = ""
     seconds: float = 0.0
-
-
-def scenario_hash(resolved: ResolvedScenario, *, samples: int | None, seed: int | None) -> str:
-    """Hash of the scenario as resolved (after ``extends``) plus command-line overrides."""
-    data = resolved.scenario.model_dump(mode="json")
-    data["samples"] = samples if samples is not None else data["samples"]
-    data["seed"] = seed if seed is not None else data["seed"]
-    if resolved.registry is not None and resolved.registry.files:  # a changed figure file makes a run stale
-        data["figure_files_sha256"] = {str(f): hashlib.sha256(f.read_bytes()).hexdigest()
-                                       for f in sorted(set(resolved.registry.files.values()))}
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in _PACKAGES:
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
-
-
-def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
-    return buf.getvalue()
-
-
-def _figures_used(resolved: ResolvedScenario, registry: Registry) -> list[dict[str, Any]]:
-    sc = resolved.scenario
-    used: dict[str, str] = {}
-    for name in type(sc.parameters).model_fields:
-        spec = getattr(sc.parameters, name)
-        if isinstance(spec, FigureSpec):
-            used.setdefault(spec.figure, f"input to {name}")
-    for fid, obs in sc.observations.items():
-        used[fid] = f"observation of {obs.output}"
-    rows = []
-    for fid, role in used.items():
-        fig = registry.get(fid)
-        rows.append({"id": fid, "value": fig.display_value, "unit": fig.unit, "claimant": fig.claimant,
-                     "as_of": fig.as_of, "source": fig.source_label, "quote": fig.quote, "note": fig.note,
-                     "reliability": f"{fig.reliability}: {fig.reliability_reason}", "role": role,
-                     **figure_provenance(fig, registry)})
-    return rows
-
-
-def _write_outputs(run: RunResult, registry: Registry, folder: Path, lang: str = "en") -> dict[str, Any]:
-    summary = build_summary(run)
-    write_json(folder / "summary.json", summary)
-    bands = trajectory_bands(run)
-    (folder / "trajectories.csv").write_text(_csv_text(*trajectory_rows(run, bands)), encoding="utf-8")
-    header, values = metric_columns(run)
-    np.savetxt(folder / "samples.csv", values[:SAMPLES_CSV_CAP], delimiter=",", header=",".join(header),
-               comments="", fmt=["%d"] + ["%.6g"] * (len(header) - 1))
-    kept = len(run.samples)  # the first samples only: bounded files for runs of millions (see README)
-    arrays: dict[str, Any] = {"parameters": run.samples.values, "names": np.array(run.samples.names),
-                              "weights": run.weights[:kept], **{f"metric_{k}": v[:kept] for k, v in run.metrics.items()}}
-    np.savez_compressed(folder / "samples.npz", **arrays)
-    sens_header, sens_rows = sensitivity_rows(run)
-    (folder / "sensitivity.csv").write_text(_csv_text(sens_header, sens_rows), encoding="utf-8")
-    figures = []
-    for stem, title, fig in run_figures(run, registry, bands, lang=lang):
-        save_figure(fig, folder / stem)
-        figures.append((title, folder / f"{stem}.png"))
-    sensitivity = [dict(zip(sens_header, row)) for row in sens_rows]
-    return {"summary": summary, "figures": figures, "sensitivity": sensitivity}
 
 
 def execute_scenario(
@@ -171,7 +89,7 @@ def execute_scenario(
     run = run_scenario(resolved.scenario, registry, samples=samples, seed=seed, map_blocks=map_blocks,
                        on_block=on_block)
     with Staging(target) as staging:
-        written = _write_outputs(run, registry, staging.folder, lang)
+        written = write_outputs(run, registry, staging.folder, lang)
         manifest = {
             "scenario": run.scenario.name,
             "scenario_file": str(resolved.path),
@@ -181,7 +99,7 @@ def execute_scenario(
             "scenario_hash": scenario_hash(resolved, samples=samples, seed=seed),
             "seed": run.scenario.seed,
             "samples": run.scenario.samples,
-            "packages": _versions(),
+            "packages": package_versions(),
             "code_version": code_version(),
             "package_version": __version__,
             "started": started,
@@ -193,7 +111,7 @@ def execute_scenario(
                                      "events_per_replication": float(run.logistics.end["events"].mean())}
         manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         html = render_report(written["summary"], figures=written["figures"],
-                             figures_used=_figures_used(resolved, registry), sensitivity=written["sensitivity"],
+                             figures_used=figures_used(resolved, registry), sensitivity=written["sensitivity"],
                              manifest=manifest, lang=lang)
         (staging.folder / "report.html").write_text(html, encoding="utf-8")
         staging.commit(manifest)
