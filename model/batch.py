@@ -9,11 +9,12 @@ scenario seed and the block index (see ``model.sampling``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -183,6 +184,36 @@ def run_batch(
     if log is None:
         def log(line: str) -> None:  # above the progress bars, not through them
             tqdm.write(line, file=sys.stderr)
+    with _scheduler_client(scheduler) as client:  # first: an unreachable cluster touches no folder
+        return _run_batch_on(resolved, out_dir, registry, samples, seed, workers, client, redo, show, log, lang)
+
+
+class SchedulerUnreachable(ConnectionError):
+    """The Dask scheduler given with ``--scheduler`` does not answer; nothing was run or written."""
+
+
+@contextlib.contextmanager
+def _scheduler_client(address: str | None) -> Iterator[Any]:
+    """A Dask client connected to ``address`` for the batch (None without a scheduler)."""
+    if address is None:
+        yield None
+        return
+    from distributed import Client
+
+    with _quiet_dask_on_interrupt():
+        try:
+            client = Client(address)
+        except (OSError, ValueError, TimeoutError) as exc:  # refused, timed out, or no such host
+            raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+        with client:
+            yield client
+
+
+def _run_batch_on(resolved: Sequence[ResolvedScenario], out_dir: Path, registry: Registry, samples: int | None,
+                  seed: int | None, workers: int, client: Any, redo: bool, show: bool, log: Callable[[str], None],
+                  lang: str) -> list[ScenarioOutcome]:
+    from tqdm import tqdm
+
     out_dir.mkdir(parents=True, exist_ok=True)
     with ResultsLock(out_dir):
         for line in recover(out_dir):
@@ -202,7 +233,7 @@ def run_batch(
                 todo.append(r)
         bar = tqdm(total=len(todo), desc="scenarios", unit="scenario", disable=not show, file=sys.stderr)
         try:
-            outcomes += _run_todo(todo, out_dir, registry, samples, seed, workers, scheduler, show, log, bar, lang)
+            outcomes += _run_todo(todo, out_dir, registry, samples, seed, workers, client, show, log, bar, lang)
         finally:
             bar.close()
         order = {str(r.path): i for i, r in enumerate(resolved)}
@@ -216,7 +247,7 @@ KEEP_FREED_MEMORY_SAMPLES = 1_048_576
 
 
 def _run_todo(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, samples: int | None,
-              seed: int | None, workers: int, scheduler: str | None, show: bool,
+              seed: int | None, workers: int, client: Any, show: bool,
               log: Callable[[str], None], bar: Any, lang: str = "en") -> list[ScenarioOutcome]:
     """Run the scenarios that are not current, on the chosen executor."""
     if not todo:
@@ -226,23 +257,20 @@ def _run_todo(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, s
         # runs of millions, whose peak memory it would raise (10 M samples: +60 to +135 MiB)
         _keep_freed_memory()
     with _one_blas_thread():
-        return _run_todo_on(todo, out_dir, registry, samples, seed, workers, scheduler, show, log, bar, lang)
+        return _run_todo_on(todo, out_dir, registry, samples, seed, workers, client, show, log, bar, lang)
 
 
 def _run_todo_on(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, samples: int | None,
-                 seed: int | None, workers: int, scheduler: str | None, show: bool,
+                 seed: int | None, workers: int, client: Any, show: bool,
                  log: Callable[[str], None], bar: Any, lang: str) -> list[ScenarioOutcome]:
     outcomes: list[ScenarioOutcome] = []
-    if scheduler is not None:
-        from distributed import Client
+    if client is not None:  # a Dask cluster: each scenario's sample blocks on its workers
+        def dask_map(func: Callable, tasks: Any) -> list[Any]:
+            return client.gather(client.map(func, list(tasks), pure=False))
 
-        with _quiet_dask_on_interrupt(), Client(scheduler) as client:
-            def dask_map(func: Callable, tasks: Any) -> list[Any]:
-                return client.gather(client.map(func, list(tasks), pure=False))
-
-            for r in todo:
-                outcomes.append(_run_one(r, out_dir, registry, samples, seed, dask_map, show, log, lang))
-                bar.update()
+        for r in todo:
+            outcomes.append(_run_one(r, out_dir, registry, samples, seed, dask_map, show, log, lang))
+            bar.update()
         return outcomes
     # no more processes than there is work for: scenarios side by side, or one scenario's blocks
     if len(todo) > 1:

@@ -64,6 +64,20 @@ def _month(text: str) -> str:
     return text
 
 
+def _scheduler_address(text: str) -> str:
+    """A Dask scheduler's address, ``[PROTOCOL://]HOST:PORT``; checked before anything is touched."""
+    import re
+
+    from .inputs.problems import shorten
+
+    match = re.fullmatch(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9._-]*):(\d{1,5})",
+                         text)
+    if match is None or not 1 <= int(match.group(2)) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{shorten(text)}' is not a scheduler address: write tcp://HOST:PORT, "
+                                         "e.g. tcp://10.0.0.5:8786")
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python run.py",
@@ -78,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=_out_dir, default=Path("results"), help="output folder (default: results/)")
     run.add_argument("--workers", type=_positive_int, default=min(4, os.cpu_count() or 1),
                      help="local processes running scenarios side by side (default: CPUs, at most 4)")
-    run.add_argument("--scheduler", metavar="ADDRESS", help="run sample blocks on a Dask cluster, e.g. tcp://host:8786")
+    run.add_argument("--scheduler", metavar="ADDRESS", type=_scheduler_address,
+                     help="run sample blocks on a Dask cluster, e.g. tcp://host:8786")
     run.add_argument("--redo", action="store_true", help="run again even when results are complete and current")
     run.add_argument("--no-progress", action="store_true", help="no progress bars")
     run.add_argument("--lang", choices=("en", "de"), default="en",
@@ -294,7 +309,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             _err(str(problem))
         _err(f"nothing was run; {args.out}/ is untouched")
         return 2
-    from .batch import run_batch  # after validation: a bad scenario never needs the plotting stack
+    from .batch import SchedulerUnreachable, run_batch  # after validation: a bad scenario never needs the plotting stack
     from .storage.results_folder import FolderInTheWay, ResultsBusy
 
     try:
@@ -306,6 +321,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     except FolderInTheWay as exc:  # the index or the comparison would replace a user's file
         _err(f"{exc}; nothing was run")
+        return 2
+    except SchedulerUnreachable as exc:
+        _err(f"--scheduler: {exc}; nothing was run, {args.out}/ is untouched")
         return 2
     failed = [o for o in outcomes if o.status == "failed"]
     ok = [o for o in outcomes if o.status == "ok"]
