@@ -21,11 +21,19 @@ __all__ = ["main"]
 SCENARIO_DIR = Path("scenarios")
 
 
+def _whole_number(text: str) -> int:
+    """A whole number written as in a scenario file (model.inputs.number_rule): 10000, 1e4, 1.0e4."""
+    from .inputs.number_rule import NUMBER_PATTERN, whole_if_integral
+    from .inputs.problems import shorten
+
+    value = whole_if_integral(float(text)) if NUMBER_PATTERN.fullmatch(text.strip()) else None
+    if isinstance(value, int):
+        return value
+    raise argparse.ArgumentTypeError(f"'{shorten(text)}' is not a whole number")
+
+
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
@@ -47,10 +55,7 @@ def _out_dir(text: str) -> Path:
 
 
 def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    value = int(text) if text.strip().isdigit() else _whole_number(text)  # digits exactly: seeds near 2**63
     if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError("a seed is a whole number from 0 to 2**63-1")
     return value

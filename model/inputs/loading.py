@@ -28,7 +28,8 @@ from ..core.months import month_index
 from .analyst_checks import analyst_problems
 from .figure_files import FigureFile, load_figure_files
 from .logistics_spec import logistics_problems, logistics_replaced_by, merge_logistics
-from .problems import Problem, YamlProblems, did_you_mean, dotted_path
+from .number_rule import whole_if_integral
+from .problems import Problem, YamlProblems, did_you_mean, dotted_path, shorten
 from .registry import Registry, load_registry
 from .safe_yaml import YamlDocument, load_yaml_file, resolved_path
 from .schema import (
@@ -197,9 +198,12 @@ def _pydantic_problems(err: ValidationError, sink: _Collector) -> None:
             sink.add(loc, "say in words what question the scenario answers (it is blank)")
         elif kind == "string_pattern_mismatch":
             sink.add(loc, f"'{e.get('input')}' should be a month written YYYY-MM")
+        elif kind in ("float_type", "int_type") and isinstance(e.get("input"), str):
+            sink.add(loc, e["msg"][0].lower() + e["msg"][1:] + f" (got {shorten(repr(e['input']))}): a number is "
+                          "written without quotes, e.g. 2.3e10 (model.inputs.number_rule)")
         else:
             shown = "input" in e and not isinstance(e["input"], (dict, list))
-            sink.add(loc, e["msg"][0].lower() + e["msg"][1:] + (f" (got {e['input']!r})" if shown else ""))
+            sink.add(loc, e["msg"][0].lower() + e["msg"][1:] + (f" (got {shorten(repr(e['input']))})" if shown else ""))
 
 
 
@@ -274,8 +278,8 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
                              f"{month} is outside the scenario window ({win.start} + {win.horizon_months} months)")
     analyst_problems(data, sink.add)  # discovery, correlations, precision (model.inputs.analyst_checks)
     sens = data.get("sensitivity")
-    if isinstance(sens, dict) and isinstance(sens.get("sobol_samples"), int):
-        n = sens["sobol_samples"]
+    n = whole_if_integral(sens.get("sobol_samples")) if isinstance(sens, dict) else None
+    if isinstance(n, int) and not isinstance(n, bool):
         if n > 0 and n & (n - 1):
             sink.add(("sensitivity", "sobol_samples"),
                      f"must be a power of 2 (e.g. {1 << (n.bit_length() - 1)} or {1 << n.bit_length()})")

@@ -37,9 +37,10 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, Field, ValidationError, create_model
 
 from ..core.months import month_index
+from .number_rule import INPUT_MODEL_CONFIG, WholeNumber
 from .units import UnitError, conversion_factor
 
 __all__ = [
@@ -69,7 +70,7 @@ DEFAULT_REPLICATIONS = 300
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = INPUT_MODEL_CONFIG  # one number rule for every field (model.inputs.number_rule)
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ LogisticsValue = create_model(  # type: ignore[call-overload]
     "LogisticsValue",
     __base__=_Strict,
     __doc__="One parameter of the chain: its value, the unit it is written in, and why it is assumed.",
-    value=(float, Field(strict=True, description="the number, in `unit`")),
+    value=(float, Field(description="the number, in `unit`")),
     unit=(str, Field(description="unit of the value; converted to the parameter's unit")),
     assumption=(str, Field(description="why this value is assumed (no article gives it)")),
     note=(str | None, None),
@@ -175,7 +176,7 @@ DISRUPTION_NEEDS: dict[str, tuple[str, ...]] = {
     "winter_slowdown": ("factor", "months"),
 }
 _OPTIONAL = ("route", "depot", "start", "date", "days", "factor", "share", "months")
-CalendarMonth = Annotated[int, Field(ge=1, le=12, strict=True)]
+CalendarMonth = Annotated[WholeNumber, Field(ge=1, le=12)]
 
 
 class DisruptionSpec(_Strict):
@@ -205,7 +206,7 @@ class DisruptionSpec(_Strict):
 class LogisticsSettings(_Strict):
     """The discrete-event engine for depth: replications on samples of the calibrated result."""
 
-    replications: int = Field(DEFAULT_REPLICATIONS, ge=MIN_REPLICATIONS, le=MAX_REPLICATIONS, strict=True,
+    replications: WholeNumber = Field(DEFAULT_REPLICATIONS, ge=MIN_REPLICATIONS, le=MAX_REPLICATIONS,
                               description="replications of the chain, each on one calibrated sample")
     parameters: LogisticsParametersSpec = Field(default_factory=LogisticsParametersSpec)  # type: ignore[valid-type]
     disruptions: dict[str, DisruptionSpec] = Field(default_factory=dict)

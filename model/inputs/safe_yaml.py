@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .number_rule import NUMBER_PATTERN
 from .problems import Path_, Problem, YamlProblems, dotted_path, shorten
 
 __all__ = [
@@ -84,6 +85,12 @@ class _StrictLoader(yaml.SafeLoader):
         node = super().compose_node(parent, index)
         assert node is not None  # an event was there to compose
         return node
+
+
+# A number as YAML 1.2 writes it is a number here too (model.inputs.number_rule): PyYAML's YAML 1.1
+# reads 2.3e10 and 1e4 as text. Tried after PyYAML's own resolvers, so its ints stay ints.
+_StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(rf"^{NUMBER_PATTERN.pattern}$"),
+                                    list("-+0123456789."))
 
 
 class _Refused(Exception):

@@ -35,12 +35,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from ..core.catalogue import SENSITIVITY_METRICS, MetricName, TrajectoryName
 from .analyst_specs import Correlation, CorrelationMethod, DiscoveryConditions, Precision, SampleCount
 from .distributions import ParameterInfo
 from .logistics_spec import LogisticsSettings
+from .number_rule import INPUT_MODEL_CONFIG, WholeNumber
 from .specs import DistributionSpec
 
 __all__ = [
@@ -74,7 +75,7 @@ RESERVED_NAMES = ("comparison", "teaching")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = INPUT_MODEL_CONFIG  # one number rule for every field (model.inputs.number_rule)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -217,7 +218,7 @@ class Observation(_Strict):
 
 class Window(_Strict):
     start: Month = Field(description="first simulated month")
-    horizon_months: int = Field(ge=1, le=240, strict=True, description="number of months simulated")
+    horizon_months: WholeNumber = Field(ge=1, le=240, description="number of months simulated")
 
 
 SensitivityMethod = Literal["sobol", "tornado", "rank"]
@@ -230,7 +231,7 @@ class Sensitivity(_Strict):
         description="metrics whose drivers are analysed",
     )
     methods: list[SensitivityMethod] = Field(default_factory=lambda: list(SENSITIVITY_METHODS))
-    sobol_samples: int = Field(1024, ge=64, le=65536, strict=True, description="base samples of the Sobol design (power of 2)")
+    sobol_samples: WholeNumber = Field(1024, ge=64, le=65536, description="base samples of the Sobol design (power of 2)")
 
 
 class StructureSettings(_Strict):
@@ -286,7 +287,7 @@ class Scenario(_Strict):
     description: str = Field(pattern=r"\S", description="the question the scenario answers")
     extends: str | None = Field(None, description="parent scenario (file name in the same folder)")
     window: Window
-    seed: int = Field(ge=0, le=2**63 - 1, strict=True)
+    seed: WholeNumber = Field(ge=0, le=2**63 - 1)
     samples: SampleCount = Field(description="number of samples, or auto: draw blocks until `precision` holds")
     sampling: Literal["mc", "lhs", "sobol"] = "sobol"
     shortage_threshold: float = Field(
