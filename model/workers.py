@@ -25,7 +25,7 @@ from typing import Any
 from .storage.results_folder import guard_parent
 
 __all__ = ["WORKER_DIED", "WorkerDied", "WorkerPool", "die_with_parent", "keep_freed_memory", "one_blas_thread",
-           "quiet_dask_on_interrupt", "start_pool", "worker_init"]
+           "quiet_dask_on_interrupt", "start_pool", "usable_cores", "worker_init"]
 
 WORKER_DIED = ("its worker process died while running it (killed by a signal: by a user, or by the system's "
                "out-of-memory killer when memory runs short); nothing of this run was kept, an earlier result "
@@ -46,6 +46,15 @@ _M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD_BYTES = 32 * 2**20
 #: Free memory a process keeps at the top of its heap instead of returning it.
 TRIM_THRESHOLD_BYTES = 128 * 2**20
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one, as under a
+    container's or a job scheduler's limit), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def die_with_parent() -> None:

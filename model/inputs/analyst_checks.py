@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.catalogue import METRICS, applies
+from .analyst_specs import MAX_CONDITION_CHARS
 from .conditions import ConditionError, condition_metrics, parse_condition
 from .correlation import RankPair, check_rank_matrix
-from .problems import did_you_mean
+from .problems import did_you_mean, shorten
 from .schema import PARAMETER_INFO
 from .specs import spec_tag
 
@@ -39,15 +40,15 @@ def _discovery(data: dict[str, Any], add: Add) -> None:
     cutoff = _has_cutoff(data)
     for name, text in conditions.items():
         if not isinstance(name, str) or not re.match(DISCOVERY_NAME, name):
-            add(("discovery", name), f"'{name}' is not usable as a condition's name: 1-64 letters, digits or '_', "
-                                     "starting with a letter (it names a section of the report)")
+            add(("discovery", name), f"'{shorten(str(name))}' is not usable as a condition's name: 1-64 letters, "
+                                     "digits or '_', starting with a letter (it names a section of the report)")
             continue
-        if not isinstance(text, str):
+        if not isinstance(text, str) or len(text) > MAX_CONDITION_CHARS:
             continue  # reported by the schema
         try:
             condition = parse_condition(text, METRICS)
         except ConditionError as exc:
-            add(("discovery", name), f"\u201c{text}\u201d: {exc}")
+            add(("discovery", name), f"\u201c{shorten(text)}\u201d: {exc}")
             continue
         for metric in condition_metrics(condition):
             if not applies(metric, has_cutoff=cutoff):

@@ -37,6 +37,8 @@ __all__ = [
     "CorrelationMethod",
     "DEFAULT_MAX_SAMPLES",
     "DiscoveryConditions",
+    "MAX_CONDITION_CHARS",
+    "MAX_DISCOVERY_CONDITIONS",
     "Precision",
     "SampleCount",
     "planned_samples",
@@ -107,8 +109,15 @@ class Precision(_Strict):
         description="most samples drawn, whether or not the target holds")
 
 
+#: Most ``discovery:`` conditions: each runs PRIM and a classification tree on the samples and adds a
+#: section to the report.
+MAX_DISCOVERY_CONDITIONS = 10
+#: Longest condition text: a condition is a few comparisons joined by and/or, not a program.
+MAX_CONDITION_CHARS = 500
+
 #: ``discovery:`` -- condition name -> condition text over the metric names (``model.inputs.conditions``).
-DiscoveryConditions = dict[str, str]
+DiscoveryConditions = Annotated[dict[str, Annotated[str, Field(max_length=MAX_CONDITION_CHARS)]],
+                                Field(max_length=MAX_DISCOVERY_CONDITIONS)]
 
 
 def planned_samples(scenario: Any, samples: int | None = None) -> int:

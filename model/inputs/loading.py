@@ -43,6 +43,7 @@ from .schema import (
     Window,
 )
 from .specs import SPEC_CLASSES, spec_tag
+from .structure_checks import structure_problems
 from .units import UnitError, conversion_factor
 
 __all__ = ["ScenarioError", "ResolvedScenario", "load_scenario"]
@@ -198,6 +199,10 @@ def _pydantic_problems(err: ValidationError, sink: _Collector) -> None:
             sink.add(loc, "say in words what question the scenario answers (it is blank)")
         elif kind == "string_pattern_mismatch":
             sink.add(loc, f"'{e.get('input')}' should be a month written YYYY-MM")
+        elif kind in ("too_long", "string_too_long") and hasattr(e.get("input"), "__len__"):  # over its limit
+            what = "characters" if isinstance(e["input"], str) else "entries"
+            sink.add(loc, f"{len(e['input']):,} {what}; at most {e.get('ctx', {}).get('max_length', 0):,} "
+                          "(the README's Limits lists every limit)")
         elif kind in ("float_type", "int_type") and isinstance(e.get("input"), str):
             sink.add(loc, e["msg"][0].lower() + e["msg"][1:] + f" (got {shorten(repr(e['input']))}): a number is "
                           "written without quotes, e.g. 2.3e10 (model.inputs.number_rule)")
@@ -277,6 +282,7 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
                     sink.add(("observations", fid, "at"),
                              f"{month} is outside the scenario window ({win.start} + {win.horizon_months} months)")
     analyst_problems(data, sink.add)  # discovery, correlations, precision (model.inputs.analyst_checks)
+    structure_problems(data, win, sink.add)  # alternatives, intensity profile (model.inputs.structure_checks)
     sens = data.get("sensitivity")
     n = whole_if_integral(sens.get("sobol_samples")) if isinstance(sens, dict) else None
     if isinstance(n, int) and not isinstance(n, bool):

@@ -53,6 +53,7 @@ __all__ = [
     "LogisticsParametersSpec",
     "LogisticsSettings",
     "LogisticsValue",
+    "MAX_DISRUPTIONS",
     "MAX_REPLICATIONS",
     "MIN_REPLICATIONS",
     "engine_date",
@@ -66,6 +67,7 @@ __all__ = [
 ENGINE_DAYS_PER_MONTH = 30  # the engine's months (model.logistics.params.DAYS_PER_MONTH)
 MIN_REPLICATIONS = 10
 MAX_REPLICATIONS = 5000
+MAX_DISRUPTIONS = 20  # every one is checked by every replication, every simulated day
 DEFAULT_REPLICATIONS = 300
 
 
@@ -209,7 +211,7 @@ class LogisticsSettings(_Strict):
     replications: WholeNumber = Field(DEFAULT_REPLICATIONS, ge=MIN_REPLICATIONS, le=MAX_REPLICATIONS,
                               description="replications of the chain, each on one calibrated sample")
     parameters: LogisticsParametersSpec = Field(default_factory=LogisticsParametersSpec)  # type: ignore[valid-type]
-    disruptions: dict[str, DisruptionSpec] = Field(default_factory=dict)
+    disruptions: dict[str, DisruptionSpec] = Field(default_factory=dict, max_length=MAX_DISRUPTIONS)
     note: str | None = None
 
 

@@ -64,6 +64,9 @@ __all__ = [
     "NAME_PATTERN",
     "RESERVED_NAMES",
     "SMC_MAX_PARTICLES",
+    "MAX_ALTERNATIVES",
+    "MAX_EVENTS",
+    "MAX_FIGURE_FILES",
 ]
 
 MIN_SAMPLES = 64
@@ -72,6 +75,11 @@ Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 # Folders the batch writes itself beside the scenarios' folders: no scenario may take these names.
 RESERVED_NAMES = ("comparison", "teaching")
+# Counts with a maximum (the README's Limits lists them all): each alternative runs the model and its
+# calibration again on the same samples, and there are four structures, the scenario's own included
+MAX_ALTERNATIVES = 3
+MAX_EVENTS = 100  # a month-by-month story, not a data feed
+MAX_FIGURE_FILES = 20  # after extends: the parent's and the child's together
 
 
 class _Strict(BaseModel):
@@ -294,17 +302,18 @@ class Scenario(_Strict):
         0.1, gt=0, le=1, description="a month counts as short when this share of wanted shells is missing"
     )
     parameters: Parameters
-    events: dict[str, Event] = Field(default_factory=dict)
+    events: dict[str, Event] = Field(default_factory=dict, max_length=MAX_EVENTS)
     observations: dict[str, Observation] = Field(default_factory=dict)
     sensitivity: Sensitivity = Field(default_factory=Sensitivity)
     calibration: CalibrationSettings = Field(default_factory=CalibrationSettings)
     figure_files: list[str] = Field(
-        default_factory=list,
+        default_factory=list, max_length=MAX_FIGURE_FILES,
         description="extra figure files in the registry's format, relative to the scenario file; a child's "
         "list adds to its parent's (see model.inputs.figure_files)")
     structure: StructureSettings = Field(default_factory=StructureSettings)
     alternatives: dict[str, Alternative] = Field(
-        default_factory=dict, description="structural alternatives run on the same samples and shown side by side")
+        default_factory=dict, max_length=MAX_ALTERNATIVES,
+        description="structural alternatives run on the same samples and shown side by side")
     intensity_profile: list[IntensityPoint] = Field(
         default_factory=list, description="Russian fire over time relative to base (multiplies the intensity events)")
     discovery: DiscoveryConditions = Field(
