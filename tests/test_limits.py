@@ -90,3 +90,10 @@ def test_a_long_condition_that_does_not_parse_is_shown_shortened(tmp_path, capsy
     path = _scenario(tmp_path, f"discovery:\n  broken: '{text}'\n")
     err = _refused(path, capsys)
     assert f"{path}:6: discovery.broken: " in err and f"({len(text):,} characters)" in err
+
+
+def test_a_1000_character_key_is_not_echoed_whole(tmp_path, capsys):
+    path = _scenario(tmp_path, "k" * 1000 + ": 1\n")
+    err = _refused(path, capsys)
+    assert "unknown key" in err and "(1,000 characters)" in err
+    assert max(len(line) for line in err.splitlines()) < 400

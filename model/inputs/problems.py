@@ -24,7 +24,7 @@ class Problem:
 
     def __str__(self) -> str:
         line = f"{self.line}" if self.line is not None else "?"
-        where = f"{self.field}: " if self.field else ""
+        where = f"{shorten(self.field)}: " if self.field else ""  # a key may be as long as the file allows
         return f"{self.file}:{line}: {where}{self.message}"
 
 
