@@ -96,4 +96,4 @@ def test_a_1000_character_key_is_not_echoed_whole(tmp_path, capsys):
     path = _scenario(tmp_path, "k" * 1000 + ": 1\n")
     err = _refused(path, capsys)
     assert "unknown key" in err and "(1,000 characters)" in err
-    assert max(len(line) for line in err.splitlines()) < 400
+    assert "k" * 200 not in err
