@@ -36,6 +36,7 @@ from .storage.results_folder import (
     FolderInTheWay,
     ResultsLock,
     Staging,
+    check_writable,
     code_version,
     in_the_way,
     is_current,
@@ -231,6 +232,8 @@ def _run_batch_on(resolved: Sequence[ResolvedScenario], out_dir: Path, registry:
                 outcomes.append(_outcome(r, str(FolderInTheWay(target, reason)), 0.0, out_dir, log))
             else:
                 todo.append(r)
+        if todo:
+            check_writable(out_dir)  # a read-only folder: refused before a scenario is computed in vain
         bar = tqdm(total=len(todo), desc="scenarios", unit="scenario", disable=not show, file=sys.stderr)
         try:
             outcomes += _run_todo(todo, out_dir, registry, samples, seed, workers, client, show, log, bar, lang)

@@ -336,13 +336,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     workers = _worker_count(args.workers, args.more_workers_than_cores)
     from .batch import SchedulerUnreachable, run_batch  # after validation: a bad scenario never needs the plotting stack
-    from .storage.results_folder import FolderInTheWay, ResultsBusy
+    from .storage.results_folder import FolderInTheWay, ResultsBusy, ResultsUnwritable
 
     try:
         outcomes = run_batch(resolved, out_dir=args.out, samples=args.samples, seed=args.seed,
                              workers=workers, scheduler=args.scheduler, redo=args.redo,
                              progress=False if args.no_progress else None, lang=args.lang)
-    except ResultsBusy as exc:
+    except (ResultsBusy, ResultsUnwritable) as exc:
         _err(str(exc))
         return 2
     except FolderInTheWay as exc:  # the index or the comparison would replace a user's file

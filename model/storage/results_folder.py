@@ -29,9 +29,9 @@ from typing import Any
 
 from .._version import __version__
 
-__all__ = ["Staging", "ResultsLock", "ResultsBusy", "Orphaned", "FolderInTheWay", "ADDED_LATER", "recover",
-           "is_current", "read_manifest", "in_the_way", "code_version", "file_sha256", "safe_target", "write_json",
-           "write_text_atomic", "guard_parent"]
+__all__ = ["Staging", "ResultsLock", "ResultsBusy", "ResultsUnwritable", "Orphaned", "FolderInTheWay", "ADDED_LATER",
+           "recover", "is_current", "read_manifest", "in_the_way", "check_writable", "code_version", "file_sha256",
+           "safe_target", "write_json", "write_text_atomic", "guard_parent"]
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
@@ -46,6 +46,11 @@ _PARENT_PID: int | None = None
 
 class ResultsBusy(RuntimeError):
     """Another live run holds the results folder."""
+
+
+class ResultsUnwritable(RuntimeError):
+    """Nothing can be written in the results folder (read-only, no permission): found before a run
+    computes what it could not keep."""
 
 
 class Orphaned(RuntimeError):
@@ -172,6 +177,16 @@ def _written_by_us(folder: Path) -> set[str] | None:
     if not (isinstance(data, dict) and data.get("complete") is True and isinstance(data.get("files"), list)):
         return None
     return {str(name) for name in data["files"]} | {MANIFEST}
+
+
+def check_writable(out_dir: Path) -> None:
+    """Raise :class:`ResultsUnwritable` naming ``out_dir`` when nothing can be made in it (an empty
+    hidden folder is made and removed again: the same operation a result's staging starts with)."""
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".write-test-", dir=out_dir))
+    except OSError as exc:
+        raise ResultsUnwritable(f"{out_dir}/ cannot be written ({exc.strerror or exc}); nothing was run: give "
+                                "the run a folder it can write with --out DIR") from None
 
 
 def in_the_way(target: Path) -> str | None:
@@ -322,10 +337,23 @@ class Staging:
         reason = in_the_way(self.target)
         if reason is not None:
             raise FolderInTheWay(self.target, reason)
-        if self.folder.exists():
-            shutil.rmtree(self.folder)
-        self.folder.mkdir()
+        try:
+            if self.folder.exists():
+                shutil.rmtree(self.folder)
+            self.folder.mkdir()
+        except OSError as exc:
+            raise self._named(exc) from None
         return self
+
+    def _named(self, exc: OSError) -> OSError:
+        """``exc`` naming the result's path where it named the hidden staging folder or no file
+        at all (a full disk fails a write, whose error names none): a message names the output."""
+        name = exc.filename if isinstance(exc.filename, str) else None
+        staging = str(self.folder)
+        if name is not None and not name.startswith(staging):
+            return exc
+        shown = str(self.target) + (name[len(staging):] if name is not None else "")
+        return OSError(exc.errno, exc.strerror or str(exc), shown)
 
     def commit(self, manifest: dict[str, Any]) -> None:
         """Write the manifest (marking the folder complete) and move it into place."""
@@ -346,6 +374,10 @@ class Staging:
             shutil.rmtree(previous, ignore_errors=True)
         self.committed = True
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         if not self.committed:
             shutil.rmtree(self.folder, ignore_errors=True)
+        if isinstance(exc, OSError) and not isinstance(exc, FolderInTheWay):
+            named = self._named(exc)
+            if named is not exc:
+                raise named from None
