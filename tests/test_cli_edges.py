@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,53 @@ def test_a_scheduler_that_does_not_answer_touches_nothing(tmp_path):
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("lesson", ["9", "0", "abc"])
+def test_teach_only_a_lesson_that_does_not_exist_is_refused(tmp_path, capsys, lesson):
+    with pytest.raises(SystemExit) as exit_:
+        main(["teach", "--only", lesson, "--out", str(tmp_path / "t")])
+    assert exit_.value.code == 2
+    assert f"'{lesson}' is not a lesson: give a number from 1 to 5" in capsys.readouterr().err
+    assert not (tmp_path / "t").exists()
+
+
+def test_build_teaching_refuses_a_lesson_it_does_not_have(tmp_path):
+    from model.teaching.build import TeachError, build_teaching
+
+    with pytest.raises(TeachError, match="lesson\\(s\\) not found: 9"):
+        build_teaching(tmp_path / "t", only=["9"])
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_two_explorers_on_one_port_one_serves_the_other_is_refused(tmp_path):
+    pytest.importorskip("streamlit")
+    port = _free_port()
+    cmd = [sys.executable, str(ROOT / "run.py"), "explore", "--no-browser", "--port", str(port), "--samples", "256"]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    try:
+        loser = None
+        deadline = time.monotonic() + 120
+        while loser is None and time.monotonic() < deadline:
+            loser = next((p for p in procs if p.poll() is not None), None)
+            time.sleep(0.1)
+        assert loser is not None, "neither explorer stopped"
+        out, err = loser.communicate()
+        assert loser.returncode == 2, err
+        assert f"port {port} on 127.0.0.1 is in use" in err and "explorer: http" not in out
+        winner = next(p for p in procs if p is not loser)
+        line = winner.stdout.readline()  # the success line, once its own server answers
+        assert line.startswith(f"explorer: http://127.0.0.1:{port}"), line
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+                p.communicate(timeout=30)

@@ -12,11 +12,13 @@ builds the lessons' HTML copies and the guide (``model.teaching.build``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,20 @@ def _samples(text: str) -> int:
     return value
 
 
+def _lesson(text: str) -> str:
+    """A lesson by its number (1-5) or its notebook's name, as ``--only`` takes it."""
+    from .guide import LESSONS
+
+    if text in LESSONS or text.removesuffix(".py") in LESSONS:
+        return text.removesuffix(".py")
+    if text.strip().isdigit() and 1 <= int(text) <= len(LESSONS):
+        return str(int(text))
+    from ..inputs.problems import shorten
+
+    raise argparse.ArgumentTypeError(f"'{shorten(text)}' is not a lesson: give a number from 1 to {len(LESSONS)} or a "
+                                     f"notebook's name ({', '.join(LESSONS)})")
+
+
 def _folder(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("give a folder name")
@@ -67,7 +83,7 @@ def add_commands(sub: Any) -> None:
     te.add_argument("--out", type=_folder, default=Path("results") / "teaching",
                     help="output folder (default: results/teaching/)")
     te.add_argument("--lang", choices=("en", "de"), default="en", help="language of the lessons (default: en)")
-    te.add_argument("--only", nargs="+", metavar="LESSON", default=(),
+    te.add_argument("--only", nargs="+", metavar="LESSON", default=(), type=_lesson,
                     help="only these lessons (numbers 1-5 or notebook names)")
     te.add_argument("--samples", type=_samples, help="futures per lesson (default: the notebooks' 4096)")
     te.add_argument("--show-code", action="store_true", help="show the notebooks' code in the HTML copies")
@@ -109,6 +125,48 @@ def _port_free(port: int) -> bool:
     return True
 
 
+@contextlib.contextmanager
+def _port_held(port: int) -> Iterator[bool]:
+    """Hold this port for one explorer (an advisory lock, released when the process ends): two
+    explorers started at once on one port would both find it free, and the loser's server would
+    fail while the winner's answered in its name. Yields False when another explorer holds it."""
+    import fcntl
+    import tempfile
+
+    path = Path(tempfile.gettempdir()) / f"nkmodel-explore-{port}.lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:  # another user's lock file: the port checks below still hold
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def _served_by(port: int, pid: int) -> bool:
+    """Whether the socket listening on ``HOST:port`` is ``pid``'s (Linux, from /proc; True where
+    that cannot be told): the address must answer for this explorer, not for another program."""
+    try:
+        table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return True
+    sockets = set()
+    for fd in fds:
+        with contextlib.suppress(OSError):  # closed meanwhile
+            sockets.add(os.readlink(fd))
+    local = f"0100007F:{port:04X}"  # 127.0.0.1, little-endian, as /proc writes it
+    listening = {f"socket:[{row.split()[9]}]" for row in table if row.split()[1] == local and row.split()[3] == "0A"}
+    return bool(listening & sockets)
+
+
 def _answers(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.5)
@@ -147,16 +205,21 @@ def _explore(args: argparse.Namespace) -> int:
         for problem in problems:
             _err(str(problem))
         return 2
-    if not _port_free(args.port):
-        _err(f"port {args.port} on {HOST} is in use; choose another with --port N")
-        return 2
+    with _port_held(args.port) as held:
+        if not held or not _port_free(args.port):
+            _err(f"port {args.port} on {HOST} is in use; choose another with --port N")
+            return 2
+        return _serve(args, path, resolved[0].scenario.name)
+
+
+def _serve(args: argparse.Namespace, path: Path, name: str) -> int:
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", STREAMLIT_SERVER_HEADLESS="true")
     proc = subprocess.Popen(streamlit_command(path.resolve(), port=args.port, lang=args.lang, samples=args.samples),
                             env=env)
     url = f"http://{HOST}:{args.port}"
     try:
         deadline = time.monotonic() + _START_TIMEOUT
-        while not _answers(args.port):
+        while not (_answers(args.port) and _served_by(args.port, proc.pid)):
             if proc.poll() is not None:
                 _err(f"the explorer stopped before it answered (exit status {proc.returncode})")
                 return 1
@@ -164,7 +227,7 @@ def _explore(args: argparse.Namespace) -> int:
                 _err(f"the explorer did not answer at {url} within {_START_TIMEOUT:.0f} s")
                 return 1
             time.sleep(0.2)
-        print(f"explorer: {url} ({resolved[0].scenario.name}, {args.lang}); stop it with Ctrl-C", flush=True)
+        print(f"explorer: {url} ({name}, {args.lang}); stop it with Ctrl-C", flush=True)
         if not args.no_browser:
             import webbrowser
 
