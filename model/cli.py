@@ -259,20 +259,22 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
 def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Path | None) -> int:
     import numpy as np
 
-    from .inputs.loading import ScenarioError, load_scenario
     from .inputs.priors import build_priors
     from .inputs.registry import load_registry
     from .inputs.sampling import sample_parameters
+    from .inputs.validation import validate_files
 
+    if not _scenario_files_readable([file]):
+        return 2
     registry = load_registry()
-    try:
-        resolved = load_scenario(file, registry=registry)
-        sc = resolved.scenario
-        registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
-    except ScenarioError as exc:
-        for problem in exc.problems:
+    found, problems = validate_files([file], registry)  # what validate refuses is not sampled either
+    if problems:
+        for problem in problems:
             _err(str(problem))
         return 2
+    resolved = found[0]
+    sc = resolved.scenario
+    registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
     from .analysis.stats import column_percentiles
     from .inputs.dependence import build_dependence
     from .inputs.sampling import BLOCK_SIZE

@@ -105,3 +105,43 @@ def test_two_explorers_on_one_port_one_serves_the_other_is_refused(tmp_path):
             if p.poll() is None:
                 p.terminate()
                 p.communicate(timeout=30)
+
+
+def _extending(folder: Path, parent: str, body: str) -> Path:
+    shutil.copy(ROOT / "scenarios" / "baseline.yaml", folder / "baseline.yaml")
+    if parent != "baseline":
+        shutil.copy(ROOT / "scenarios" / f"{parent}.yaml", folder / f"{parent}.yaml")
+    path = folder / "edge.yaml"
+    path.write_text(f"name: edge\nextends: {parent}\ndescription: an edge case\n{body}", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("parent, body, field", [
+    ("correlated_inputs", "precision: {metrics: []}\n", "precision.metrics"),
+    ("baseline", "samples: auto\nsensitivity: {metrics: []}\n", "samples"),
+], ids=["empty-precision", "auto-without-metrics"])
+def test_samples_auto_with_nothing_to_make_precise_is_refused(tmp_path, capsys, parent, body, field):
+    path = _extending(tmp_path, parent, body)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:4: {field}: " in err, err
+
+
+def test_sample_refuses_what_validate_refuses(tmp_path, capsys):
+    path = _extending(tmp_path, "baseline", "parameters:\n  nk_dud_rate_old: {dist: normal, mean: 0.0, sd: 0.5, "
+                                           "unit: fraction, assumption: x}\n")
+    assert main(["validate", str(path)]) == 2
+    refused = capsys.readouterr().err
+    assert main(["sample", str(path), "--samples", "64"]) == 2
+    out, err = capsys.readouterr()
+    assert err == refused.replace("1 problem(s) in 1 file(s)\n", "") and out == ""
+
+
+def test_a_figure_spread_above_one_prints_no_numerical_warnings(tmp_path):
+    path = _extending(tmp_path, "baseline", "samples: 64\nparameters:\n  ru_production_start_per_month: "
+                                           "{figure: ru_shell_production_per_year, spread: 1.5}\n")
+    for command in (["validate", str(path)], ["sample", str(path), "--samples", "64"]):
+        done = subprocess.run([sys.executable, str(ROOT / "run.py"), *command], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "Warning" not in done.stderr, done.stderr

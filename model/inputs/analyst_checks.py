@@ -107,9 +107,21 @@ def _correlations(data: dict[str, Any], add: Add) -> None:
 
 def _precision(data: dict[str, Any], add: Add) -> None:
     section = data.get("precision")
+    cutoff = _has_cutoff(data)
+    chosen = section.get("metrics") if isinstance(section, dict) else None
+    if chosen is None and isinstance(data.get("sensitivity"), dict):
+        chosen = data["sensitivity"].get("metrics")
+    if isinstance(section, dict) and section.get("metrics") == []:
+        add(("precision", "metrics"), "an empty list: name the metrics whose quantiles must be known, or leave "
+                                      "metrics out for the sensitivity metrics")
+        return
+    if data.get("samples") == "auto" and isinstance(chosen, list) and not any(
+            isinstance(m, str) and m in METRICS and applies(m, has_cutoff=cutoff) for m in chosen):
+        # nothing to make precise: the first check would find the (empty) target met
+        add(("samples",), "auto draws until chosen quantiles are known well enough, and no metric that applies "
+                          "here is chosen: name one under precision.metrics (by default the sensitivity.metrics)")
     if not isinstance(section, dict) or not isinstance(section.get("metrics"), list):
         return
-    cutoff = _has_cutoff(data)
     for k, metric in enumerate(section["metrics"]):
         if isinstance(metric, str) and metric in METRICS and not applies(metric, has_cutoff=cutoff):
             add(("precision", "metrics", k), f"'{metric}' is measured from a North Korean cut-off, and this "
