@@ -73,12 +73,6 @@ def _compressor() -> ThreadPoolExecutor:
     return _png_pool
 
 
-def _naming(exc: OSError, path: Path) -> OSError:
-    """``exc`` with the file it was writing (a full disk fails a write, whose error names no file:
-    the message must name the output, not the line of matplotlib that wrote)."""
-    return exc if exc.filename else OSError(exc.errno, exc.strerror or str(exc), str(path))
-
-
 def save_figure(fig: Figure, path_without_suffix: str | Path) -> list[Path]:
     """Write ``fig`` as PNG (150 dpi) and SVG side by side, then close it.
 
@@ -120,14 +114,8 @@ def save_figure(fig: Figure, path_without_suffix: str | Path) -> list[Path]:
                 fig.savefig(svg, facecolor="white", metadata={"Date": None})
             else:
                 written = _compressor().submit(_write_png, pixels, png)
-                try:
-                    fig.savefig(svg, facecolor="white", metadata={"Date": None})
-                except OSError as exc:
-                    raise _naming(exc, svg) from None
-                try:
-                    written.result()
-                except OSError as exc:
-                    raise _naming(exc, png) from None
+                fig.savefig(svg, facecolor="white", metadata={"Date": None})
+                written.result()
     finally:
         if fig.get_layout_engine() is not engine:
             fig.set_layout_engine(engine)
