@@ -154,8 +154,8 @@ class Parameters(_Strict):
     other_support_per_month_usd: DistributionSpec = _param(
         "other support per month", "value transferred for missiles, other arms and services each month of deliveries",
         "usd/month")
-    nk_gdp_usd: DistributionSpec = _param(
-        "North Korean GDP", "North Korea's yearly GDP, the yardstick for payments", "usd")
+    nk_gdp_usd: DistributionSpec = _param(  # low 1 usd: payments are divided by it (0 gave inf, 1e-300 overflow)
+        "North Korean GDP", "North Korea's yearly GDP, the yardstick for payments", "usd", 1.0)
 
 
 def _extra(f: Any) -> dict[str, Any]:
