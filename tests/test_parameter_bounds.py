@@ -110,3 +110,15 @@ def test_what_validate_accepts_at_the_bounds_runs_and_draws(tmp_path, parent, wh
             plt.close(fig)
             figures += 1
     assert figures > 0
+
+
+@pytest.mark.parametrize("value", ["0", "1.0e-300"])
+def test_a_gdp_the_payments_cannot_be_divided_by_is_refused_by_validate(tmp_path, capsys, value):
+    from model.cli import main
+
+    shutil.copy(ROOT / "scenarios" / "baseline.yaml", tmp_path / "baseline.yaml")
+    path = tmp_path / "gdp.yaml"
+    path.write_text("name: gdp\nextends: baseline\ndescription: no economy\nparameters:\n"
+                    f"  nk_gdp_usd: {{dist: fixed, value: {value}, unit: usd, assumption: x}}\n", encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    assert f"{path}:5: parameters.nk_gdp_usd.value: must be ≥ 1 (usd)" in capsys.readouterr().err
