@@ -98,7 +98,8 @@ def test_two_explorers_on_one_port_one_serves_the_other_is_refused(tmp_path):
         assert loser.returncode == 2, err
         assert f"port {port} on 127.0.0.1 is in use" in err and "explorer: http" not in out
         winner = next(p for p in procs if p is not loser)
-        line = winner.stdout.readline()  # the success line, once its own server answers
+        lines = iter(winner.stdout.readline, "")  # Streamlit's own lines come on the same output
+        line = next((ln for ln in lines if ln.startswith("explorer:")), "")  # once its own server answers
         assert line.startswith(f"explorer: http://127.0.0.1:{port}"), line
     finally:
         for p in procs:

@@ -125,3 +125,24 @@ def test_a_users_comparison_folder_or_index_stops_the_batch_before_it_runs(tmp_p
     assert _run(alpha, "--out", other) == 2
     assert "index.html: was not written by this tool" in capsys.readouterr().err
     assert (other / "index.html").read_text(encoding="utf-8") == "<p>my page</p>"
+
+
+def test_what_a_file_browser_leaves_in_a_result_does_not_keep_it_from_being_replaced(tmp_path):
+    (alpha,) = _scenarios(tmp_path / "sc", "alpha")
+    out = tmp_path / "results"
+    assert _run(alpha, "--out", out) == 0
+    (out / "alpha" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")  # macOS Finder, after a look at the charts
+    (out / "alpha" / "._report.html").write_bytes(b"\0\5\26\7")
+    assert _run(alpha, "--out", out, "--redo") == 0
+    assert read_manifest(out / "alpha") is not None
+
+
+def test_a_hindcast_is_not_written_into_a_users_folder(tmp_path, capsys):
+    (alpha,) = _scenarios(tmp_path / "sc", "alpha")
+    out = tmp_path / "results"
+    (out / "alpha").mkdir(parents=True)
+    (out / "alpha" / "hindcast.json").write_text("my own notes", encoding="utf-8")
+    (out / "alpha" / "thesis.txt").write_text("draft", encoding="utf-8")
+    assert main(["hindcast", str(alpha), "--until", "2024-12", "--samples", "64", "--out", str(out)]) == 2
+    assert "this tool did not write" in capsys.readouterr().err
+    assert (out / "alpha" / "hindcast.json").read_text(encoding="utf-8") == "my own notes"

@@ -39,6 +39,8 @@ LOCK = ".lock"
 #: ``model/hindcast.py``), and the prefix of the temporary folder it writes them in.
 ADDED_LATER = frozenset({"hindcast.json", "hindcast.png", "hindcast.svg"})
 ADDED_LATER_TEMP = ".hindcast-"
+#: What a file browser leaves in any folder it shows (macOS Finder, Windows Explorer): not a user's work.
+BROWSER_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 # Set in worker processes: the pid of the batch that started them (see guard_parent).
 _PARENT_PID: int | None = None
@@ -208,6 +210,7 @@ def in_the_way(target: Path) -> str | None:
         return f"cannot be read ({exc.strerror or exc}); nothing was written there"
     ours = _written_by_us(target)
     hindcast = {n for n in names if n in ADDED_LATER or n.startswith(ADDED_LATER_TEMP)}
+    names -= {n for n in names if n in BROWSER_LITTER or n.startswith("._")}  # ._x: macOS metadata of x
     if ours is None:
         if names <= hindcast:
             return None  # empty, or a hindcast written before the scenario's first run
