@@ -236,7 +236,7 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
         return 2
     from .hindcast import HindcastError, run_hindcast, write_hindcast  # after validation, like run
     from .presentation.hindcast_view import hindcast_lines
-    from .storage.results_folder import FolderInTheWay, ResultsBusy
+    from .storage.results_folder import ResultsBusy
 
     r = resolved[0]
     registry = r.registry if r.registry is not None else registry
@@ -249,7 +249,7 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
         print(line)
     try:
         written = write_hindcast(hindcast, registry, args.out)
-    except (ResultsBusy, FolderInTheWay) as exc:
+    except ResultsBusy as exc:
         _err(f"{exc}; nothing was written")
         return 2
     print(f"\nwrote {', '.join(str(p) for p in written)}")

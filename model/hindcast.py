@@ -94,7 +94,7 @@ def write_hindcast(hindcast: Hindcast, registry: Registry, out_dir: Path) -> lis
     """
     from .presentation.charts import save_figure
     from .presentation.hindcast_view import hindcast_document, hindcast_figure
-    from .storage.results_folder import FolderInTheWay, ResultsLock, in_the_way, safe_target, write_text_atomic
+    from .storage.results_folder import ResultsLock, safe_target, write_text_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
     with ResultsLock(out_dir):  # refuse at once when a batch is writing there
@@ -102,9 +102,6 @@ def write_hindcast(hindcast: Hindcast, registry: Registry, out_dir: Path) -> lis
         text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         figure = hindcast_figure(hindcast, registry)
         folder = safe_target(out_dir, hindcast.scenario.name)
-        reason = in_the_way(folder)  # a user's folder of that name: not written into
-        if reason is not None:
-            raise FolderInTheWay(folder, reason)
         folder.mkdir(exist_ok=True)
         written = [folder / HINDCAST_FILE]
         for stale in folder.glob(".hindcast-*"):  # left by a killed hindcast; none is running (we hold the lock)

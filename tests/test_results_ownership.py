@@ -136,13 +136,3 @@ def test_what_a_file_browser_leaves_in_a_result_does_not_keep_it_from_being_repl
     assert _run(alpha, "--out", out, "--redo") == 0
     assert read_manifest(out / "alpha") is not None
 
-
-def test_a_hindcast_is_not_written_into_a_users_folder(tmp_path, capsys):
-    (alpha,) = _scenarios(tmp_path / "sc", "alpha")
-    out = tmp_path / "results"
-    (out / "alpha").mkdir(parents=True)
-    (out / "alpha" / "hindcast.json").write_text("my own notes", encoding="utf-8")
-    (out / "alpha" / "thesis.txt").write_text("draft", encoding="utf-8")
-    assert main(["hindcast", str(alpha), "--until", "2024-12", "--samples", "64", "--out", str(out)]) == 2
-    assert "this tool did not write" in capsys.readouterr().err
-    assert (out / "alpha" / "hindcast.json").read_text(encoding="utf-8") == "my own notes"
