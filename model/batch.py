@@ -9,48 +9,44 @@ scenario seed and the block index (see ``model.sampling``).
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
+import contextlib
 import json
-import platform
+import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ._version import __version__
-from .experiment import RunResult, run_scenario
+from .experiment import run_scenario
 from .inputs.analyst_specs import planned_samples
-from .inputs.figure_files import figure_provenance
 from .inputs.loading import ResolvedScenario, load_scenario
 from .inputs.registry import Registry, load_registry
 from .inputs.sampling import block_ranges
-from .inputs.specs import FigureSpec
 from .logistics.run import chunk_count
 from .presentation import texts
-from .presentation.charts.for_run import comparison_figures, run_figures
+from .presentation.charts.for_run import comparison_figures
 from .presentation.charts.saving import save_figure
 from .presentation.numbers import format_count
 from .presentation.report import render_index, render_report
-from .presentation.summary import build_summary, metric_columns, sensitivity_rows, trajectory_bands, trajectory_rows
 from .storage.results_folder import (
+    FolderInTheWay,
     ResultsLock,
     Staging,
+    check_writable,
     code_version,
+    in_the_way,
     is_current,
     read_manifest,
     recover,
     safe_target,
-    write_json,
     write_text_atomic,
 )
+from .storage.scenario_files import SAMPLES_CSV_CAP, figures_used, package_versions, scenario_hash, write_outputs
+from .workers import WorkerDied
 from .workers import keep_freed_memory as _keep_freed_memory
 from .workers import one_blas_thread as _one_blas_thread
 from .workers import quiet_dask_on_interrupt as _quiet_dask_on_interrupt
@@ -59,8 +55,7 @@ from .workers import start_pool as _start_pool
 __all__ = ["ScenarioOutcome", "scenario_hash", "execute_scenario", "run_batch", "write_index",
            "SAMPLES_CSV_CAP"]
 
-SAMPLES_CSV_CAP = 200_000  # beyond this, per-sample values are in metrics.npz only
-_PACKAGES = ["numpy", "scipy", "matplotlib", "pydantic", "PyYAML", "tqdm", "simpy"]
+INDEX_STATE = ".index-state.json"  # what the index shows; also marks index.html as this tool's
 
 
 @dataclass
@@ -72,76 +67,6 @@ class ScenarioOutcome:
     status: str
     message: str = ""
     seconds: float = 0.0
-
-
-def scenario_hash(resolved: ResolvedScenario, *, samples: int | None, seed: int | None) -> str:
-    """Hash of the scenario as resolved (after ``extends``) plus command-line overrides."""
-    data = resolved.scenario.model_dump(mode="json")
-    data["samples"] = samples if samples is not None else data["samples"]
-    data["seed"] = seed if seed is not None else data["seed"]
-    if resolved.registry is not None and resolved.registry.files:  # a changed figure file makes a run stale
-        data["figure_files_sha256"] = {str(f): hashlib.sha256(f.read_bytes()).hexdigest()
-                                       for f in sorted(set(resolved.registry.files.values()))}
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in _PACKAGES:
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
-
-
-def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
-    return buf.getvalue()
-
-
-def _figures_used(resolved: ResolvedScenario, registry: Registry) -> list[dict[str, Any]]:
-    sc = resolved.scenario
-    used: dict[str, str] = {}
-    for name in type(sc.parameters).model_fields:
-        spec = getattr(sc.parameters, name)
-        if isinstance(spec, FigureSpec):
-            used.setdefault(spec.figure, f"input to {name}")
-    for fid, obs in sc.observations.items():
-        used[fid] = f"observation of {obs.output}"
-    rows = []
-    for fid, role in used.items():
-        fig = registry.get(fid)
-        rows.append({"id": fid, "value": fig.display_value, "unit": fig.unit, "claimant": fig.claimant,
-                     "as_of": fig.as_of, "source": fig.source_label, "quote": fig.quote, "note": fig.note,
-                     "reliability": f"{fig.reliability}: {fig.reliability_reason}", "role": role,
-                     **figure_provenance(fig, registry)})
-    return rows
-
-
-def _write_outputs(run: RunResult, registry: Registry, folder: Path, lang: str = "en") -> dict[str, Any]:
-    summary = build_summary(run)
-    write_json(folder / "summary.json", summary)
-    bands = trajectory_bands(run)
-    (folder / "trajectories.csv").write_text(_csv_text(*trajectory_rows(run, bands)), encoding="utf-8")
-    header, values = metric_columns(run)
-    np.savetxt(folder / "samples.csv", values[:SAMPLES_CSV_CAP], delimiter=",", header=",".join(header),
-               comments="", fmt=["%d"] + ["%.6g"] * (len(header) - 1))
-    kept = len(run.samples)  # the first samples only: bounded files for runs of millions (see README)
-    arrays: dict[str, Any] = {"parameters": run.samples.values, "names": np.array(run.samples.names),
-                              "weights": run.weights[:kept], **{f"metric_{k}": v[:kept] for k, v in run.metrics.items()}}
-    np.savez_compressed(folder / "samples.npz", **arrays)
-    sens_header, sens_rows = sensitivity_rows(run)
-    (folder / "sensitivity.csv").write_text(_csv_text(sens_header, sens_rows), encoding="utf-8")
-    figures = []
-    for stem, title, fig in run_figures(run, registry, bands, lang=lang):
-        save_figure(fig, folder / stem)
-        figures.append((title, folder / f"{stem}.png"))
-    sensitivity = [dict(zip(sens_header, row)) for row in sens_rows]
-    return {"summary": summary, "figures": figures, "sensitivity": sensitivity}
 
 
 def execute_scenario(
@@ -160,10 +85,13 @@ def execute_scenario(
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
     target = safe_target(out_dir, resolved.scenario.name)
+    reason = in_the_way(target)  # before the computation, not after it (Staging checks again)
+    if reason is not None:
+        raise FolderInTheWay(target, reason)
     run = run_scenario(resolved.scenario, registry, samples=samples, seed=seed, map_blocks=map_blocks,
                        on_block=on_block)
     with Staging(target) as staging:
-        written = _write_outputs(run, registry, staging.folder, lang)
+        written = write_outputs(run, registry, staging.folder, lang)
         manifest = {
             "scenario": run.scenario.name,
             "scenario_file": str(resolved.path),
@@ -173,7 +101,7 @@ def execute_scenario(
             "scenario_hash": scenario_hash(resolved, samples=samples, seed=seed),
             "seed": run.scenario.seed,
             "samples": run.scenario.samples,
-            "packages": _versions(),
+            "packages": package_versions(),
             "code_version": code_version(),
             "package_version": __version__,
             "started": started,
@@ -185,7 +113,7 @@ def execute_scenario(
                                      "events_per_replication": float(run.logistics.end["events"].mean())}
         manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         html = render_report(written["summary"], figures=written["figures"],
-                             figures_used=_figures_used(resolved, registry), sensitivity=written["sensitivity"],
+                             figures_used=figures_used(resolved, registry), sensitivity=written["sensitivity"],
                              manifest=manifest, lang=lang)
         (staging.folder / "report.html").write_text(html, encoding="utf-8")
         staging.commit(manifest)
@@ -208,7 +136,25 @@ def _execute_in_worker(task: tuple[str, str, int | None, int | None, str]) -> tu
     return path, "", (datetime.now() - t0).total_seconds()
 
 
+def _refuse_outputs_in_the_way(out_dir: Path) -> None:
+    """Raise :class:`FolderInTheWay` before anything runs when the index or the comparison the batch
+    writes would replace something this tool did not write (a user's ``index.html`` or
+    ``comparison/`` in the folder given as ``--out``)."""
+    reason = in_the_way(out_dir / "comparison")
+    if reason is not None:
+        raise FolderInTheWay(out_dir / "comparison", reason)
+    index = out_dir / "index.html"
+    if os.path.lexists(index) and not (index.is_file() and (out_dir / INDEX_STATE).is_file()):
+        raise FolderInTheWay(index, f"was not written by this tool (there is no {INDEX_STATE} beside it); the batch "
+                                    "writes its own index.html there, so it is left as it is: move it away, or give "
+                                    "the run another --out")
+
+
 def _failure_message(exc: BaseException) -> str:
+    if isinstance(exc, (FolderInTheWay, WorkerDied)):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.filename:  # a file the run reads or writes: its path, not a line of code
+        return f"{exc.filename}: {exc.strerror or exc}"
     last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f" (at {Path(last[0].filename).name}:{last[0].lineno})" if last else ""
     return f"{type(exc).__name__}: {exc}{where}"
@@ -239,10 +185,41 @@ def run_batch(
     if log is None:
         def log(line: str) -> None:  # above the progress bars, not through them
             tqdm.write(line, file=sys.stderr)
+    with _scheduler_client(scheduler) as client:  # first: an unreachable cluster touches no folder
+        return _run_batch_on(resolved, out_dir, registry, samples, seed, workers, client, redo, show, log, lang)
+
+
+class SchedulerUnreachable(ConnectionError):
+    """The Dask scheduler given with ``--scheduler`` does not answer; nothing was run or written."""
+
+
+@contextlib.contextmanager
+def _scheduler_client(address: str | None) -> Iterator[Any]:
+    """A Dask client connected to ``address`` for the batch (None without a scheduler)."""
+    if address is None:
+        yield None
+        return
+    from distributed import Client
+
+    with _quiet_dask_on_interrupt():
+        try:
+            client = Client(address)
+        except (OSError, ValueError, TimeoutError) as exc:  # refused, timed out, or no such host
+            raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+        with client:
+            yield client
+
+
+def _run_batch_on(resolved: Sequence[ResolvedScenario], out_dir: Path, registry: Registry, samples: int | None,
+                  seed: int | None, workers: int, client: Any, redo: bool, show: bool, log: Callable[[str], None],
+                  lang: str) -> list[ScenarioOutcome]:
+    from tqdm import tqdm
+
     out_dir.mkdir(parents=True, exist_ok=True)
     with ResultsLock(out_dir):
         for line in recover(out_dir):
             log(line)
+        _refuse_outputs_in_the_way(out_dir)
         outcomes: list[ScenarioOutcome] = []
         todo: list[ResolvedScenario] = []
         for r in resolved:
@@ -251,11 +228,15 @@ def run_batch(
                 outcomes.append(ScenarioOutcome(r.scenario.name, str(r.path), "skipped",
                                                 "results are complete and current"))
                 log(f"{r.scenario.name}: results are complete and current, skipped (use --redo to run again)")
+            elif (reason := in_the_way(target)) is not None:  # refused before anything is computed
+                outcomes.append(_outcome(r, str(FolderInTheWay(target, reason)), 0.0, out_dir, log))
             else:
                 todo.append(r)
+        if todo:
+            check_writable(out_dir)  # a read-only folder: refused before a scenario is computed in vain
         bar = tqdm(total=len(todo), desc="scenarios", unit="scenario", disable=not show, file=sys.stderr)
         try:
-            outcomes += _run_todo(todo, out_dir, registry, samples, seed, workers, scheduler, show, log, bar, lang)
+            outcomes += _run_todo(todo, out_dir, registry, samples, seed, workers, client, show, log, bar, lang)
         finally:
             bar.close()
         order = {str(r.path): i for i, r in enumerate(resolved)}
@@ -269,7 +250,7 @@ KEEP_FREED_MEMORY_SAMPLES = 1_048_576
 
 
 def _run_todo(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, samples: int | None,
-              seed: int | None, workers: int, scheduler: str | None, show: bool,
+              seed: int | None, workers: int, client: Any, show: bool,
               log: Callable[[str], None], bar: Any, lang: str = "en") -> list[ScenarioOutcome]:
     """Run the scenarios that are not current, on the chosen executor."""
     if not todo:
@@ -279,23 +260,20 @@ def _run_todo(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, s
         # runs of millions, whose peak memory it would raise (10 M samples: +60 to +135 MiB)
         _keep_freed_memory()
     with _one_blas_thread():
-        return _run_todo_on(todo, out_dir, registry, samples, seed, workers, scheduler, show, log, bar, lang)
+        return _run_todo_on(todo, out_dir, registry, samples, seed, workers, client, show, log, bar, lang)
 
 
 def _run_todo_on(todo: list[ResolvedScenario], out_dir: Path, registry: Registry, samples: int | None,
-                 seed: int | None, workers: int, scheduler: str | None, show: bool,
+                 seed: int | None, workers: int, client: Any, show: bool,
                  log: Callable[[str], None], bar: Any, lang: str) -> list[ScenarioOutcome]:
     outcomes: list[ScenarioOutcome] = []
-    if scheduler is not None:
-        from distributed import Client
+    if client is not None:  # a Dask cluster: each scenario's sample blocks on its workers
+        def dask_map(func: Callable, tasks: Any) -> list[Any]:
+            return client.gather(client.map(func, list(tasks), pure=False))
 
-        with _quiet_dask_on_interrupt(), Client(scheduler) as client:
-            def dask_map(func: Callable, tasks: Any) -> list[Any]:
-                return client.gather(client.map(func, list(tasks), pure=False))
-
-            for r in todo:
-                outcomes.append(_run_one(r, out_dir, registry, samples, seed, dask_map, show, log, lang))
-                bar.update()
+        for r in todo:
+            outcomes.append(_run_one(r, out_dir, registry, samples, seed, dask_map, show, log, lang))
+            bar.update()
         return outcomes
     # no more processes than there is work for: scenarios side by side, or one scenario's blocks
     if len(todo) > 1:
@@ -310,28 +288,27 @@ def _run_todo_on(todo: list[ResolvedScenario], out_dir: Path, registry: Registry
             bar.update()
         return outcomes
     # Ctrl-C and SIGTERM reach the main process only (workers ignore them): it terminates the
-    # pool, whose unfinished staging folders recover() then removes
-    pool = _start_pool(workers)
+    # workers, whose unfinished staging folders recover() then removes; a worker that dies on its
+    # own (killed, out of memory) fails the scenario it ran, and the others go on
     try:
-        if len(todo) > 1:  # scenarios side by side, the longest first (no core idles at the end)
-            by_path = {str(r.path): r for r in todo}
-            longest_first = sorted(todo, key=lambda r: -_expected_seconds(r, samples))
-            tasks = [(str(r.path), str(out_dir), samples, seed, lang) for r in longest_first]
-            for path, message, secs in pool.imap_unordered(_execute_in_worker, tasks):
-                outcomes.append(_outcome(by_path[path], message, secs, out_dir, log))
+        with _start_pool(workers) as pool:
+            if len(todo) > 1:  # scenarios side by side, the longest first (no core idles at the end)
+                by_path = {str(r.path): r for r in todo}
+                longest_first = sorted(todo, key=lambda r: -_expected_seconds(r, samples))
+                tasks = [(str(r.path), str(out_dir), samples, seed, lang) for r in longest_first]
+
+                def done(task: tuple[str, ...], result: Any) -> None:
+                    path = task[0]
+                    message, secs = (str(result), 0.0) if isinstance(result, WorkerDied) else (result[1], result[2])
+                    outcomes.append(_outcome(by_path[path], message, secs, out_dir, log))
+                    bar.update()
+
+                pool.run_each(_execute_in_worker, tasks, done)
+            else:  # one scenario: its sample blocks side by side
+                outcomes.append(_run_one(todo[0], out_dir, registry, samples, seed, pool.map, show, log, lang))
                 bar.update()
-        else:  # one scenario: its sample blocks side by side
-            outcomes.append(_run_one(todo[0], out_dir, registry, samples, seed, pool.imap, show, log, lang))
-            bar.update()
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        pool.join()
-        recover(out_dir)
-        raise
     finally:
-        pool.terminate()
-        pool.join()
+        recover(out_dir)  # the staging folder a dead or terminated worker left (a live process's is kept)
     return outcomes
 
 
@@ -421,7 +398,7 @@ def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome], *,
             state.append([o.name, "failed", o.message])
     state_text = json.dumps({"entries": state, "code_version": code_version(), **({"lang": lang} if lang != "en" else {})},
                             sort_keys=True) + "\n"
-    state_file = out_dir / ".index-state.json"
+    state_file = out_dir / INDEX_STATE
     index = out_dir / "index.html"
     try:
         unchanged = index.is_file() and state_file.read_text(encoding="utf-8") == state_text

@@ -22,11 +22,19 @@ __all__ = ["main", "classroom"]
 SCENARIO_DIR = Path("scenarios")
 
 
+def _whole_number(text: str) -> int:
+    """A whole number written as in a scenario file (model.inputs.number_rule): 10000, 1e4, 1.0e4."""
+    from .inputs.number_rule import NUMBER_PATTERN, whole_if_integral
+    from .inputs.problems import shorten
+
+    value = whole_if_integral(float(text)) if NUMBER_PATTERN.fullmatch(text.strip()) else None
+    if isinstance(value, int):
+        return value
+    raise argparse.ArgumentTypeError(f"'{shorten(text)}' is not a whole number")
+
+
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    value = _whole_number(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
@@ -48,10 +56,7 @@ def _out_dir(text: str) -> Path:
 
 
 def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    value = int(text) if text.strip().isdigit() else _whole_number(text)  # digits exactly: seeds near 2**63
     if not 0 <= value < 2**63:
         raise argparse.ArgumentTypeError("a seed is a whole number from 0 to 2**63-1")
     return value
@@ -62,6 +67,20 @@ def _month(text: str) -> str:
 
     if not re.match(r"^\d{4}-(0[1-9]|1[0-2])$", text):
         raise argparse.ArgumentTypeError(f"'{text}' is not a month written YYYY-MM, e.g. 2024-12")
+    return text
+
+
+def _scheduler_address(text: str) -> str:
+    """A Dask scheduler's address, ``[PROTOCOL://]HOST:PORT``; checked before anything is touched."""
+    import re
+
+    from .inputs.problems import shorten
+
+    match = re.fullmatch(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9][A-Za-z0-9._-]*):(\d{1,5})",
+                         text)
+    if match is None or not 1 <= int(match.group(2)) <= 65535:
+        raise argparse.ArgumentTypeError(f"'{shorten(text)}' is not a scheduler address: write tcp://HOST:PORT, "
+                                         "e.g. tcp://10.0.0.5:8786")
     return text
 
 
@@ -94,9 +113,12 @@ def _parser(prog: str = "python run.py") -> argparse.ArgumentParser:
     run.add_argument("--seed", type=_seed, metavar="S", help="override every scenario's seed (0 to 2**63-1)")
     run.add_argument("--out", type=_out_dir, default=Path("results"), metavar="DIR",
                      help="output folder (default: results/)")
-    run.add_argument("--workers", type=_positive_int, default=min(4, os.cpu_count() or 1), metavar="N",
-                     help="local processes running scenarios side by side (default: CPUs, at most 4)")
-    run.add_argument("--scheduler", metavar="ADDRESS",
+    run.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                     help="local processes running scenarios side by side (default: the cores, at most 4; never "
+                     "more than the cores unless --more-workers-than-cores)")
+    run.add_argument("--more-workers-than-cores", action="store_true",
+                     help="allow --workers above this computer's cores (each worker holds a scenario's arrays)")
+    run.add_argument("--scheduler", metavar="ADDRESS", type=_scheduler_address,
                      help="run sample blocks on a Dask cluster, e.g. tcp://host:8786 "
                      "(needs the cluster extra: pip install -e '.[cluster]')")
     run.add_argument("--redo", action="store_true", help="run again even when results are complete and current")
@@ -168,6 +190,18 @@ def _warn(resolved: Sequence[Any]) -> int:
     for w in warnings:
         _err(str(w))
     return len(warnings)
+
+
+def _scenario_files_readable(files: Sequence[Path]) -> bool:
+    """Say which files cannot be read as scenario files (missing, a folder, a device, a symlink
+    loop, a name the system refuses); True when all can."""
+    from .inputs.problems import shorten
+    from .inputs.safe_yaml import file_problem
+
+    found = [(f, why) for f in files if (why := file_problem(f, kind="scenario file")) is not None]
+    for f, why in found:
+        _err(f"{shorten(str(f))}: {why}")
+    return not found
 
 
 def _cmd_validate(files: Sequence[Path], strict: bool = False) -> int:
@@ -256,8 +290,7 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
     from .inputs.registry import load_registry
     from .inputs.validation import validate_files
 
-    if not args.file.is_file():
-        _err(f"{args.file}: no such scenario file")
+    if not _scenario_files_readable([args.file]):
         return 2
     registry = load_registry()
     resolved, problems = validate_files([args.file], registry)
@@ -294,8 +327,7 @@ def _cmd_value(args: argparse.Namespace) -> int:
     from .inputs.registry import load_registry
     from .inputs.validation import validate_files
 
-    if not args.file.is_file():
-        _err(f"{args.file}: no such scenario file")
+    if not _scenario_files_readable([args.file]):
         return 2
     registry = load_registry()
     resolved, problems = validate_files([args.file], registry)
@@ -303,6 +335,7 @@ def _cmd_value(args: argparse.Namespace) -> int:
         for problem in problems:
             _err(str(problem))
         return 2
+    _warn(resolved)
     from .batch import scenario_hash
     from .presentation.value_view import value_lines
     from .storage.results_folder import is_current
@@ -333,20 +366,22 @@ def _cmd_value(args: argparse.Namespace) -> int:
 def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Path | None) -> int:
     import numpy as np
 
-    from .inputs.loading import ScenarioError, load_scenario
     from .inputs.priors import scenario_priors
     from .inputs.registry import load_registry
     from .inputs.sampling import sample_parameters
+    from .inputs.validation import validate_files
 
+    if not _scenario_files_readable([file]):
+        return 2
     registry = load_registry()
-    try:
-        resolved = load_scenario(file, registry=registry)
-        sc = resolved.scenario
-        registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
-    except ScenarioError as exc:
-        for problem in exc.problems:
+    found, problems = validate_files([file], registry)  # what validate refuses is not sampled either
+    if problems:
+        for problem in problems:
             _err(str(problem))
         return 2
+    resolved = found[0]
+    sc = resolved.scenario
+    registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
     _warn([resolved])
     from .analysis.stats import column_percentiles
     from .inputs.dependence import build_dependence
@@ -376,6 +411,40 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
     return 0
 
 
+def _worker_count(asked: int | None, beyond_cores: bool) -> int:
+    """How many worker processes a batch may start: as asked, but not more than the cores unless
+    ``--more-workers-than-cores`` says so (each worker holds a scenario's arrays: 16 workers on 2
+    cores took 4.9 GB and ran no faster); by default the cores, at most 4."""
+    from .workers import usable_cores
+
+    cores = usable_cores()
+    if asked is None:
+        return min(4, cores)
+    if asked > cores and not beyond_cores:
+        _err(f"--workers {asked}: this computer has {cores} core{'s' if cores != 1 else ''}, so {cores} worker"
+             f"{'s' if cores != 1 else ''} run (each holds a scenario's arrays); add --more-workers-than-cores "
+             f"to start {asked}")
+        return cores
+    return asked
+
+
+def _worker_count(asked: int | None, beyond_cores: bool) -> int:
+    """How many worker processes a batch may start: as asked, but not more than the cores unless
+    ``--more-workers-than-cores`` says so (each worker holds a scenario's arrays: 16 workers on 2
+    cores took 4.9 GB and ran no faster); by default the cores, at most 4."""
+    from .workers import usable_cores
+
+    cores = usable_cores()
+    if asked is None:
+        return min(4, cores)
+    if asked > cores and not beyond_cores:
+        _err(f"--workers {asked}: this computer has {cores} core{'s' if cores != 1 else ''}, so {cores} worker"
+             f"{'s' if cores != 1 else ''} run (each holds a scenario's arrays); add --more-workers-than-cores "
+             f"to start {asked}")
+        return cores
+    return asked
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from .inputs.registry import load_registry
     from .inputs.validation import validate_files
@@ -389,10 +458,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if not files:
         _err(f"no scenario files given and none found in {SCENARIO_DIR}/")
         return 2
-    missing = [f for f in files if not f.is_file()]
-    if missing:
-        for f in missing:
-            _err(f"{f}: no such scenario file")
+    if not _scenario_files_readable(files):
         return 2
     resolved, problems = validate_files(files, load_registry())
     if problems:
@@ -401,15 +467,22 @@ def _cmd_run(args: argparse.Namespace) -> int:
         _err(f"nothing was run; {args.out}/ is untouched")
         return 2
     _warn(resolved)
-    from .batch import run_batch  # after validation: a bad scenario never needs the plotting stack
-    from .storage.results_folder import ResultsBusy
+    workers = _worker_count(args.workers, args.more_workers_than_cores)
+    from .batch import SchedulerUnreachable, run_batch  # after validation: a bad scenario never needs the plotting stack
+    from .storage.results_folder import FolderInTheWay, ResultsBusy, ResultsUnwritable
 
     try:
         outcomes = run_batch(resolved, out_dir=args.out, samples=args.samples, seed=args.seed,
-                             workers=args.workers, scheduler=args.scheduler, redo=args.redo,
+                             workers=workers, scheduler=args.scheduler, redo=args.redo,
                              progress=False if args.no_progress else None, lang=args.lang)
-    except ResultsBusy as exc:
+    except (ResultsBusy, ResultsUnwritable) as exc:
         _err(str(exc))
+        return 2
+    except FolderInTheWay as exc:  # the index or the comparison would replace a user's file
+        _err(f"{exc}; nothing was run")
+        return 2
+    except SchedulerUnreachable as exc:
+        _err(f"--scheduler: {exc}; nothing was run, {args.out}/ is untouched")
         return 2
     failed = [o for o in outcomes if o.status == "failed"]
     ok = [o for o in outcomes if o.status == "ok"]

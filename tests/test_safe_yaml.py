@@ -110,10 +110,12 @@ def test_plain_scalars_keep_their_types(tmp_path):
     assert doc.data == {"i": 3, "f": 2.5, "e": 2.0e6, "b": True, "n": None, "s": "3", "t": "4"}
 
 
-def test_exponent_without_sign_is_text_under_yaml_1_1(tmp_path):
-    # PyYAML follows YAML 1.1: '2.0e6' (no sign in the exponent) is a string, not a float.
-    # The scenario schema coerces it to a number later (see test_scenario.py).
-    assert load_yaml_file(write(tmp_path, "x: 2.0e6\n")).data == {"x": "2.0e6"}
+def test_numbers_written_as_yaml_writes_them_are_numbers_quoted_ones_text(tmp_path):
+    # PyYAML follows YAML 1.1, where '2.0e6' (no sign in the exponent) and '1e4' (no point) are
+    # text; the reader takes them as YAML 1.2 does, so one number rule holds in every field
+    # (issue 23: 'value: 2.3e10' had been refused where 'low: 2.0e6' was accepted)
+    doc = load_yaml_file(write(tmp_path, "x: 2.0e6\ny: 1e4\nz: -.5\nq: '2.0e6'\n"))
+    assert doc.data == {"x": 2.0e6, "y": 1e4, "z": -0.5, "q": "2.0e6"}
 
 
 def test_a_single_leading_document_marker_and_a_bom_are_fine(tmp_path):

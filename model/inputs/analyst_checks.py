@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.catalogue import METRICS, applies
+from .analyst_specs import MAX_CONDITION_CHARS
 from .conditions import ConditionError, condition_metrics, parse_condition
 from .correlation import RankPair, check_rank_matrix
-from .problems import did_you_mean
+from .problems import did_you_mean, shorten
 from .schema import PARAMETER_INFO
 from .specs import spec_tag
 
@@ -39,15 +40,15 @@ def _discovery(data: dict[str, Any], add: Add) -> None:
     cutoff = _has_cutoff(data)
     for name, text in conditions.items():
         if not isinstance(name, str) or not re.match(DISCOVERY_NAME, name):
-            add(("discovery", name), f"'{name}' is not usable as a condition's name: 1-64 letters, digits or '_', "
-                                     "starting with a letter (it names a section of the report)")
+            add(("discovery", name), f"'{shorten(str(name))}' is not usable as a condition's name: 1-64 letters, "
+                                     "digits or '_', starting with a letter (it names a section of the report)")
             continue
-        if not isinstance(text, str):
+        if not isinstance(text, str) or len(text) > MAX_CONDITION_CHARS:
             continue  # reported by the schema
         try:
             condition = parse_condition(text, METRICS)
         except ConditionError as exc:
-            add(("discovery", name), f"\u201c{text}\u201d: {exc}")
+            add(("discovery", name), f"\u201c{shorten(text)}\u201d: {exc}")
             continue
         for metric in condition_metrics(condition):
             if not applies(metric, has_cutoff=cutoff):
@@ -106,9 +107,21 @@ def _correlations(data: dict[str, Any], add: Add) -> None:
 
 def _precision(data: dict[str, Any], add: Add) -> None:
     section = data.get("precision")
+    cutoff = _has_cutoff(data)
+    chosen = section.get("metrics") if isinstance(section, dict) else None
+    if chosen is None and isinstance(data.get("sensitivity"), dict):
+        chosen = data["sensitivity"].get("metrics")
+    if isinstance(section, dict) and section.get("metrics") == []:
+        add(("precision", "metrics"), "an empty list: name the metrics whose quantiles must be known, or leave "
+                                      "metrics out for the sensitivity metrics")
+        return
+    if data.get("samples") == "auto" and isinstance(chosen, list) and not any(
+            isinstance(m, str) and m in METRICS and applies(m, has_cutoff=cutoff) for m in chosen):
+        # nothing to make precise: the first check would find the (empty) target met
+        add(("samples",), "auto draws until chosen quantiles are known well enough, and no metric that applies "
+                          "here is chosen: name one under precision.metrics (by default the sensitivity.metrics)")
     if not isinstance(section, dict) or not isinstance(section.get("metrics"), list):
         return
-    cutoff = _has_cutoff(data)
     for k, metric in enumerate(section["metrics"]):
         if isinstance(metric, str) and metric in METRICS and not applies(metric, has_cutoff=cutoff):
             add(("precision", "metrics", k), f"'{metric}' is measured from a North Korean cut-off, and this "

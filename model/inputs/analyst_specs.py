@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator
+from pydantic import BaseModel, Field, PlainValidator
 from pydantic_core import PydanticCustomError, PydanticKnownError
 
 from ..core.catalogue import MetricName
+from .number_rule import INPUT_MODEL_CONFIG, WholeNumber, whole_if_integral
 
 __all__ = [
     "AUTO",
@@ -36,6 +37,8 @@ __all__ = [
     "CorrelationMethod",
     "DEFAULT_MAX_SAMPLES",
     "DiscoveryConditions",
+    "MAX_CONDITION_CHARS",
+    "MAX_DISCOVERY_CONDITIONS",
     "Precision",
     "SampleCount",
     "planned_samples",
@@ -50,15 +53,16 @@ CorrelationMethod = Literal["copula", "iman_conover"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = INPUT_MODEL_CONFIG  # one number rule for every field (model.inputs.number_rule)
 
 
 def _sample_count(value: Any) -> int | str:
-    """``samples:``: a whole number from MIN_SAMPLES to MAX_SAMPLES, or ``auto``."""
+    """``samples:``: a whole number from MIN_SAMPLES to MAX_SAMPLES (``1.0e4`` is one), or ``auto``."""
     from .schema import MAX_SAMPLES, MIN_SAMPLES  # the bounds live with the schema (which imports this module)
 
     if isinstance(value, str) and value == AUTO:
         return AUTO
+    value = whole_if_integral(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise PydanticCustomError("int_type", "Input should be a valid integer or 'auto'")
     if value < MIN_SAMPLES:
@@ -100,13 +104,20 @@ class Precision(_Strict):
         0.01, gt=0, le=0.5, description="largest half-width of each quantile's confidence interval, as a share "
         "of the metric's 90 % width (p95 - p5)")
     confidence: float = Field(0.95, ge=0.5, lt=1, description="confidence level of those intervals")
-    max_samples: int = Field(
-        DEFAULT_MAX_SAMPLES, ge=64, le=10_000_000, strict=True,
+    max_samples: WholeNumber = Field(
+        DEFAULT_MAX_SAMPLES, ge=64, le=10_000_000,
         description="most samples drawn, whether or not the target holds")
 
 
+#: Most ``discovery:`` conditions: each runs PRIM and a classification tree on the samples and adds a
+#: section to the report.
+MAX_DISCOVERY_CONDITIONS = 10
+#: Longest condition text: a condition is a few comparisons joined by and/or, not a program.
+MAX_CONDITION_CHARS = 500
+
 #: ``discovery:`` -- condition name -> condition text over the metric names (``model.inputs.conditions``).
-DiscoveryConditions = dict[str, str]
+DiscoveryConditions = Annotated[dict[str, Annotated[str, Field(max_length=MAX_CONDITION_CHARS)]],
+                                Field(max_length=MAX_DISCOVERY_CONDITIONS)]
 
 
 def planned_samples(scenario: Any, samples: int | None = None) -> int:

@@ -8,6 +8,7 @@ Beta-PERT, the normal truncated to a valid range, and the distribution fitted to
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,7 +97,11 @@ def fit_range(low: float, high: float, *, ci: float, shape: str, info: Parameter
     def miss(x: np.ndarray) -> np.ndarray:
         return truncnorm(x[0], float(np.exp(x[1])), info.low, info.high).cdf([low, high]) - target
 
-    fit = optimize.least_squares(miss, [mean, np.log(sd)], xtol=1e-12, ftol=1e-12)
+    # a range that crosses the valid range (a figure's spread above 1: low below zero) has no exact
+    # fit; the search then tries widths near zero, whose divisions by zero are not the user's business
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit = optimize.least_squares(miss, [mean, np.log(sd)], xtol=1e-12, ftol=1e-12)
     if fit.success and np.max(np.abs(fit.fun)) < 1e-6:
         return truncnorm(fit.x[0], float(np.exp(fit.x[1])), info.low, info.high)
     return dist  # no truncated normal has these quantiles; the support check reports the cut

@@ -44,12 +44,22 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .problems import Problem, YamlProblems, did_you_mean, dotted_path
+from .problems import Problem, YamlProblems, did_you_mean, dotted_path, shorten
 from .registry import Figure, Registry, Source
-from .safe_yaml import YamlDocument, load_yaml_file
+from .safe_yaml import (
+    MAX_FILE_BYTES,
+    TOP_LEVEL_MESSAGES,
+    YamlDocument,
+    file_problem,
+    load_yaml_file,
+    resolved_path,
+)
 
-__all__ = ["FigureFile", "SEEDS_DIR", "figure_provenance", "load_figure_files", "normalise_quote",
-           "registry_with_files"]
+__all__ = ["FigureFile", "FIGURE_FILE_SUFFIXES", "SEEDS_DIR", "figure_provenance", "load_figure_files",
+           "normalise_quote", "registry_with_files"]
+
+#: A figure file is YAML text named so; anything else a scenario names is refused unread.
+FIGURE_FILE_SUFFIXES = (".yaml", ".yml")
 
 #: Where the seed articles are, when the project sits beside ``shared/`` (as in development and CI).
 SEEDS_DIR: Path = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -176,16 +186,21 @@ def load_figure_files(files: Sequence[FigureFile], registry: Registry, *,
     seeds = {f.source for f in registry if isinstance(f.source, str)}
     texts = None
     for ff in files:
-        if not ff.path.is_file():
-            problems.append(Problem(ff.named_in, ff.line, ff.field,
-                                    f"no such figure file: {ff.path} (paths are relative to the scenario file)"))
+        why = file_problem(ff.path, kind="figure file", suffixes=FIGURE_FILE_SUFFIXES, max_bytes=MAX_FILE_BYTES)
+        if why is not None:  # reported at the scenario's line that names it; nothing of it is read or shown
+            message = (f"no such figure file: {shorten(str(ff.path))} (paths are relative to the scenario file)"
+                       if why == "no such figure file" else f"{shorten(str(ff.path))}: {why}")
+            problems.append(Problem(ff.named_in, ff.line, ff.field, message))
             continue
-        try:
-            doc = load_yaml_file(ff.path)
+        try:  # a file that is not figure YAML may be anything readable: no message repeats its content
+            doc = load_yaml_file(ff.path, kind="figure file", quote_content=False)
         except YamlProblems as exc:
             problems.extend(exc.problems)
             continue
         data = doc.data
+        if "figures" not in data:
+            problems.append(Problem(doc.path, 1, "", TOP_LEVEL_MESSAGES["figure file"]))
+            continue
         for key in data:
             if key != "figures":
                 problems.append(Problem(doc.path, doc.line_of((key,)), key,
@@ -262,7 +277,7 @@ def registry_with_files(paths: Sequence[str | Path], registry: Registry) -> Regi
         With every problem, when a file is missing or invalid.
     """
     files = [FigureFile(Path(p), "figure_files", None, f"figure_files[{k}]") for k, p in enumerate(paths)
-             if Path(p).resolve() not in {f.resolve() for f in registry.files.values()}]
+             if resolved_path(p) not in {resolved_path(f) for f in registry.files.values()}]
     if not files:
         return registry
     merged, problems = load_figure_files(files, registry)

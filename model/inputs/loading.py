@@ -28,10 +28,11 @@ from ..core.months import month_index, month_name
 from .analyst_checks import analyst_problems
 from .figure_files import FigureFile, load_figure_files
 from .logistics_spec import logistics_problems, logistics_replaced_by, merge_logistics
+from .number_rule import whole_if_integral
 from .plausibility import unit_slips
-from .problems import Problem, YamlProblems, closest, did_you_mean, dotted_path, outside_window
+from .problems import Problem, YamlProblems, closest, did_you_mean, dotted_path, outside_window, shorten
 from .registry import Registry, load_registry
-from .safe_yaml import YamlDocument, load_yaml_file
+from .safe_yaml import YamlDocument, load_yaml_file, resolved_path
 from .schema import (
     EVENT_NEEDS,
     NAME_PATTERN,
@@ -43,6 +44,7 @@ from .schema import (
     Window,
 )
 from .specs import SPEC_CLASSES, spec_tag
+from .structure_checks import structure_problems
 from .structure_specs import structure_section_problems
 from .units import UnitError, conversion_factor
 
@@ -234,9 +236,16 @@ def _pydantic_problems(err: ValidationError, sink: _Collector) -> None:
             sink.add(loc, "say in words what question the scenario answers (it is blank)")
         elif kind == "string_pattern_mismatch":
             sink.add(loc, f"'{e.get('input')}' should be a month written YYYY-MM")
+        elif kind in ("too_long", "string_too_long") and hasattr(e.get("input"), "__len__"):  # over its limit
+            what = "characters" if isinstance(e["input"], str) else "entries"
+            sink.add(loc, f"{len(e['input']):,} {what}; at most {e.get('ctx', {}).get('max_length', 0):,} "
+                          "(the README's Limits lists every limit)")
+        elif kind in ("float_type", "int_type") and isinstance(e.get("input"), str):
+            sink.add(loc, e["msg"][0].lower() + e["msg"][1:] + f" (got {shorten(repr(e['input']))}): a number is "
+                          "written without quotes, e.g. 2.3e10 (model.inputs.number_rule)")
         else:
             shown = "input" in e and not isinstance(e["input"], (dict, list))
-            sink.add(loc, e["msg"][0].lower() + e["msg"][1:] + (f" (got {e['input']!r})" if shown else ""))
+            sink.add(loc, e["msg"][0].lower() + e["msg"][1:] + (f" (got {shorten(repr(e['input']))})" if shown else ""))
 
 
 
@@ -322,11 +331,12 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
                 if outside:
                     sink.add(("observations", fid, "at"), outside)
     analyst_problems(data, sink.add)  # discovery, correlations, precision (model.inputs.analyst_checks)
+    structure_problems(data, win, sink.add)  # alternatives, intensity profile (model.inputs.structure_checks)
     span = None if win is None else (month_index(win.start), month_index(win.start) + win.horizon_months - 1)
     structure_section_problems(data, span, registry, sink.add)  # fire periods, troop phases, structures
     sens = data.get("sensitivity")
-    if isinstance(sens, dict) and isinstance(sens.get("sobol_samples"), int):
-        n = sens["sobol_samples"]
+    n = whole_if_integral(sens.get("sobol_samples")) if isinstance(sens, dict) else None
+    if isinstance(n, int) and not isinstance(n, bool):
         if n > 0 and n & (n - 1):
             sink.add(("sensitivity", "sobol_samples"),
                      f"must be a power of 2 (e.g. {1 << (n.bit_length() - 1)} or {1 << n.bit_length()})")
@@ -338,13 +348,13 @@ def _read_chain(path: Path) -> tuple[list[YamlDocument], list[Problem]]:
     seen: list[Path] = []
     current = path
     while True:
-        resolved = current.resolve()
+        doc = load_yaml_file(current)  # first: it reports a file that cannot be read (a symlink loop too)
+        resolved = resolved_path(current)
         if resolved in seen:
             names = " -> ".join(p.name for p in seen + [resolved])
             child = docs[-1]
             return docs, [Problem(child.path, child.lines.get(("extends",)), "extends", f"extends cycle: {names}")]
         seen.append(resolved)
-        doc = load_yaml_file(current)
         docs.append(doc)
         parent = doc.data.get("extends")
         if parent is None:
@@ -421,7 +431,7 @@ def _figure_files(docs: list[YamlDocument]) -> list[FigureFile] | None:
             return None
         named = True
         for k, entry in enumerate(entries):
-            resolved = (Path(doc.path).parent / entry).resolve()
+            resolved = resolved_path(Path(doc.path).parent / entry)
             if resolved not in seen:
                 seen.add(resolved)
                 out.append(FigureFile(resolved, doc.path, doc.lines.get(("figure_files", k)), f"figure_files[{k}]"))

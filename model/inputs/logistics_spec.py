@@ -37,9 +37,10 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, Field, ValidationError, create_model
 
 from ..core.months import month_index
+from .number_rule import INPUT_MODEL_CONFIG, WholeNumber
 from .problems import outside_window
 from .units import UnitError, conversion_factor
 
@@ -53,6 +54,7 @@ __all__ = [
     "LogisticsParametersSpec",
     "LogisticsSettings",
     "LogisticsValue",
+    "MAX_DISRUPTIONS",
     "MAX_REPLICATIONS",
     "MIN_REPLICATIONS",
     "engine_date",
@@ -66,11 +68,12 @@ __all__ = [
 ENGINE_DAYS_PER_MONTH = 30  # the engine's months (model.logistics.params.DAYS_PER_MONTH)
 MIN_REPLICATIONS = 10
 MAX_REPLICATIONS = 5000
+MAX_DISRUPTIONS = 20  # every one is checked by every replication, every simulated day
 DEFAULT_REPLICATIONS = 300
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = INPUT_MODEL_CONFIG  # one number rule for every field (model.inputs.number_rule)
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ LogisticsValue = create_model(  # type: ignore[call-overload]
     "LogisticsValue",
     __base__=_Strict,
     __doc__="One parameter of the chain: its value, the unit it is written in, and why it is assumed.",
-    value=(float, Field(strict=True, description="the number, in `unit`")),
+    value=(float, Field(description="the number, in `unit`")),
     unit=(str, Field(description="unit of the value; converted to the parameter's unit")),
     assumption=(str, Field(description="why this value is assumed (no article gives it)")),
     note=(str | None, None),
@@ -176,7 +179,7 @@ DISRUPTION_NEEDS: dict[str, tuple[str, ...]] = {
     "winter_slowdown": ("factor", "months"),
 }
 _OPTIONAL = ("route", "depot", "start", "date", "days", "factor", "share", "months")
-CalendarMonth = Annotated[int, Field(ge=1, le=12, strict=True)]
+CalendarMonth = Annotated[WholeNumber, Field(ge=1, le=12)]
 
 
 class DisruptionSpec(_Strict):
@@ -206,10 +209,10 @@ class DisruptionSpec(_Strict):
 class LogisticsSettings(_Strict):
     """The discrete-event engine for depth: replications on samples of the calibrated result."""
 
-    replications: int = Field(DEFAULT_REPLICATIONS, ge=MIN_REPLICATIONS, le=MAX_REPLICATIONS, strict=True,
+    replications: WholeNumber = Field(DEFAULT_REPLICATIONS, ge=MIN_REPLICATIONS, le=MAX_REPLICATIONS,
                               description="replications of the chain, each on one calibrated sample")
     parameters: LogisticsParametersSpec = Field(default_factory=LogisticsParametersSpec)  # type: ignore[valid-type]
-    disruptions: dict[str, DisruptionSpec] = Field(default_factory=dict)
+    disruptions: dict[str, DisruptionSpec] = Field(default_factory=dict, max_length=MAX_DISRUPTIONS)
     note: str | None = None
 
 

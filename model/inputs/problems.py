@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from ..core.months import month_index, month_name
 
-__all__ = ["Path_", "Problem", "YamlProblems", "dotted_path", "closest", "did_you_mean", "outside_window"]
+__all__ = ["Path_", "Problem", "YamlProblems", "dotted_path", "closest", "did_you_mean", "outside_window", "shorten",
+           "SHOWN_CHARS"]
 
 Path_ = tuple[str | int, ...]
 
@@ -30,7 +32,7 @@ class Problem:
 
     def __str__(self) -> str:
         line = f"{self.line}" if self.line is not None else "?"
-        where = f"{self.field}: " if self.field else ""
+        where = f"{shorten(self.field)}: " if self.field else ""  # a key may be as long as the file allows
         kind = "warning: " if self.severity == "warning" else ""
         return f"{self.file}:{line}: {where}{kind}{self.message}"
 
@@ -41,6 +43,21 @@ class YamlProblems(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+#: Most characters of a user's text a message repeats (a name, a condition, a path).
+SHOWN_CHARS = 120
+
+
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` as a message repeats it: control characters written as escapes (a NUL byte or a
+    line break in a name cannot garble or forge a message line), whole when short, else its start
+    and end with the length between (a message never echoes a 10,000-character value back whole)."""
+    text = re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
+    if len(text) <= limit:
+        return text
+    keep = (limit - 1) // 2
+    return f"{text[:keep]}…{text[-keep:]} ({len(text):,} characters)"
 
 
 def dotted_path(path: Path_) -> str:

@@ -54,7 +54,7 @@ from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .claims import Claim
 
@@ -228,9 +228,9 @@ class Figure(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
+    value: float | None = Field(None, strict=True)  # text is not a number (model.inputs.number_rule)
+    low: float | None = Field(None, strict=True)
+    high: float | None = Field(None, strict=True)
     unit: Unit
     as_of: str
     claimant: str

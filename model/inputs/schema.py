@@ -35,13 +35,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from ..core.catalogue import SENSITIVITY_METRICS, MetricName, TrajectoryName
 from ..core.structure import SWITCHES
 from .analyst_specs import Correlation, CorrelationMethod, DiscoveryConditions, Precision, SampleCount
 from .distributions import ParameterInfo
 from .logistics_spec import LogisticsSettings
+from .number_rule import INPUT_MODEL_CONFIG, WholeNumber
 from .specs import DistributionSpec
 from .structure_specs import FirePeriod, TroopPhase
 
@@ -71,6 +72,9 @@ __all__ = [
     "DEFAULT_HEADLINE",
     "ReportCandidate",
     "ValueOfInformation",
+    "MAX_ALTERNATIVES",
+    "MAX_EVENTS",
+    "MAX_FIGURE_FILES",
 ]
 
 MIN_SAMPLES = 64
@@ -79,10 +83,15 @@ Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 # Folders the batch writes itself beside the scenarios' folders: no scenario may take these names.
 RESERVED_NAMES = ("comparison", "teaching")
+# Counts with a maximum (the README's Limits lists them all): each alternative runs the model and its
+# calibration again on the same samples, and there are four structures, the scenario's own included
+MAX_ALTERNATIVES = 3
+MAX_EVENTS = 100  # a month-by-month story, not a data feed
+MAX_FIGURE_FILES = 20  # after extends: the parent's and the child's together
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = INPUT_MODEL_CONFIG  # one number rule for every field (model.inputs.number_rule)
 
 
 # --------------------------------------------------------------------------- parameters
@@ -190,8 +199,8 @@ class Parameters(_Strict):
     other_support_per_month_usd: DistributionSpec = _param(
         "other support per month", "value of other support (oil, food, equipment) each month of deliveries",
         "usd/month")
-    nk_gdp_usd: DistributionSpec = _param(
-        "North Korean GDP", "North Korea's yearly GDP in its reference year, the yardstick for payments", "usd")
+    nk_gdp_usd: DistributionSpec = _param(  # low 1 usd: payments are divided by it (0 gave inf, 1e-300 overflow)
+        "North Korean GDP", "North Korea's yearly GDP in its reference year, the yardstick for payments", "usd", 1.0)
     nk_gdp_growth_per_year: DistributionSpec = _param(
         "NK GDP growth", "yearly growth of North Korean GDP from its reference year", "fraction/year", -0.5, 1.0)
     # What the Ukrainian 40 % counts: all munitions, of which artillery shells are a share
@@ -275,7 +284,7 @@ class Observation(_Strict):
 
 class Window(_Strict):
     start: Month = Field(description="first simulated month")
-    horizon_months: int = Field(ge=1, le=240, strict=True, description="number of months simulated")
+    horizon_months: WholeNumber = Field(ge=1, le=240, description="number of months simulated")
 
 
 SensitivityMethod = Literal["sobol", "tornado", "rank"]
@@ -288,7 +297,7 @@ class Sensitivity(_Strict):
         description="metrics whose drivers are analysed",
     )
     methods: list[SensitivityMethod] = Field(default_factory=lambda: list(SENSITIVITY_METHODS))
-    sobol_samples: int = Field(1024, ge=64, le=65536, strict=True, description="base samples of the Sobol design (power of 2)")
+    sobol_samples: WholeNumber = Field(1024, ge=64, le=65536, description="base samples of the Sobol design (power of 2)")
 
 
 # The structural switches' choices, written out for the schema (tests/test_structure.py holds them to
@@ -434,19 +443,19 @@ class Scenario(_Strict):
     description: str = Field(pattern=r"\S", description="the question the scenario answers")
     extends: str | None = Field(None, description="parent scenario (file name in the same folder)")
     window: Window
-    seed: int = Field(ge=0, le=2**63 - 1, strict=True)
+    seed: WholeNumber = Field(ge=0, le=2**63 - 1)
     samples: SampleCount = Field(description="number of samples, or auto: draw blocks until `precision` holds")
     sampling: Literal["mc", "lhs", "sobol"] = "sobol"
     shortage_threshold: float = Field(
         0.1, gt=0, le=1, description="a month counts as short when this share of wanted shells is missing"
     )
     parameters: Parameters
-    events: dict[str, Event] = Field(default_factory=dict)
+    events: dict[str, Event] = Field(default_factory=dict, max_length=MAX_EVENTS)
     observations: dict[str, Observation] = Field(default_factory=dict)
     sensitivity: Sensitivity = Field(default_factory=Sensitivity)
     calibration: CalibrationSettings = Field(default_factory=CalibrationSettings)
     figure_files: list[str] = Field(
-        default_factory=list,
+        default_factory=list, max_length=MAX_FIGURE_FILES,
         description="extra figure files in the registry's format, relative to the scenario file; a child's "
         "list adds to its parent's (see model.inputs.figure_files)")
     structure: StructureSettings = Field(default_factory=StructureSettings)
@@ -460,7 +469,8 @@ class Scenario(_Strict):
         default_factory=dict, description="named month ranges in which troops are committed to combat or held in "
         "reserve (structure.troop_losses: phases); outside them the combat rate applies")
     alternatives: dict[str, Alternative] = Field(
-        default_factory=dict, description="structural alternatives run on the same samples and shown side by side")
+        default_factory=dict, max_length=MAX_ALTERNATIVES,
+        description="structural alternatives run on the same samples and shown side by side")
     intensity_profile: list[IntensityPoint] = Field(
         default_factory=list, description="Russian fire over time relative to base (multiplies the intensity events)")
     discovery: DiscoveryConditions = Field(

@@ -13,10 +13,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, Discriminator, Field, Tag
 from scipy import stats
 
 from .distributions import ParameterInfo, ParameterPrior, fit_range, pert, truncnorm
+from .number_rule import INPUT_MODEL_CONFIG
 from .problems import did_you_mean
 from .registry import DEFAULT_RELATIVE_SPREAD, Registry
 from .units import UnitError, compatible_units, conversion_factor
@@ -28,7 +29,7 @@ Problems = list[tuple[str, str]]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = INPUT_MODEL_CONFIG  # one number rule for every field (model.inputs.number_rule)
 
 
 _BOUND = "must be "  # how every valid-range message starts (and no other)
@@ -126,7 +127,7 @@ class FixedSpec(_NumericSpec):
     """A value held fixed (not uncertain)."""
 
     dist: Literal["fixed"]
-    value: float = Field(strict=True)  # strict: `value: true` is not 1.0
+    value: float
 
     def _check_values(self, info: ParameterInfo, factor: float) -> Problems:
         return _bound_msgs(info, {"value": self.value * factor})

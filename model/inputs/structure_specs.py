@@ -14,12 +14,13 @@ import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from scipy import stats
 
 from ..core.months import month_index
 from ..core.structure import SWITCHES, structure_parameter
 from .distributions import ParameterInfo, ParameterPrior
+from .number_rule import INPUT_MODEL_CONFIG
 from .problems import did_you_mean, outside_window
 from .specs import SPEC_CLASSES, DistributionSpec, spec_tag
 
@@ -40,7 +41,7 @@ Add = Callable[[tuple, str], None]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = INPUT_MODEL_CONFIG
 
 
 class FirePeriod(_Strict):

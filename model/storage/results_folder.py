@@ -3,14 +3,16 @@
 A run holds a lock on the results folder (``.lock``, an advisory ``flock``), so a second run
 on the same folder refuses at once with a clear message instead of interleaving with the first.
 It writes each scenario into a hidden staging folder next to the target
-(``.staging-<name>-<pid>``) and writes ``manifest.json`` last, listing every file with its size.
-Only then is the old folder moved aside and the new one renamed into place (two renames on one
-filesystem); the old one is deleted after. If the process dies at any point, the previous good
-result is either still in place or, in the instant between the two renames, kept as
-``.previous-<name>-<pid>`` and put back by :func:`recover` on the next run. A folder counts as
-complete only when its manifest says so *and* every file it lists is there with its size, and as
-current only when the manifest's scenario hash and code version also match the run about to
-start. A worker process whose batch has died (its parent is gone) never commits.
+(``.staging-<name>-<pid>``) and writes ``manifest.json`` last, listing every file with its size
+and SHA-256. Only then is the old folder moved aside and the new one renamed into place (two
+renames on one filesystem); the old one is deleted after. If the process dies at any point, the
+previous good result is either still in place or, in the instant between the two renames, kept
+as ``.previous-<name>-<pid>`` and put back by :func:`recover` on the next run. A folder counts as
+complete only when its manifest says so *and* every file it lists is there with its size and
+content hash, and as current only when the manifest's scenario hash and code version also match
+the run about to start. A worker process whose batch has died (its parent is gone) never commits.
+A folder is replaced only when this tool wrote it (:func:`in_the_way`): a user's file or folder
+where a result goes is left as it is and reported.
 """
 
 from __future__ import annotations
@@ -27,11 +29,18 @@ from typing import Any
 
 from .._version import __version__
 
-__all__ = ["Staging", "ResultsLock", "ResultsBusy", "Orphaned", "recover", "is_current", "read_manifest",
-           "code_version", "safe_target", "write_json", "write_text_atomic", "guard_parent"]
+__all__ = ["Staging", "ResultsLock", "ResultsBusy", "ResultsUnwritable", "Orphaned", "FolderInTheWay", "ADDED_LATER",
+           "recover", "is_current", "read_manifest", "in_the_way", "check_writable", "code_version", "file_sha256",
+           "safe_target", "write_json", "write_text_atomic", "guard_parent"]
 
 MANIFEST = "manifest.json"
 LOCK = ".lock"
+#: Files another command of this tool adds to a scenario's results folder later (``run.py hindcast``,
+#: ``model/hindcast.py``), and the prefix of the temporary folder it writes them in.
+ADDED_LATER = frozenset({"hindcast.json", "hindcast.png", "hindcast.svg"})
+ADDED_LATER_TEMP = ".hindcast-"
+#: What a file browser leaves in any folder it shows (macOS Finder, Windows Explorer): not a user's work.
+BROWSER_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
 # Set in worker processes: the pid of the batch that started them (see guard_parent).
 _PARENT_PID: int | None = None
@@ -41,8 +50,23 @@ class ResultsBusy(RuntimeError):
     """Another live run holds the results folder."""
 
 
+class ResultsUnwritable(RuntimeError):
+    """Nothing can be written in the results folder (read-only, no permission): found before a run
+    computes what it could not keep."""
+
+
 class Orphaned(RuntimeError):
     """This worker's batch has died: it must not commit anything."""
+
+
+class FolderInTheWay(FileExistsError):
+    """Something this tool did not write is where a result goes: it is left alone, the result not written."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(errno.EEXIST, reason, str(path))
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
 
 
 def guard_parent(pid: int) -> None:
@@ -102,9 +126,19 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
 
 
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in pieces (a results file can be tens of MB)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for piece in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
 def read_manifest(folder: Path) -> dict[str, Any] | None:
     """The folder's manifest, or None when missing, unreadable, incomplete, or when any file it
-    lists is missing or has another size than when it was written."""
+    lists is missing or differs from when it was written: another size, or (a manifest written
+    since hashes are recorded) another SHA-256, so an edit that keeps a file's size is seen too."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -120,7 +154,74 @@ def read_manifest(folder: Path) -> dict[str, Any] | None:
                 return None
         except OSError:
             return None
+    hashes = data.get("file_sha256")
+    if hashes is None:  # written before hashes were recorded: sizes only (its code version is not current)
+        return data
+    if not isinstance(hashes, dict) or set(hashes) != set(sizes):
+        return None
+    for name, expected in hashes.items():
+        try:
+            if file_sha256(folder / name) != expected:
+                return None
+        except OSError:
+            return None
     return data
+
+
+def _written_by_us(folder: Path) -> set[str] | None:
+    """The files a results manifest in ``folder`` lists (the manifest included), or None when the
+    folder holds no manifest of this tool (complete or not: a result with a file deleted or edited
+    is still ours to replace)."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(data, dict) and data.get("complete") is True and isinstance(data.get("files"), list)):
+        return None
+    return {str(name) for name in data["files"]} | {MANIFEST}
+
+
+def check_writable(out_dir: Path) -> None:
+    """Raise :class:`ResultsUnwritable` naming ``out_dir`` when nothing can be made in it (an empty
+    hidden folder is made and removed again: the same operation a result's staging starts with)."""
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".write-test-", dir=out_dir))
+    except OSError as exc:
+        raise ResultsUnwritable(f"{out_dir}/ cannot be written ({exc.strerror or exc}); nothing was run: give "
+                                "the run a folder it can write with --out DIR") from None
+
+
+def in_the_way(target: Path) -> str | None:
+    """Why a result may not be written at ``target`` (None: it may).
+
+    A run replaces its results folder whole, so it may replace only what this tool wrote: nothing,
+    an empty folder, a folder whose manifest says this tool wrote it (with no file it did not
+    list, other than what ``run.py hindcast`` adds), or a folder holding only a hindcast's files.
+    A user's file or folder, or a whole results tree written earlier with ``--out`` there, is left
+    as it is.
+    """
+    if not os.path.lexists(target):
+        return None
+    if target.is_symlink() or not target.is_dir():
+        return "exists and is not a results folder; move it away first (nothing was written there)"
+    try:
+        names = {p.name for p in target.iterdir()}
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc}); nothing was written there"
+    ours = _written_by_us(target)
+    hindcast = {n for n in names if n in ADDED_LATER or n.startswith(ADDED_LATER_TEMP)}
+    names -= {n for n in names if n in BROWSER_LITTER or n.startswith("._")}  # ._x: macOS metadata of x
+    if ours is None:
+        if names <= hindcast:
+            return None  # empty, or a hindcast written before the scenario's first run
+        return ("is a folder this tool did not write (it holds no results manifest.json); a run replaces the "
+                "whole folder, so it is left as it is: move it away, or give the run another --out")
+    extra = sorted(names - ours - hindcast)
+    if extra:
+        shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+        return (f"holds files this tool did not write ({shown}); a run replaces the whole folder, so it is left "
+                "as it is: move them away first")
+    return None
 
 
 def is_current(folder: Path, scenario_hash: str, lang: str = "en") -> bool:
@@ -236,21 +337,38 @@ class Staging:
 
     def __enter__(self) -> Staging:
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        if self.target.exists() and not self.target.is_dir():
-            raise FileExistsError(errno.EEXIST, "exists and is not a results folder; move it away first",
-                                  str(self.target))
-        if self.folder.exists():
-            shutil.rmtree(self.folder)
-        self.folder.mkdir()
+        reason = in_the_way(self.target)
+        if reason is not None:
+            raise FolderInTheWay(self.target, reason)
+        try:
+            if self.folder.exists():
+                shutil.rmtree(self.folder)
+            self.folder.mkdir()
+        except OSError as exc:
+            raise self._named(exc) from None
         return self
+
+    def _named(self, exc: OSError) -> OSError:
+        """``exc`` naming the result's path where it named the hidden staging folder or no file
+        at all (a full disk fails a write, whose error names none): a message names the output."""
+        name = exc.filename if isinstance(exc.filename, str) else None
+        staging = str(self.folder)
+        if name is not None and not name.startswith(staging):
+            return exc
+        shown = str(self.target) + (name[len(staging):] if name is not None else "")
+        return OSError(exc.errno, exc.strerror or str(exc), shown)
 
     def commit(self, manifest: dict[str, Any]) -> None:
         """Write the manifest (marking the folder complete) and move it into place."""
         if _PARENT_PID is not None and os.getppid() != _PARENT_PID:
             raise Orphaned("the batch that started this worker has died; nothing is committed")
-        sizes = {p.name: p.stat().st_size for p in sorted(self.folder.iterdir()) if p.is_file()}
+        files = [p for p in sorted(self.folder.iterdir()) if p.is_file()]
+        sizes = {p.name: p.stat().st_size for p in files}
         write_json(self.folder / MANIFEST, {**manifest, "complete": True, "files": [*sizes, MANIFEST],
-                                            "file_sizes": sizes})
+                                            "file_sizes": sizes, "file_sha256": {p.name: file_sha256(p) for p in files}})
+        reason = in_the_way(self.target)  # again: a user may have put something there meanwhile
+        if reason is not None:
+            raise FolderInTheWay(self.target, reason)
         previous = self.target.parent / f".previous-{self.target.name}-{os.getpid()}"
         if self.target.exists():
             self.target.rename(previous)
@@ -259,6 +377,10 @@ class Staging:
             shutil.rmtree(previous, ignore_errors=True)
         self.committed = True
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         if not self.committed:
             shutil.rmtree(self.folder, ignore_errors=True)
+        if isinstance(exc, OSError) and not isinstance(exc, FolderInTheWay):
+            named = self._named(exc)
+            if named is not exc:
+                raise named from None

@@ -134,6 +134,10 @@ def build_teaching(out_dir: str | Path = Path("results") / "teaching", *, lang: 
     paths = notebook_paths(notebooks)
     if only:
         wanted = {str(o) for o in only}
+        unknown = wanted - {p.stem for p in paths} - {str(i) for i in range(1, len(paths) + 1)}
+        if unknown:  # building nothing and saying "0 lessons" would look like success
+            raise TeachError(f"lesson(s) not found: {', '.join(sorted(unknown))} (numbers 1-{len(paths)} or "
+                             f"{', '.join(p.stem for p in paths)})")
         paths = [p for i, p in enumerate(paths, start=1) if p.stem in wanted or str(i) in wanted]
     pages = []
     from ..storage.results_folder import write_text_atomic

@@ -15,11 +15,13 @@ the guide written, the explorer started, both addresses printed and opened.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +59,26 @@ def _folder(text: str) -> Path:
     return Path(text)
 
 
+def _lesson(text: str) -> str:
+    """A lesson by its number (1-5) or its notebook's name, as ``--only`` takes it."""
+    from .guide import LESSONS
+
+    if text in LESSONS or text.removesuffix(".py") in LESSONS:
+        return text.removesuffix(".py")
+    if text.strip().isdigit() and 1 <= int(text) <= len(LESSONS):
+        return str(int(text))
+    from ..inputs.problems import shorten
+
+    raise argparse.ArgumentTypeError(f"'{shorten(text)}' is not a lesson: give a number from 1 to {len(LESSONS)} or a "
+                                     f"notebook's name ({', '.join(LESSONS)})")
+
+
+def _folder(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a folder name")
+    return Path(text)
+
+
 def add_commands(sub: Any, *, prog: str = "python run.py") -> None:
     """Register ``explore``, ``teach`` and ``classroom`` on the command line's sub-parsers."""
     raw = argparse.RawDescriptionHelpFormatter
@@ -86,7 +108,7 @@ def add_commands(sub: Any, *, prog: str = "python run.py") -> None:
     te.add_argument("--out", type=_folder, default=Path("results") / "teaching", metavar="DIR",
                     help="output folder (default: results/teaching/)")
     te.add_argument("--lang", choices=("en", "de"), default="en", help="language of the lessons (default: en)")
-    te.add_argument("--only", nargs="+", metavar="LESSON", default=(),
+    te.add_argument("--only", nargs="+", metavar="LESSON", default=(), type=_lesson,
                     help="only these lessons (numbers 1-5 or notebook names)")
     te.add_argument("--samples", type=_samples, metavar="N", help="futures per lesson (default: the notebooks' 4096)")
     te.add_argument("--show-code", action="store_true", help="show the notebooks' code in the HTML copies")
@@ -186,6 +208,48 @@ def _show(url: str, no_browser: bool) -> None:
         print(f"no browser opened here: open {url} in a browser on this computer", flush=True)
 
 
+@contextlib.contextmanager
+def _port_held(port: int) -> Iterator[bool]:
+    """Hold this port for one explorer (an advisory lock, released when the process ends): two
+    explorers started at once on one port would both find it free, and the loser's server would
+    fail while the winner's answered in its name. Yields False when another explorer holds it."""
+    import fcntl
+    import tempfile
+
+    path = Path(tempfile.gettempdir()) / f"nkmodel-explore-{port}.lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:  # another user's lock file: the port checks below still hold
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
+
+
+def _served_by(port: int, pid: int) -> bool:
+    """Whether the socket listening on ``HOST:port`` is ``pid``'s (Linux, from /proc; True where
+    that cannot be told): the address must answer for this explorer, not for another program."""
+    try:
+        table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return True
+    sockets = set()
+    for fd in fds:
+        with contextlib.suppress(OSError):  # closed meanwhile
+            sockets.add(os.readlink(fd))
+    local = f"0100007F:{port:04X}"  # 127.0.0.1, little-endian, as /proc writes it
+    listening = {f"socket:[{row.split()[9]}]" for row in table if row.split()[1] == local and row.split()[3] == "0A"}
+    return bool(listening & sockets)
+
+
 def _checked_scenario(name: str) -> tuple[Path, str] | int:
     """The scenario file and its name, validated (warnings printed); or the exit status of a refusal."""
     from ..inputs.registry import load_registry
@@ -196,9 +260,13 @@ def _checked_scenario(name: str) -> tuple[Path, str] | int:
     except ImportError:
         _err("the explorer needs Streamlit: pip install -e '.[teach]'")
         return 2
+    from ..inputs.problems import shorten
+    from ..inputs.safe_yaml import file_problem
+
     path = _scenario_file(name)
-    if not path.is_file():
-        _err(f"{path}: no such scenario file")
+    why = file_problem(path, kind="scenario file")
+    if why is not None:
+        _err(f"{shorten(str(path))}: {why}")
         return 2
     resolved, problems = validate_files([path], load_registry())
     if problems:
@@ -219,7 +287,7 @@ def _start_server(path: Path, *, port: int, lang: str, samples: int) -> subproce
     proc = subprocess.Popen(streamlit_command(path.resolve(), port=port, lang=lang, samples=samples), env=env)
     deadline = time.monotonic() + _START_TIMEOUT
     try:
-        while not _answers(port):
+        while not (_answers(port) and _served_by(port, proc.pid)):
             if proc.poll() is not None:
                 _err(f"the explorer stopped before it answered (exit status {proc.returncode})")
                 return 1
@@ -250,6 +318,14 @@ def _explore(args: argparse.Namespace) -> int:
     if isinstance(checked, int):
         return checked
     path, name = checked
+    with _port_held(args.port) as held:
+        if not held:
+            _err(f"port {args.port} on {HOST} is in use; choose another with --port N")
+            return 2
+        return _explore_on(args, path, name)
+
+
+def _explore_on(args: argparse.Namespace, path: Path, name: str) -> int:
     proc = _start_server(path, port=args.port, lang=args.lang, samples=args.samples)
     if isinstance(proc, int):
         return proc
@@ -313,6 +389,14 @@ def _classroom(args: argparse.Namespace) -> int:
             return status
     guide = write_guide(out, lang).resolve()
     path, name = checked
+    with _port_held(args.port) as held:
+        if not held:
+            _err(f"port {args.port} on {HOST} is in use; choose another with --port N")
+            return 2
+        return _classroom_on(args, path, name, guide, lang)
+
+
+def _classroom_on(args: argparse.Namespace, path: Path, name: str, guide: Path, lang: str) -> int:
     proc = _start_server(path, port=args.port, lang=lang, samples=args.samples)
     if isinstance(proc, int):
         return proc
