@@ -139,7 +139,7 @@ def test_sample_refuses_what_validate_refuses(tmp_path, capsys):
 
 
 def test_a_figure_spread_above_one_prints_no_numerical_warnings(tmp_path):
-    path = _extending(tmp_path, "baseline", "samples: 64\nparameters:\n  ru_production_start_per_month: "
+    path = _extending(tmp_path, "baseline", "samples: 64\nparameters:\n  ru_production_per_month: "
                                            "{figure: ru_shell_production_per_year, spread: 1.5}\n")
     for command in (["validate", str(path)], ["sample", str(path), "--samples", "64"]):
         done = subprocess.run([sys.executable, str(ROOT / "run.py"), *command], cwd=ROOT, capture_output=True,
