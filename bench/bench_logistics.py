@@ -36,7 +36,7 @@ if str(ROOT) not in sys.path:
 
 import numpy as np  # noqa: E402
 
-from model.logistics.engine import (  # noqa: E402
+from model.features.logistics.engine import (  # noqa: E402
     LogisticsParameters,
     ReplicationInputs,
     RouteClosed,

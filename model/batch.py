@@ -22,11 +22,11 @@ from typing import Any
 
 from ._version import __version__
 from .experiment import run_scenario
+from .features.logistics.run import chunk_count
 from .inputs.analyst_specs import planned_samples
 from .inputs.loading import ResolvedScenario, load_scenario
 from .inputs.registry import Registry, load_registry
 from .inputs.sampling import block_ranges
-from .logistics.run import chunk_count
 from .presentation import texts
 from .presentation.charts.for_run import comparison_figures
 from .presentation.charts.saving import save_figure

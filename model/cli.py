@@ -299,8 +299,8 @@ def _cmd_hindcast(args: argparse.Namespace) -> int:
             _err(str(problem))
         return 2
     _warn(resolved)
-    from .hindcast import HindcastError, run_hindcast, write_hindcast  # after validation, like run
-    from .presentation.hindcast_view import hindcast_lines
+    from .features.hindcast.run import HindcastError, run_hindcast, write_hindcast  # after validation, like run
+    from .features.hindcast.view import hindcast_lines
     from .storage.results_folder import ResultsBusy
 
     r = resolved[0]
@@ -384,7 +384,7 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
     registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
     _warn([resolved])
     from .analysis.stats import column_percentiles
-    from .inputs.dependence import build_dependence
+    from .inputs.dependence import dependence_of
     from .inputs.sampling import BLOCK_SIZE
     from .presentation.analyst_summary import correlation_table
 
@@ -393,7 +393,7 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
         _err(f"{csv_path}: exists already; choose a new file name (nothing is overwritten)")
         return 2
     priors = scenario_priors(sc, registry)
-    dependence = build_dependence(sc.correlations, sc.correlation_method, priors)
+    dependence = dependence_of(sc, priors)
     s = sample_parameters(priors, n, method=sc.sampling, seed=seed if seed is not None else sc.seed,
                           correlation=dependence)
     auto = " (samples: auto decides how many a run draws; shown: the first block)" if not samples and \

@@ -22,7 +22,6 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .analysis.analyst import analyst_results
 from .analysis.calibration import (
     Calibration,
     ObservedFigure,
@@ -36,18 +35,20 @@ from .analysis.calibration import (
     with_node_columns,
 )
 from .analysis.given_data import GivenDataIndices, first_order_given_data_many
-from .analysis.outcome import AlternativeResult, Drivers, Ensemble, RunResult
+from .analysis.outcome import Drivers, Ensemble, RunResult
 from .analysis.series import series_correction, series_groups
 from .analysis.smc import temper
-from .analysis.stopping import Stopping, draw_until_precise, precision_target
 from .analysis.structures import structure_mixture
 from .analysis.value_of_information import value_of_information
 from .core.catalogue import METRICS, TRAJECTORIES, applies
 from .core.dynamics import Structure, simulate
-from .core.structure import switch_of_parameter
 from .core.months import month_range
+from .core.structure import switch_of_parameter
 from .core.timeline import Timeline
-from .inputs.dependence import Dependence, build_dependence
+from .features.base import ComputeContext
+from .features.registry import features
+from .features.stopping.compute import Stopping, draw_until_precise, precision_target
+from .inputs.dependence import Dependence, dependence_of
 from .inputs.distributions import ParameterPrior
 from .inputs.events import build_structure, build_timeline
 from .inputs.priors import scenario_priors
@@ -63,7 +64,6 @@ from .inputs.sampling import (
 )
 from .inputs.schema import SMC_MAX_PARTICLES, Scenario
 from .inputs.units import conversion_factor
-from .logistics.run import logistics_plan, run_logistics
 from .sensitivity import one_at_a_time_swings, rank_correlations, sobol_analysis
 
 __all__ = ["run_scenario", "analyse_drivers", "observed_figures", "observed_points", "TRAJECTORY_SAMPLE_CAP", "SAMPLES_KEPT"]
@@ -204,7 +204,7 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
 def _tasks(scenario: Scenario, priors: list[ParameterPrior], timeline: Timeline, observed: list[ObservedFigure],
            n: int, *, structure: Structure, keep_unit: bool, unit: np.ndarray | None = None) -> list[_Block]:
     points = observed_points(observed, timeline)
-    dependence = build_dependence(scenario.correlations, scenario.correlation_method, priors)
+    dependence = dependence_of(scenario, priors)
     return [_Block(priors, timeline, b, start, stop - start, scenario.sampling, scenario.seed,
                    scenario.shortage_threshold, structure, points, date_draws(observed), start < TRAJECTORY_SAMPLE_CAP,
                    max(0, min(stop, SAMPLES_KEPT) - start), keep_unit,
@@ -392,7 +392,7 @@ def _draw_auto(scenario: Scenario, priors: list[ParameterPrior], timeline: Timel
                structure: Structure, map_blocks: MapFn, on_block: Callable[[int], None] | None
                ) -> tuple[tuple[Ensemble, np.ndarray | None], Stopping]:
     """``samples: auto``: the prior futures drawn block by block until ``precision`` holds
-    (``model.analysis.stopping``), with their design points for SMC when it will calibrate them."""
+    (``model.features.stopping.compute``), with their design points for SMC when it will calibrate them."""
     target = precision_target(scenario, has_cutoff=timeline.cutoff is not None)
     tasks = _tasks(scenario, priors, timeline, observed, target.max_samples, structure=structure, keep_unit=True)
     tasks = [replace(t, keep_unit=t.start < SMC_MAX_PARTICLES) for t in tasks]
@@ -426,14 +426,13 @@ def _run(scenario: Scenario, registry: Registry, n: int | str, seed: int, map_bl
         {m: calibrated.metrics[m] for m in METRICS if applies(m, has_cutoff=timeline.cutoff is not None)},
         never_value=float(len(timeline) - (timeline.cutoff or 0)))
     run.drivers = analyse_drivers(run, seed=seed)
-    run.analyst = analyst_results(run, stopping=stopping)
     run.value_of_information = value_of_information(run, seed=seed)
-    for name, alt in scenario.alternatives.items():
-        alt_structure = build_structure(scenario, alt)
-        alt_prior, alt_calibrated, alt_calibration = _calibrated(scenario, priors, timeline, observed, alt_structure,
-                                                                 n, seed, map_blocks, None)
-        run.alternatives.append(AlternativeResult(name, alt_structure, alt_prior, alt_calibrated, alt_calibration))
-    if scenario.logistics is not None:  # the discrete-event chain, on samples of the calibrated result
-        run.logistics = run_logistics(run, logistics_plan(scenario.logistics, scenario.window.start), seed=seed,
-                                      map_blocks=map_blocks)
+    count = n  # the run's own count (samples: auto has decided it by now)
+    context = ComputeContext(seed, map_blocks, extra={"stopping": stopping}, calibrate_under=lambda other: _calibrated(
+        scenario, priors, timeline, observed, other, count, seed, map_blocks, None))
+    for feature in features():  # each optional feature's numbers (model.features), in order
+        if feature.compute is not None and feature.applies(scenario):
+            result = feature.compute(run, context)
+            if result is not None:
+                run.features[feature.name] = result
     return run

@@ -14,7 +14,7 @@
 # %%
 import numpy as np
 
-from model.analysis.discovery import prim
+from model.features.discovery.methods import prim
 from model.core.catalogue import unit_of
 from model.presentation.charts import teaching as charts
 from model.presentation.summary import metric_stats, trajectory_quantiles

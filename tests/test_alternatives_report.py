@@ -1,6 +1,6 @@
 """The report's table of structural alternatives, built from summary.json's `alternatives`."""
 
-from model.presentation.report.alternatives_views import alternatives_section
+from model.features.alternatives.report import alternatives_section
 
 
 def _entry(name, firing, p50, never):

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from model.analysis.discovery import Box, PrimResult, Rule, prim, tree_rules
+from model.features.discovery.methods import Box, PrimResult, Rule, prim, tree_rules
 
 NAMES = ("x0", "x1", "x2", "x3", "x4")
 TOL = 0.05  # allowed error on a recovered limit, in the inputs' units (they span [0, 1])

@@ -1,4 +1,4 @@
-"""Hindcasts (model.hindcast, `python run.py hindcast`): fit on the early figures, predict the later."""
+"""Hindcasts (model.features.hindcast.run, `python run.py hindcast`): fit on the early figures, predict the later."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from model.cli import main
-from model.hindcast import HindcastError, run_hindcast, split_observations, write_hindcast
+from model.features.hindcast.run import HindcastError, run_hindcast, split_observations, write_hindcast
 from model.inputs.loading import load_scenario
 from model.inputs.registry import load_registry
-from model.presentation.hindcast_view import hindcast_document, hindcast_lines
+from model.features.hindcast.view import hindcast_document, hindcast_lines
 from model.storage.results_folder import ResultsBusy
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ import pytest
 from model import batch, workers
 from model.cli import main
 from model.inputs.analyst_specs import MAX_CONDITION_CHARS, MAX_DISCOVERY_CONDITIONS
-from model.inputs.logistics_spec import MAX_DISRUPTIONS
+from model.features.logistics.spec import MAX_DISRUPTIONS
 from model.inputs.schema import MAX_ALTERNATIVES, MAX_EVENTS, MAX_FIGURE_FILES
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ import pytest
 import simpy
 from scipy import stats
 
-from model.logistics.engine import (
+from model.features.logistics.engine import (
     DAYS_PER_MONTH,
     DepotStrike,
     LogisticsParameters,
@@ -29,7 +29,7 @@ from model.logistics.engine import (
     replication_seeds,
     run_replication,
 )
-from model.logistics.processes import CountingEnvironment, WaitLog, berth_visit
+from model.features.logistics.processes import CountingEnvironment, WaitLog, berth_visit
 
 SEED = np.random.SeedSequence(20240917)
 

@@ -25,12 +25,12 @@ from model.core.months import DAYS_PER_MONTH as CALENDAR_DAYS
 from model.core.timeline import Timeline
 from model.experiment import run_scenario
 from model.inputs.loading import load_scenario
-from model.inputs.logistics_spec import LogisticsSettings
+from model.features.logistics.spec import LogisticsSettings
 from model.inputs.registry import load_registry
-from model.logistics.params import DAYS_PER_MONTH
-from model.logistics.processes import firing_rule
+from model.features.logistics.params import DAYS_PER_MONTH
+from model.features.logistics.processes import firing_rule
 from model.inputs.schema import PARAMETER_INFO
-from model.logistics.run import TARGET_DAYS_FACTOR, chunk_count, draw_samples, logistics_plan, run_logistics
+from model.features.logistics.run import TARGET_DAYS_FACTOR, chunk_count, draw_samples, logistics_plan, run_logistics
 from model.presentation.summary import build_summary
 from model.storage.results_folder import write_json
 

@@ -14,14 +14,14 @@ import pytest
 
 from model.cli import main
 from model.inputs.loading import ScenarioError, load_scenario
-from model.inputs.logistics_spec import (
+from model.features.logistics.spec import (
     LOGISTICS_PARAMETERS,
     engine_date,
     engine_day,
 )
 from model.inputs.registry import load_registry
-from model.logistics.params import LogisticsParameters, RouteClosed
-from model.logistics.run import logistics_plan
+from model.features.logistics.params import LogisticsParameters, RouteClosed
+from model.features.logistics.run import logistics_plan
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "scenarios" / "logistics_rail_closure.yaml"

@@ -1,4 +1,4 @@
-"""Tests for samples: auto's stopping rule (model.analysis.stopping): checkpoints, quantile
+"""Tests for samples: auto's stopping rule (model.features.stopping.compute): checkpoints, quantile
 intervals that cover, and a decision that depends on the blocks alone."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from model.analysis.stopping import (
+from model.features.stopping.compute import (
     PrecisionTarget,
     checkpoints,
     draw_until_precise,

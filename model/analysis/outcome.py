@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -13,15 +14,13 @@ from ..inputs.distributions import ParameterPrior
 from ..inputs.events import build_structure
 from ..inputs.sampling import SampleSet
 from ..inputs.schema import Scenario
-from ..logistics.study import LogisticsResult
 from .calibration import Calibration, ObservedFigure
 
-if TYPE_CHECKING:  # analyst.py reads Ensemble from here
-    from .analyst import AnalystResults
+if TYPE_CHECKING:
     from .structures import StructureMixture
     from .value_of_information import Narrowing
 
-__all__ = ["AlternativeResult", "Drivers", "Ensemble", "RunResult"]
+__all__ = ["Drivers", "Ensemble", "RunResult"]
 
 
 @dataclass
@@ -67,22 +66,15 @@ class Ensemble:
     def __len__(self) -> int:
         return int(self.weights.shape[0])
 
+    def input_columns(self, names: Sequence[str]) -> np.ndarray:
+        """The kept samples' values of the named inputs, one column each."""
+        return self.inputs.values[:, [self.inputs.names.index(n) for n in names]]
+
     def head_weights(self, m: int) -> np.ndarray:
         """Weights of the first ``m`` samples, renormalised to sum 1 (equal if they carry none)."""
         w = self.weights[:m]
         total = w.sum()
         return w / total if total > 0 else np.full(m, 1.0 / m)
-
-
-@dataclass(frozen=True)
-class AlternativeResult:
-    """The same samples under a structural alternative: its futures before and after calibration."""
-
-    name: str
-    structure: Structure
-    prior: Ensemble
-    calibrated: Ensemble
-    calibration: Calibration
 
 
 @dataclass
@@ -101,11 +93,9 @@ class RunResult:
     observed: list[ObservedFigure]
     calibration: Calibration
     drivers: list[Drivers]
-    alternatives: list[AlternativeResult] = field(default_factory=list)
-    analyst: AnalystResults | None = None  # discovery, correlations, trade-offs, stopping (model.analysis.analyst)
-    logistics: LogisticsResult | None = None  # the discrete-event study (scenario section logistics:)
     structures: StructureMixture | None = None  # the answers by structure and their evidence (uncertain switches)
     value_of_information: dict[str, list[Narrowing]] = field(default_factory=dict)  # headline metric -> ranked reports
+    features: dict[str, Any] = field(default_factory=dict)  # each optional feature's numbers, by name (model.features)
 
     @property
     def structure(self) -> Structure:

@@ -14,7 +14,7 @@ from scipy import stats
 
 from ..core.threads import default_threads
 
-__all__ = ["column_percentiles", "quantiles_under", "sort_order", "check_weights", "weighted_quantile",
+__all__ = ["weighted_spearman", "column_percentiles", "quantiles_under", "sort_order", "check_weights", "weighted_quantile",
            "weighted_ranks", "weighted_corr", "effective_sample_size", "normalise_log_weights"]
 
 def _show(value: object) -> str:
@@ -317,3 +317,9 @@ def column_percentiles(values: np.ndarray, percentiles: ArrayLike, *, threads: i
             for _ in pool.map(one_thread, range(workers)):
                 pass
     return out
+
+
+def weighted_spearman(x: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+    """(k, k) Spearman rank correlations of the columns of ``x`` under weights ``w`` (None: equal)."""
+    r = weighted_ranks(x, w)
+    return np.atleast_2d(weighted_corr(r, r, w))

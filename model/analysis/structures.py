@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -56,6 +56,7 @@ class StructureMixture:
     marginals: dict[str, list[tuple[str, float, float]]]  # switch -> (choice, prior weight, posterior probability)
     variance_share: dict[str, float]  # metric -> share of its calibrated variance from the structure
     combination_of_sample: np.ndarray  # (n,) int16: which combination each calibrated sample took
+    switch_variance_share: dict[str, dict[str, float]] = field(default_factory=dict)  # switch -> metric -> share
 
     def mask(self, combination: Combination) -> np.ndarray:
         """The calibrated samples that took one combination."""
@@ -146,6 +147,11 @@ def structure_mixture(choices: Mapping[str, np.ndarray], weights: np.ndarray, pr
             if prior_weights[s][c] > 0:
                 rows.append((choice, float(prior_weights[s][c]), float(weights[index[s] == c].sum())))
         marginals[s] = rows
-    shares = {m: variance_share(np.nan_to_num(np.asarray(v, dtype=float), nan=never_value), weights,
-                                combination_of_sample) for m, v in metrics.items()}
-    return StructureMixture(switches, combinations, marginals, shares, combination_of_sample)
+    shares: dict[str, float] = {}
+    by_switch: dict[str, dict[str, float]] = {s: {} for s in switches}
+    for m, v in metrics.items():
+        values = np.nan_to_num(np.asarray(v, dtype=float), nan=never_value)
+        shares[m] = variance_share(values, weights, combination_of_sample)
+        for s in switches:  # each switch's own part: the spread between its choices
+            by_switch[s][m] = variance_share(values, weights, index[s].astype(np.int64))
+    return StructureMixture(switches, combinations, marginals, shares, combination_of_sample, by_switch)

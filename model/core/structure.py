@@ -94,15 +94,17 @@ class Structure:
 
     choices: Mapping[str, str] = field(default_factory=dict)
     fire_drop_threshold: float = 0.8
+    forced: frozenset[str] = frozenset()  # switches fixed for every sample, whatever a sample drew
 
     def __init__(self, choices: Mapping[str, str] | None = None, fire_drop_threshold: float = 0.8,
-                 **switches: str) -> None:
+                 forced: frozenset[str] | set[str] = frozenset(), **switches: str) -> None:
         object.__setattr__(self, "choices", {**(choices or {}), **switches})
         object.__setattr__(self, "fire_drop_threshold", fire_drop_threshold)
+        object.__setattr__(self, "forced", frozenset(forced))
         self.__post_init__()
 
     def __hash__(self) -> int:
-        return hash((tuple(sorted(self.choices.items())), self.fire_drop_threshold))
+        return hash((tuple(sorted(self.choices.items())), self.fire_drop_threshold, self.forced))
 
     def __post_init__(self) -> None:
         for switch, choice in self.choices.items():
@@ -123,8 +125,8 @@ class Structure:
         return self.choice("supply_decline")
 
     def with_choices(self, **choices: str) -> Structure:
-        """This structure with some choices changed."""
-        return Structure({**self.choices, **choices}, self.fire_drop_threshold)
+        """This structure with some choices changed, for every sample (a sample's own draw gives way)."""
+        return Structure({**self.choices, **choices}, self.fire_drop_threshold, self.forced | set(choices))
 
     def all_choices(self) -> dict[str, str]:
         """Every switch with its choice, in catalogue order."""

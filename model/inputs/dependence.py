@@ -39,7 +39,7 @@ from .correlation import (
 )
 from .distributions import ParameterPrior
 
-__all__ = ["CorrelationMethod", "Dependence", "block_seed", "build_dependence"]
+__all__ = ["CorrelationMethod", "Dependence", "block_seed", "build_dependence", "dependence_of"]
 
 CorrelationMethod = Literal["copula", "iman_conover"]
 
@@ -126,3 +126,10 @@ def build_dependence(correlations: Sequence[Any], method: CorrelationMethod,
     matrix = rank_matrix(names, pairs)
     reasons = tuple((c.reason or "").strip() for c in correlations)
     return Dependence(names, matrix, method, pairs, reasons)
+
+
+def dependence_of(scenario: Any, priors: Sequence[ParameterPrior]) -> Dependence | None:
+    """The scenario's inputs that move together (its ``correlations:``, model.features.correlations)."""
+    from ..features.correlations.spec import correlations_of, method_of
+
+    return build_dependence(correlations_of(scenario), method_of(scenario), priors)  # type: ignore[arg-type]

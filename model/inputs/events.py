@@ -8,7 +8,8 @@ from ..core.months import month_index, month_range
 from ..core.structure import SWITCHES, Structure
 from ..core.timeline import Timeline
 from .registry import Registry, load_registry
-from .schema import Alternative, Scenario
+from ..features.alternatives.spec import Alternative
+from .schema import Scenario
 from .structure_specs import fixed_choice
 
 __all__ = ["build_timeline", "build_structure", "WAVE_EVENTS"]
@@ -20,9 +21,11 @@ def build_structure(scenario: Scenario, alternative: Alternative | None = None) 
     """The scenario's fixed structural choices (with one alternative's changes applied). Switches that
     ``structures:`` makes uncertain are chosen per sample (``model.inputs.structure_specs``)."""
     choices = {switch: fixed_choice(scenario, switch) for switch in SWITCHES}
-    if alternative is not None:
-        choices.update({s: getattr(alternative, s) for s in SWITCHES if getattr(alternative, s) is not None})
-    return Structure(choices, fire_drop_threshold=scenario.structure.fire_drop_threshold)
+    forced: set[str] = set()
+    if alternative is not None:  # an alternative's choices hold for every sample, whatever a sample drew
+        forced = {s for s in SWITCHES if getattr(alternative, s) is not None}
+        choices.update({s: getattr(alternative, s) for s in forced})
+    return Structure(choices, fire_drop_threshold=scenario.structure.fire_drop_threshold, forced=forced)
 
 
 def _profile(scenario: Scenario, months: list[str]) -> np.ndarray:

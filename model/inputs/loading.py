@@ -9,7 +9,8 @@ that names them). ``precision`` merges field by field; each named ``discovery`` 
 replaced whole (``null`` removes one); a child's ``correlations`` list replaces the parent's whole
 (``correlations: []`` removes them), as ``correlation_method`` and ``samples`` do. ``logistics``
 merges field by field, each named logistics parameter and disruption replaced whole (``null``
-removes a disruption; ``model.inputs.logistics_spec.merge_logistics``).
+removes a disruption; ``model.features.logistics.spec.merge_logistics``). An optional feature's
+section merges as its spec says (``model.inputs.feature_specs``).
 """
 
 from __future__ import annotations
@@ -25,9 +26,8 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.catalogue import TRAJECTORIES
 from ..core.months import month_index, month_name
-from .analyst_checks import analyst_problems
+from .feature_specs import custom_merges, custom_replaced_by, feature_problems, merge_entries, merge_fields
 from .figure_files import FigureFile, load_figure_files
-from .logistics_spec import logistics_problems, logistics_replaced_by, merge_logistics
 from .number_rule import whole_if_integral
 from .plausibility import unit_slips
 from .problems import Problem, YamlProblems, closest, did_you_mean, dotted_path, outside_window, shorten
@@ -77,9 +77,14 @@ class ResolvedScenario:
 
 # How a child's mapping combines with its parent's: fields merge one level, named
 # entries (a parameter, an event, an observation) are replaced whole; null removes one.
-_MERGE_FIELDS = {"window", "sensitivity", "calibration", "structure", "structures", "precision",
+_MERGE_FIELDS = {"window", "sensitivity", "calibration", "structure", "structures",
                  "value_of_information"}
-_MERGE_ENTRIES = {"parameters", "events", "observations", "alternatives", "discovery", "fire_periods", "troop_phases"}
+_MERGE_ENTRIES = {"parameters", "events", "observations", "fire_periods", "troop_phases"}
+# ... and the sections of the optional features, merged as each feature's spec says (model.inputs.feature_specs)
+_MERGE_FIELDS |= merge_fields()
+_MERGE_ENTRIES |= merge_entries()
+_MERGE_OWN = custom_merges()
+_REPLACED_BY_OWN = custom_replaced_by()
 _NOT_INHERITED = {"name", "description", "extends"}
 
 
@@ -96,8 +101,8 @@ def _merge(parent: dict, child: dict) -> dict:
                 else:
                     merged[name] = entry
             out[key] = merged
-        elif key == "logistics" and isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge_logistics(out[key], value)
+        elif key in _MERGE_OWN and isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _MERGE_OWN[key](out[key], value)
         else:
             out[key] = value
     return out
@@ -112,8 +117,8 @@ def _replaced_by(key: tuple, child: dict[str, Any]) -> bool:
         return True
     if top not in child:
         return False
-    if top == "logistics":
-        return logistics_replaced_by(key, child[top])
+    if top in _REPLACED_BY_OWN:
+        return _REPLACED_BY_OWN[top](key, child[top])
     section = child[top]
     if top in _MERGE_FIELDS | _MERGE_ENTRIES and isinstance(section, dict):
         return len(key) > 1 and key[1] in section
@@ -273,8 +278,6 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
         win = Window.model_validate(window) if isinstance(window, dict) else None
     except ValidationError:
         win = None
-    for loc, msg in logistics_problems(data.get("logistics"), win):
-        sink.add(("logistics", *loc), msg)
     events = data.get("events")
     if isinstance(events, dict):
         for name, raw in events.items():
@@ -330,8 +333,8 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
                 outside = outside_window(obs.at or fig.as_of_month(), win.start, win.horizon_months)
                 if outside:
                     sink.add(("observations", fid, "at"), outside)
-    analyst_problems(data, sink.add)  # discovery, correlations, precision (model.inputs.analyst_checks)
-    structure_problems(data, win, sink.add)  # alternatives, intensity profile (model.inputs.structure_checks)
+    structure_problems(data, win, sink.add)  # the intensity profile (model.inputs.structure_checks)
+    feature_problems(data, win, registry, sink.add)  # each optional feature's sections (model.features)
     span = None if win is None else (month_index(win.start), month_index(win.start) + win.horizon_months - 1)
     structure_section_problems(data, span, registry, sink.add)  # fire periods, troop phases, structures
     sens = data.get("sensitivity")

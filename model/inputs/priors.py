@@ -14,9 +14,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from .distributions import ParameterPrior
 from ..core.structure import SWITCHES, switch_of_parameter
-from .distributions import ParameterInfo
+from .distributions import ParameterInfo, ParameterPrior
 from .registry import Registry
 from .schema import PARAMETER_INFO, Parameters, Scenario
 from .structure_specs import fire_factor_info, section_priors

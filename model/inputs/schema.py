@@ -35,16 +35,30 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from ..core.catalogue import SENSITIVITY_METRICS, MetricName, TrajectoryName
 from ..core.structure import SWITCHES
-from .analyst_specs import Correlation, CorrelationMethod, DiscoveryConditions, Precision, SampleCount
 from .distributions import ParameterInfo
-from .logistics_spec import LogisticsSettings
+from .feature_specs import scenario_fields
 from .number_rule import INPUT_MODEL_CONFIG, WholeNumber
+from .sample_count import SampleCount
 from .specs import DistributionSpec
-from .structure_specs import FirePeriod, TroopPhase
+from .structure_specs import (
+    DeclineChoice,
+    DepotChoice,
+    FirePeriod,
+    FireProfileChoice,
+    FiringChoice,
+    FiringOrderChoice,
+    NkProductionChoice,
+    NkStockChoice,
+    NkSupplyStartChoice,
+    RefurbishmentChoice,
+    RuProductionChoice,
+    TroopLossChoice,
+    TroopPhase,
+)
 
 __all__ = [
     "Scenario",
@@ -61,7 +75,6 @@ __all__ = [
     "StructurePriors",
     "FirePeriod",
     "TroopPhase",
-    "Alternative",
     "IntensityPoint",
     "Window",
     "MAX_SAMPLES",
@@ -72,7 +85,6 @@ __all__ = [
     "DEFAULT_HEADLINE",
     "ReportCandidate",
     "ValueOfInformation",
-    "MAX_ALTERNATIVES",
     "MAX_EVENTS",
     "MAX_FIGURE_FILES",
 ]
@@ -85,7 +97,6 @@ NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 RESERVED_NAMES = ("comparison", "teaching")
 # Counts with a maximum (the README's Limits lists them all): each alternative runs the model and its
 # calibration again on the same samples, and there are four structures, the scenario's own included
-MAX_ALTERNATIVES = 3
 MAX_EVENTS = 100  # a month-by-month story, not a data feed
 MAX_FIGURE_FILES = 20  # after extends: the parent's and the child's together
 
@@ -300,21 +311,6 @@ class Sensitivity(_Strict):
     sobol_samples: WholeNumber = Field(1024, ge=64, le=65536, description="base samples of the Sobol design (power of 2)")
 
 
-# The structural switches' choices, written out for the schema (tests/test_structure.py holds them to
-# model.core.structure.SWITCHES); the first choice of each is the earlier model.
-FiringChoice = Literal["demand", "stock_target"]
-DeclineChoice = Literal["constant", "proportional"]
-FiringOrderChoice = Literal["mixed", "nk_first", "ru_first"]
-DepotChoice = Literal["unlimited", "limited"]
-FireProfileChoice = Literal["flat", "periods"]
-NkStockChoice = Literal["single", "tiers"]
-NkSupplyStartChoice = Literal["ramp", "pulse"]
-NkProductionChoice = Literal["compound", "saturating"]
-RuProductionChoice = Literal["compound", "anchored"]
-RefurbishmentChoice = Literal["flat", "declining"]
-TroopLossChoice = Literal["constant", "phases"]
-
-
 def _switch(default: str, name: str) -> Any:
     return Field(default, description=SWITCHES[name].description)
 
@@ -372,23 +368,6 @@ class StructurePriors(_Strict):
         return out
 
 
-class Alternative(_Strict):
-    """A structural alternative evaluated on the same samples (only the fields that differ)."""
-
-    firing: FiringChoice | None = None
-    supply_decline: DeclineChoice | None = None
-    firing_order: FiringOrderChoice | None = None
-    depot: DepotChoice | None = None
-    fire_profile: FireProfileChoice | None = None
-    nk_stock: NkStockChoice | None = None
-    nk_supply_start: NkSupplyStartChoice | None = None
-    nk_production: NkProductionChoice | None = None
-    ru_production: RuProductionChoice | None = None
-    ru_refurbishment: RefurbishmentChoice | None = None
-    troop_losses: TroopLossChoice | None = None
-    note: str | None = None
-
-
 class IntensityPoint(_Strict):
     """Russia's fire relative to base in a month; the profile is linear between points, flat beyond."""
 
@@ -436,8 +415,9 @@ class CalibrationSettings(_Strict):
         "each figure's log-error variance is one error common to the series (0: independent errors)")
 
 
-class Scenario(_Strict):
-    """One scenario file after ``extends`` is resolved."""
+class ScenarioCore(_Strict):
+    """One scenario file after ``extends`` is resolved: the model's own sections (the optional features add
+    theirs, ``Scenario`` below)."""
 
     name: str = Field(pattern=NAME_PATTERN, description="also the results folder name")
     description: str = Field(pattern=r"\S", description="the question the scenario answers")
@@ -468,25 +448,15 @@ class Scenario(_Strict):
     troop_phases: dict[str, TroopPhase] = Field(
         default_factory=dict, description="named month ranges in which troops are committed to combat or held in "
         "reserve (structure.troop_losses: phases); outside them the combat rate applies")
-    alternatives: dict[str, Alternative] = Field(
-        default_factory=dict, max_length=MAX_ALTERNATIVES,
-        description="structural alternatives run on the same samples and shown side by side")
     intensity_profile: list[IntensityPoint] = Field(
         default_factory=list, description="Russian fire over time relative to base (multiplies the intensity events)")
-    discovery: DiscoveryConditions = Field(
-        default_factory=dict, description="conditions of interest over the metrics, by name: which input regions lead "
-        "to them (PRIM boxes and a classification tree; model.inputs.conditions for the language)")
-    correlations: list[Correlation] = Field(
-        default_factory=list, description="pairs of inputs that move together, as target rank correlations")
-    correlation_method: CorrelationMethod = Field(
-        "copula", description="copula: Gaussian copula on the design; iman_conover: rearrange each block, "
-        "keeping each input's stratification exact")
-    precision: Precision = Field(default_factory=Precision, description="when samples: auto stops")
     headline: list[MetricName] = Field(
         default_factory=lambda: list(DEFAULT_HEADLINE), min_length=1, max_length=6,
         description="the answers the scenario's question asks for, first on its report (and for the value of information)")
     value_of_information: ValueOfInformation = Field(default_factory=ValueOfInformation)
-    logistics: LogisticsSettings | None = Field(
-        None, description="the discrete-event delivery chain for depth (model.inputs.logistics_spec); none: off")
 
 
+#: A scenario: the model's own sections and those of every registered feature (``model.features``,
+#: ``model.inputs.feature_specs``): a feature's section is read where the feature reads it.
+Scenario: type[ScenarioCore] = create_model(  # type: ignore[call-overload]
+    "Scenario", __base__=ScenarioCore, __module__=__name__, __doc__=ScenarioCore.__doc__, **scenario_fields())

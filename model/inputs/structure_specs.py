@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from .registry import Registry
     from .schema import Scenario
 
-__all__ = ["FirePeriod", "TroopPhase", "Month", "fire_factor_info", "fire_factor_name", "structure_weights",
+__all__ = ["FiringChoice", "DeclineChoice", "FiringOrderChoice", "DepotChoice", "FireProfileChoice",
+           "NkStockChoice", "NkSupplyStartChoice", "NkProductionChoice", "RuProductionChoice", "RefurbishmentChoice",
+           "TroopLossChoice", "FirePeriod", "TroopPhase", "Month", "fire_factor_info", "fire_factor_name", "structure_weights",
            "structure_section_problems", "section_priors", "MAX_FIRE_PERIODS", "MAX_TROOP_PHASES"]
 
 Month = str  # validated by the pattern below
@@ -38,6 +40,20 @@ MAX_TROOP_PHASES = 24
 PERIOD_NAME = r"^[A-Za-z][A-Za-z0-9_]{0,39}$"  # a fire period's name becomes part of a parameter name
 
 Add = Callable[[tuple, str], None]
+
+# The structural switches' choices, written out for the schema (tests/test_structure.py holds them to
+# model.core.structure.SWITCHES); the first choice of each is the earlier model.
+FiringChoice = Literal["demand", "stock_target"]
+DeclineChoice = Literal["constant", "proportional"]
+FiringOrderChoice = Literal["mixed", "nk_first", "ru_first"]
+DepotChoice = Literal["unlimited", "limited"]
+FireProfileChoice = Literal["flat", "periods"]
+NkStockChoice = Literal["single", "tiers"]
+NkSupplyStartChoice = Literal["ramp", "pulse"]
+NkProductionChoice = Literal["compound", "saturating"]
+RuProductionChoice = Literal["compound", "anchored"]
+RefurbishmentChoice = Literal["flat", "declining"]
+TroopLossChoice = Literal["constant", "phases"]
 
 
 class _Strict(BaseModel):
@@ -261,3 +277,18 @@ def fixed_choice(scenario: Scenario, switch: str) -> str:
 
 
 __all__ += ["fixed_choice"]
+
+
+def fixed_choice_of(data: Mapping[str, Any], switch: str) -> str:
+    """:func:`fixed_choice` on a scenario's plain data (before it is validated), for the checks."""
+    structures = data.get("structures") if isinstance(data.get("structures"), Mapping) else {}
+    weights = structure_weights(structures.get(switch)) if structures.get(switch) is not None else None  # type: ignore[union-attr]
+    if weights:
+        positive = [c for c, w in weights.items() if w > 0]
+        if len(positive) == 1:
+            return positive[0]
+    structure = data.get("structure") if isinstance(data.get("structure"), Mapping) else {}
+    return str(structure.get(switch, SWITCHES[switch].choices[0]))  # type: ignore[union-attr]
+
+
+__all__ += ["fixed_choice_of"]

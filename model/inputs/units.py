@@ -44,7 +44,7 @@ UNITS: dict[str, tuple[str, float]] = {
     "ratio": ("ratio", 1.0),
     "days": ("days", 1.0),
     "weeks": ("days", 7.0),
-    # the logistics engine's chain (``logistics:`` section, model.inputs.logistics_spec)
+    # the logistics engine's chain (``logistics:`` section, model.features.logistics.spec)
     "hours": ("hours", 1.0),
     "ships": ("ships", 1.0),
     "berths": ("berths", 1.0),

@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 
 from ..analysis.analyst import ConditionFinding, CorrelationFinding, DiscoveryOn, Tradeoffs
-from ..analysis.discovery import Box, Rule
 from ..analysis.outcome import RunResult
-from ..analysis.stopping import Stopping
+from ..features.discovery.methods import Box, Rule
+from ..features.stopping.compute import Stopping
 from ..inputs.correlation import achieved_rank_correlation
 from ..inputs.dependence import Dependence
 from ..inputs.sampling import SampleSet

@@ -30,8 +30,8 @@ from ..core.catalogue import KEY_METRICS, METRICS, TRAJECTORIES, applies
 from ..core.dynamics import Structure
 from ..core.structure import SWITCHES
 from ..core.threads import default_threads
+from ..features.logistics.summary import logistics_entry
 from .analyst_summary import analyst_summary
-from .logistics_summary import logistics_entry
 from .words import calibration_findings, driver_statement
 
 __all__ = ["QUANTILES", "Bands", "metric_stats", "metric_stats_sets", "trajectory_quantiles", "trajectory_bands", "build_summary",

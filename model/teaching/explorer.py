@@ -36,10 +36,10 @@ from ..analysis.calibration import ObservedFigure
 from ..analysis.outcome import RunResult
 from ..core.dynamics import Structure, simulate
 from ..core.months import DAYS_PER_MONTH
-from ..core.timeline import Timeline
 from ..core.structure import SWITCHES, structure_parameter
+from ..core.timeline import Timeline
 from ..experiment import observed_figures, observed_points
-from ..inputs.dependence import build_dependence
+from ..inputs.dependence import dependence_of
 from ..inputs.distributions import ParameterPrior
 from ..inputs.events import build_structure, build_timeline
 from ..inputs.priors import scenario_priors
@@ -201,7 +201,7 @@ class Explorer:
         self.seed = scenario.seed if seed is None else seed
         self.priors = scenario_priors(scenario, self.registry)
         by_name = {p.name: p for p in self.priors}
-        self._dependence = build_dependence(scenario.correlations, scenario.correlation_method, self.priors)
+        self._dependence = dependence_of(scenario, self.priors)
         self._prior, self._unit = draw_prior(self.priors, samples, method=scenario.sampling, seed=self.seed,
                                              dependence=self._dependence)
         self.sliders: dict[str, Slider] = {name: _slider(by_name[name], d) for name, d in _DISPLAY.items()

@@ -110,7 +110,7 @@ def simulate(
         switch = switch_of_parameter(name)
         if switch is None:
             p[name] = np.asarray(values, dtype=float)
-        else:
+        elif switch not in structure.forced:  # a forced switch takes the structure's choice for every sample
             mixture[switch] = np.asarray(values)
     n = next(iter(p.values())).shape[0]
     # month-major: a month's row is contiguous

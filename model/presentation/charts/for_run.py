@@ -17,12 +17,12 @@ from matplotlib.figure import Figure
 from ...analysis.calibration import ObservedFigure
 from ...analysis.outcome import RunResult
 from ...core.catalogue import FAN_TRAJECTORIES, HISTOGRAM_METRICS, METRICS, TRAJECTORIES, applies
+from ...features.logistics.figures import logistics_figures
 from ...inputs.registry import Registry
 from ...inputs.units import conversion_factor
 from ...sensitivity import convergence
 from .. import texts
 from ..analyst_figures import analyst_figures
-from ..logistics_figures import logistics_figures
 from ..numbers import format_count
 from ..predictive_figures import predictive_check_figures
 from ..summary import Bands

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ...core.catalogue import KEY_METRICS, METRICS, TRAJECTORIES
+from ...features.alternatives.report import alternatives_section
+from ...features.logistics.report import LOGISTICS_FIGURE_PREFIX, logistics_section
 from .. import texts
 from ..numbers import (
     as_float,
@@ -30,9 +32,7 @@ from ..numbers import (
     unit_words,
 )
 from ..words import driver_statement_in, findings_in, series_in
-from .alternatives_views import alternatives_section
 from .analyst_views import analyst_section, is_analyst_figure
-from .build_logistics import LOGISTICS_FIGURE_PREFIX, logistics_section
 from .common import estimate, figure_rows, ident, never_words, pieces, question, reported_value, text, unit_of
 from .views import (
     Calibration,

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the delivery-chain section's views import FigureRow from here
-    from .alternatives_views import AlternativesSection
+    from ...features.alternatives.report import AlternativesSection
+    from ...features.logistics.views import LogisticsSection
     from .analyst_views import AnalystSection
-    from .logistics_views import LogisticsSection
 
 __all__ = [
     "Piece", "Ident", "Estimate", "KeyNumber", "MetricRow", "KeyNumbers", "YesNo", "ObservationRow",

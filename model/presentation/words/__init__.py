@@ -4,6 +4,7 @@ Numbers come in from ``model.analysis`` (no sentences there); the words are made
 in one place, so a second language has one module to follow.
 """
 
+from ...features.logistics.words import logistics_story
 from .analyst import discovery_sentence, independence_note, limit_phrase, stopping_statement, tradeoff_sentence
 from .findings import (
     KASS_RAFTERY,
@@ -16,7 +17,6 @@ from .findings import (
     rank_drivers,
     series_in,
 )
-from .logistics import logistics_story
 
 __all__ = ["rank_drivers", "calibration_findings", "driver_statement", "NO_OBSERVATIONS", "evidence_reading",
            "KASS_RAFTERY", "logistics_story", "discovery_sentence", "limit_phrase", "stopping_statement",

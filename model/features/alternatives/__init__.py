@@ -1,0 +1,1 @@
+"""Structural alternatives: the same samples under other structural choices, calibrated and shown side by side."""

@@ -1,0 +1,1 @@
+"""Enough samples: ``samples: auto`` draws blocks until the chosen quantiles are known well enough."""

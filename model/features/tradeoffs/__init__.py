@@ -1,0 +1,1 @@
+"""The inputs the reported figures tie together after calibration (the corner plot)."""
