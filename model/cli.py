@@ -125,6 +125,10 @@ def _parser(prog: str = "python run.py") -> argparse.ArgumentParser:
     run.add_argument("--no-progress", action="store_true", help="no progress bars (none anyway when not a terminal)")
     run.add_argument("--lang", choices=("en", "de"), default="en",
                      help="language of the reports, the index and the charts (default: en)")
+    run.add_argument("--figures", choices=("headline", "all"), default="headline",
+                     help="which charts: 'headline' (default) the story, the mechanisms and the per-answer charts "
+                     "of the scenario's headline answers; 'all' every metric's, every fan chart and a predictive "
+                     "check per reported figure too")
     val = _sub(sub, "validate", "check scenario files without running them",
                "Check scenario files without running anything: every problem is printed as\n"
                "FILE:LINE: FIELD: message, all at once; exit status 2 when there is one. Numbers that are\n"
@@ -208,7 +212,8 @@ def _cmd_validate(files: Sequence[Path], strict: bool = False) -> int:
     from .inputs.registry import load_registry
     from .inputs.validation import validate_files
 
-    resolved, problems = validate_files(files, load_registry())
+    registry = load_registry()
+    resolved, problems = validate_files(files, registry)
     for problem in problems:
         _err(str(problem))
     warned = _warn(resolved)
@@ -337,6 +342,7 @@ def _cmd_value(args: argparse.Namespace) -> int:
         return 2
     _warn(resolved)
     from .batch import scenario_hash
+    from .presentation.summary_json import from_json
     from .presentation.value_view import value_lines
     from .storage.results_folder import is_current
 
@@ -345,20 +351,17 @@ def _cmd_value(args: argparse.Namespace) -> int:
     digest = scenario_hash(r, samples=args.samples, seed=args.seed)
     current = next((lang for lang in ("en", "de") if is_current(folder, digest, lang=lang)), None)
     if current is not None:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        summary = from_json(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
         for line in value_lines(summary, source=f"from the run in {folder}/"):
             print(line)
         return 0
     from .experiment import run_scenario
-    from .presentation.summary import value_of_information_summary
+    from .summary.build import summarise
 
     sc = r.scenario.model_copy(update={  # only what the ranking needs: no sensitivity, discovery or chain
         "sensitivity": r.scenario.sensitivity.model_copy(update={"methods": []}), "discovery": {}, "logistics": None})
     run = run_scenario(sc, r.registry if r.registry is not None else registry, samples=args.samples, seed=args.seed)
-    summary = {"scenario": sc.name, "samples": run.scenario.samples, "window": {"start": run.timeline.months[0],
-               "end": run.timeline.months[-1]}, "effective_sample_size": run.calibration.effective_sample_size,
-               "value_of_information": value_of_information_summary(run)}
-    for line in value_lines(summary, source="calibrated just now; `python run.py run` keeps it in summary.json"):
+    for line in value_lines(summarise(run), source="calibrated just now; `python run.py run` keeps it in summary.json"):
         print(line)
     return 0
 
@@ -386,7 +389,7 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
     from .analysis.stats import column_percentiles
     from .inputs.dependence import dependence_of
     from .inputs.sampling import BLOCK_SIZE
-    from .presentation.analyst_summary import correlation_table
+    from .features.correlations.words import correlation_table
 
     n = samples or (sc.samples if isinstance(sc.samples, int) else BLOCK_SIZE)  # samples: auto -> one block
     if csv_path is not None and csv_path.exists():
@@ -460,7 +463,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     if not _scenario_files_readable(files):
         return 2
-    resolved, problems = validate_files(files, load_registry())
+    registry = load_registry()
+    resolved, problems = validate_files(files, registry)
     if problems:
         for problem in problems:
             _err(str(problem))
@@ -468,13 +472,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     _warn(resolved)
     workers = _worker_count(args.workers, args.more_workers_than_cores)
-    from .batch import SchedulerUnreachable, run_batch  # after validation: a bad scenario never needs the plotting stack
+    from .batch import RunOptions, SchedulerUnreachable, run_batch  # after validation: a bad scenario never needs the plotting stack
     from .storage.results_folder import FolderInTheWay, ResultsBusy, ResultsUnwritable
 
+    options = RunOptions(args.out, samples=args.samples, seed=args.seed, workers=workers, scheduler=args.scheduler,
+                         redo=args.redo, progress=False if args.no_progress else None, lang=args.lang,
+                         figures=args.figures)
     try:
-        outcomes = run_batch(resolved, out_dir=args.out, samples=args.samples, seed=args.seed,
-                             workers=workers, scheduler=args.scheduler, redo=args.redo,
-                             progress=False if args.no_progress else None, lang=args.lang)
+        outcomes = run_batch(resolved, options, registry=registry)
     except (ResultsBusy, ResultsUnwritable) as exc:
         _err(str(exc))
         return 2

@@ -1,8 +1,13 @@
-"""The registered features (``model.features.FEATURES``), loaded: what the pipeline calls."""
+"""The registered features (``model.features.FEATURES``), loaded: what the pipeline calls.
+
+This module sits on top of the package (it loads each feature's ``plugin.py``, which reaches from
+the feature's spec to its report section); the layers below receive the features they need as
+arguments (``model.summary.build.summarise``, ``model.presentation.report``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import cache
 from importlib import import_module
 from typing import Any
@@ -10,7 +15,7 @@ from typing import Any
 from . import FEATURES
 from .base import Feature
 
-__all__ = ["features", "feature", "codecs", "feature_blocks"]
+__all__ = ["features", "feature", "codecs", "blocks_of"]
 
 
 @cache
@@ -20,7 +25,11 @@ def features() -> tuple[Feature, ...]:
 
 
 def feature(name: str) -> Feature:
-    return next(f for f in features() if f.name == name)
+    """One feature's hooks, by its folder's name."""
+    for f in features():
+        if f.name == name:
+            return f
+    raise KeyError(name)
 
 
 def codecs() -> dict[str, tuple[Any, Any]]:
@@ -28,16 +37,12 @@ def codecs() -> dict[str, tuple[Any, Any]]:
     return {f.name: (f.to_json, f.from_json) for f in features()}
 
 
-def feature_blocks(run: Any) -> Iterator[tuple[str, Any]]:
-    """Each feature's summary block of a run (those that have one)."""
-    for f in features():
-        block = f.summarise(run)
-        if block is not None:
-            yield f.name, block
-
-
 def blocks_of(run: Any) -> Mapping[str, Any]:
-    return dict(feature_blocks(run))
-
-
-__all__ += ["blocks_of"]
+    """Each feature's summary block of a run (those that have one), by name."""
+    out = {}
+    for f in features():
+        if f.summarise is not None:
+            block = f.summarise(run)
+            if block is not None:
+                out[f.name] = block
+    return out

@@ -29,11 +29,13 @@ __all__ = [
     "format_index_range",
     "format_input",
     "format_interval",
+    "format_log_evidence",
     "format_median_interval",
     "format_percent",
     "format_range",
     "format_ratio",
     "format_signed",
+    "format_stats",
     "format_value",
     "interval_ends",
     "style",
@@ -362,3 +364,28 @@ def format_input(x: Any, unit: str, lang: str = "en") -> str:
         word = base if number != "1" else base[:-1]
         return f"{number} {s.input_units.get(word, word)}"
     return format_value(v, unit, lang)
+
+
+def format_stats(stats: Any, lang: str = "en", *, interval: bool = True) -> str:
+    """A metric's calibrated answer in one cell: ``"41 % (90 % interval 33–50 %)"``, with the share of
+    futures where it does not happen within the window when some do not; "–" without statistics.
+    ``stats`` is a :class:`model.summary.types.Stats`; ``interval=False``: the median alone."""
+    if stats is None:
+        return "–"
+    if not interval:
+        return format_value(stats.p50, stats.unit, lang)
+    text = format_median_interval(stats.p50, stats.p5, stats.p95, stats.unit, lang)
+    never = as_float(stats.share_never)
+    if never:
+        from . import texts
+
+        text += texts.text("page.never_share", lang, share=format_percent(never, lang))
+    return text
+
+
+def format_log_evidence(x: Any, lang: str = "en") -> str:
+    """A log evidence or log Bayes factor, two decimals with a true minus sign: ``"−12.41"``; "–" unknown."""
+    v = as_float(x)
+    if v is None:
+        return "–"
+    return _fixed(v, 2, style(lang), grouped=False).replace("-", style(lang).minus)

@@ -137,7 +137,7 @@ def _voi_from(d: Mapping[str, Any]) -> ValueOfInformation:
 
 def to_json(s: RunSummary, features: Mapping[str, FeatureCodec] | None = None) -> dict[str, Any]:
     """The ``summary.json`` document (deterministic for the same scenario and seed). ``features``: each
-    feature's (to_json, from_json) by name (``model.features.registry.CODECS``)."""
+    feature's (to_json, from_json) by name (``model.features.registry.codecs()``)."""
     from .words import calibration_findings, driver_sentence
 
     cal = s.calibration
@@ -170,9 +170,9 @@ def to_json(s: RunSummary, features: Mapping[str, FeatureCodec] | None = None) -
     }
     if s.structures is not None:
         out.update(_structures_json(s.structures))
-    for name, block in s.features.items():
-        if features is not None and name in features and block is not None:
-            out.update(features[name][0](block))
+    for name, (write, _) in (features or {}).items():  # each feature its own keys (None: the run has no block)
+        if write is not None:
+            out.update(write(s.features.get(name)))
     return out
 
 
@@ -193,7 +193,7 @@ def from_json(d: Mapping[str, Any], features: Mapping[str, FeatureCodec] | None 
                             entry.get("swing_baseline")) for metric, entry in d.get("driver_indices", {}).items())
     blocks = {}
     for name, (_, read) in (features or {}).items():
-        block = read(d)
+        block = read(d) if read is not None else None
         if block is not None:
             blocks[name] = block
     return RunSummary(

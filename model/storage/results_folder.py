@@ -224,13 +224,15 @@ def in_the_way(target: Path) -> str | None:
     return None
 
 
-def is_current(folder: Path, scenario_hash: str, lang: str = "en") -> bool:
+def is_current(folder: Path, scenario_hash: str, lang: str = "en", figures: str = "headline") -> bool:
     """True when ``folder`` holds a complete result of this scenario hash and this code, written in
-    ``lang`` (a manifest without a language is English): German reports are not current for an
-    English request, nor English ones for a German request."""
+    ``lang`` with the charts ``figures`` asks for (a manifest without a language is English, without
+    a figure set the headline charts): German reports are not current for an English request, nor a
+    result with the headline charts for a request of every chart."""
     manifest = read_manifest(folder)
     return bool(manifest and manifest.get("scenario_hash") == scenario_hash
-                and manifest.get("code_version") == code_version() and manifest.get("lang", "en") == lang)
+                and manifest.get("code_version") == code_version() and manifest.get("lang", "en") == lang
+                and manifest.get("figures", "headline") == figures)
 
 
 def _pid_alive(pid: int) -> bool:

@@ -12,6 +12,8 @@ import hashlib
 import io
 import json
 import platform
+from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -19,16 +21,22 @@ from typing import Any
 import numpy as np
 
 from ..analysis.outcome import RunResult
+from ..core.catalogue import METRICS, TRAJECTORIES
+from ..features.base import Feature
 from ..inputs.figure_files import figure_provenance
 from ..inputs.loading import ResolvedScenario
 from ..inputs.registry import Registry
 from ..inputs.specs import FigureSpec
-from ..presentation.charts.for_run import run_figures
+from ..presentation.charts.for_run import FigureSet, run_figures
 from ..presentation.charts.saving import save_figure
-from ..presentation.summary import build_summary, metric_columns, sensitivity_rows, trajectory_bands, trajectory_rows
+from ..presentation.summary_json import to_json
+from ..summary.build import summarise
+from ..summary.codec import num
+from ..summary.types import QUANTILES, RunSummary
 from .results_folder import write_json
 
-__all__ = ["SAMPLES_CSV_CAP", "csv_text", "figures_used", "package_versions", "scenario_hash", "write_outputs"]
+__all__ = ["SAMPLES_CSV_CAP", "Written", "csv_text", "figures_used", "metric_columns", "package_versions", "scenario_hash",
+           "sensitivity_rows", "trajectory_rows", "write_outputs"]
 
 SAMPLES_CSV_CAP = 200_000  # beyond this, per-sample values are in samples.npz only
 _PACKAGES = ["numpy", "scipy", "matplotlib", "pydantic", "PyYAML", "tqdm", "simpy"]
@@ -86,13 +94,61 @@ def figures_used(resolved: ResolvedScenario, registry: Registry) -> list[dict[st
     return rows
 
 
-def write_outputs(run: RunResult, registry: Registry, folder: Path, lang: str = "en") -> dict[str, Any]:
-    """Write a run's data files and charts into ``folder``; the summary, the charts and the
-    sensitivity rows the report is made of."""
-    summary = build_summary(run)
-    write_json(folder / "summary.json", summary)
-    bands = trajectory_bands(run)
-    (folder / "trajectories.csv").write_text(csv_text(*trajectory_rows(run, bands)), encoding="utf-8")
+def trajectory_rows(summary: RunSummary) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of ``trajectories.csv``: one row per month and trajectory (calibrated quantiles, mean)."""
+    header = ["month", "trajectory", "unit"] + [f"p{round(q * 100)}" for q in QUANTILES] + ["mean"]
+    rows = []
+    for name, entry in TRAJECTORIES.items():
+        bands = summary.bands[name]
+        for t, month in enumerate(summary.months):
+            rows.append([month, name, entry.unit] + [num(bands.calibrated[q][t]) for q in QUANTILES]
+                        + [num(bands.mean[t])])
+    return header, rows
+
+
+def metric_columns(run: RunResult) -> tuple[list[str], np.ndarray]:
+    """Header and (samples, columns) values of ``samples.csv``: sample index, inputs, metrics, weight."""
+    m = len(run.samples)
+    header = ["sample"] + run.samples.names + list(METRICS) + ["weight"]
+    columns = [np.arange(m, dtype=float), *run.samples.values.T,
+               *(run.metrics[name][:m].astype(float) for name in METRICS), run.weights[:m]]
+    return header, np.column_stack(columns)
+
+
+SENSITIVITY_COLUMNS = ["metric", "parameter", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
+                       "swing_low", "swing_high", "swing", "rank_correlation",
+                       "S1_calibrated", "S1_calibrated_low", "S1_calibrated_high"]
+
+
+def sensitivity_rows(summary: RunSummary) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of ``sensitivity.csv``: one row per metric and input."""
+    rows = []
+    for d in summary.drivers:
+        for i in d.inputs:
+            swing = None if i.swing_low is None or i.swing_high is None else num(i.swing_high - i.swing_low)
+            rows.append([d.metric, i.name, *(num(getattr(i, k)) for k in SENSITIVITY_COLUMNS[2:10]), swing,
+                         num(i.rank_correlation), num(i.S1_calibrated), num(i.S1_calibrated_low),
+                         num(i.S1_calibrated_high)])
+    return list(SENSITIVITY_COLUMNS), rows
+
+
+@dataclass(frozen=True)
+class Written:
+    """What :func:`write_outputs` wrote that the report is made of."""
+
+    summary: RunSummary
+    charts: dict[str, tuple[str, Path]]  # file stem -> (title, PNG path)
+
+
+def write_outputs(run: RunResult, registry: Registry, folder: Path, *, features: Sequence[Feature] = (),
+                  figures: FigureSet = "headline", lang: str = "en") -> Written:
+    """Write a run's data files and charts into ``folder``: ``summary.json`` from the typed summary (the
+    features' blocks included), the CSV files, ``samples.npz`` and the charts (``figures``: which)."""
+    summary = summarise(run, features=lambda r: {f.name: b for f in features if f.summarise is not None
+                                                 and (b := f.summarise(r)) is not None})
+    write_json(folder / "summary.json", to_json(summary, {f.name: (f.to_json, f.from_json) for f in features}))
+    if summary.bands:
+        (folder / "trajectories.csv").write_text(csv_text(*trajectory_rows(summary)), encoding="utf-8")
     header, values = metric_columns(run)
     np.savetxt(folder / "samples.csv", values[:SAMPLES_CSV_CAP], delimiter=",", header=",".join(header),
                comments="", fmt=["%d"] + ["%.6g"] * (len(header) - 1))
@@ -100,11 +156,9 @@ def write_outputs(run: RunResult, registry: Registry, folder: Path, lang: str = 
     arrays: dict[str, Any] = {"parameters": run.samples.values, "names": np.array(run.samples.names),
                               "weights": run.weights[:kept], **{f"metric_{k}": v[:kept] for k, v in run.metrics.items()}}
     np.savez_compressed(folder / "samples.npz", **arrays)
-    sens_header, sens_rows = sensitivity_rows(run)
-    (folder / "sensitivity.csv").write_text(csv_text(sens_header, sens_rows), encoding="utf-8")
-    figures = []
-    for stem, title, fig in run_figures(run, registry, bands, lang=lang):
+    (folder / "sensitivity.csv").write_text(csv_text(*sensitivity_rows(summary)), encoding="utf-8")
+    charts = {}
+    for stem, title, fig in run_figures(summary, run, registry, features=features, figures=figures, lang=lang):
         save_figure(fig, folder / stem)
-        figures.append((title, folder / f"{stem}.png"))
-    sensitivity = [dict(zip(sens_header, row)) for row in sens_rows]
-    return {"summary": summary, "figures": figures, "sensitivity": sensitivity}
+        charts[stem] = (title, folder / f"{stem}.png")
+    return Written(summary, charts)

@@ -1,66 +1,60 @@
-"""The report's side-by-side table of structural alternatives (firing policy, supply decline)."""
+"""The alternatives' report section: the scenario's structure and each alternative on the same samples,
+side by side on the scenario's headline answers, with their evidence."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from ...core.catalogue import KEY_METRICS
 from ...presentation import texts
-from ...presentation.numbers import format_median_interval, format_value
+from ...presentation.numbers import format_log_evidence, format_stats
+from ..base import Section, SectionContext
+from .summary import AlternativeSummary
 
-__all__ = ["AlternativeRow", "AlternativesSection", "alternatives_section"]
-
-_WORDS = ("demand", "stock_target", "constant", "proportional")  # alternatives.<choice> in texts.yaml
-
-
-def _choice(choice: Any, lang: str) -> str:
-    return f"{choice}: {texts.text(f'alternatives.{choice}', lang) if choice in _WORDS else ''}"
+__all__ = ["AlternativeRow", "AlternativesView", "section"]
 
 
 @dataclass(frozen=True)
 class AlternativeRow:
     name: str
-    firing: str
-    decline: str
-    cells: tuple[str, ...]  # one per metric: "median (90 % interval)"
+    changes: str  # the switches it sets differently from the scenario, in words
+    cells: tuple[str, ...]  # one per headline answer: "median (90 % interval)"
     evidence: str  # ln Z
     fit: str  # "5 of 5"
 
 
 @dataclass(frozen=True)
-class AlternativesSection:
+class AlternativesView:
     headers: tuple[str, ...]
     rows: tuple[AlternativeRow, ...]
 
 
-def _cell(stats: Mapping[str, Any] | None, unit: str, lang: str) -> str:
-    if not stats or stats.get("p5") is None:
-        if stats and stats.get("share_never") is not None:
-            return texts.text("alternatives.never_window", lang, share=format_value(stats["share_never"], "fraction", lang))
-        return "–"
-    text = format_median_interval(stats.get("p50"), stats.get("p5"), stats.get("p95"), unit, lang) \
-        if stats.get("p50") is not None else texts.text("alternatives.or_more", lang, value=format_value(stats["p5"], unit, lang))
-    never = stats.get("share_never")
-    return text + (texts.text("alternatives.never_in", lang, share=format_value(never, "fraction", lang)) if never else "")
+def _changes(own: dict[str, str], alt: AlternativeSummary, lang: str) -> str:
+    if alt.name == "scenario":
+        return texts.text("alternatives.as_scenario", lang)
+    changed = [f"{texts.switch_label(s, lang)}: {texts.choice_words(s, c, lang)}"
+               for s, c in alt.choices.items() if own.get(s) != c]
+    return "; ".join(changed) or texts.text("alternatives.as_scenario", lang)
 
 
-def alternatives_section(summary: Mapping[str, Any], lang: str = "en") -> AlternativesSection | None:
-    """The scenario's structure and each alternative on the same samples, or None when there are none."""
-    entries = summary.get("alternatives") or []
-    if not entries:
-        return None
-    metrics = [m for m in KEY_METRICS if m in entries[0].get("metrics", {})]
-    rows = []
-    for e in entries:
-        ch = e.get("choices", {})
-        rows.append(AlternativeRow(
-            name=texts.text("alternatives.as_scenario", lang) if e.get("name") == "scenario" else str(e.get("name")),
-            firing=_choice(ch.get("firing"), lang),
-            decline=_choice(ch.get("supply_decline"), lang),
-            cells=tuple(_cell(e["metrics"].get(m), e["metrics"].get(m, {}).get("unit", ""), lang) for m in metrics),
-            evidence="–" if e.get("log_evidence") is None else format_value(e["log_evidence"], "", lang),
-            fit=texts.text("alternatives.of", lang, fit=e.get("observations_fit", 0), total=e.get("observations", 0)),
-        ))
-    return AlternativesSection(tuple(texts.label(m, lang) for m in metrics), tuple(rows))
+def section(ctx: SectionContext, block: tuple[AlternativeSummary, ...]) -> Section:
+    lang = ctx.lang
+    metrics = [m for m in ctx.summary.headline if m in block[0].metrics]
+    own = block[0].choices
+    rows = tuple(AlternativeRow(
+        texts.text("alternatives.scenario_row", lang) if a.name == "scenario" else a.name.replace("_", " "),
+        _changes(own, a, lang), tuple(format_stats(a.metrics[m], lang) for m in metrics),
+        format_log_evidence(a.log_evidence, lang),
+        texts.text("alternatives.of", lang, fit=a.observations_fit, total=a.observations)) for a in block)
+    # the lead: how far the first headline answer moves across the structures
+    lead = ""
+    if metrics:
+        m = metrics[0]
+        medians = [a.metrics[m].p50 for a in block if a.metrics[m].p50 is not None]
+        if len(medians) > 1:
+            lead = texts.text("alternatives.lead", lang, label=texts.label(m, lang), count=len(block),
+                              low=format_stats(min(block, key=lambda a: a.metrics[m].p50 or 0).metrics[m], lang,
+                                               interval=False),
+                              high=format_stats(max(block, key=lambda a: a.metrics[m].p50 or 0).metrics[m], lang,
+                                                interval=False))
+    return Section("alternatives", texts.text("alternatives.heading", lang), "features/alternatives/section.html.j2",
+                   AlternativesView(tuple(texts.label(m, lang) for m in metrics), rows), lead)

@@ -56,14 +56,15 @@ def summarise(run: RunResult) -> tuple[AlternativeSummary, ...] | None:
     return tuple(out)
 
 
-def to_json(block: tuple[AlternativeSummary, ...]) -> dict[str, Any]:
+def to_json(block: tuple[AlternativeSummary, ...] | None) -> dict[str, Any]:
+    """``alternatives``: the scenario's own structure first, then each alternative (``[]`` without any)."""
     return {"alternatives": [{
         "name": a.name, "choices": a.choices,
         "metrics": {m: stats_json(s) for m, s in a.metrics.items()},
         "prior_metrics": {m: stats_json(s) for m, s in a.prior_metrics.items()},
         "log_evidence": num(a.log_evidence), "effective_sample_size": num(a.effective_sample_size),
         "observations_fit": a.observations_fit, "observations": a.observations, "in_tension": list(a.in_tension),
-    } for a in block]}
+    } for a in block or ()]}
 
 
 def from_json(d: Mapping[str, Any]) -> tuple[AlternativeSummary, ...] | None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 from matplotlib.figure import Figure
 
-from ...analysis.outcome import RunResult
+from ..base import FigureContext
 from ...presentation import texts
 from ...presentation.charts.dates import months_to_dates
 from ...presentation.charts.words import current
@@ -104,17 +104,18 @@ def zoom_days(result: LogisticsResult, info: DisruptionInfo | None) -> slice:
     return slice(max(0, info.start_day - ZOOM_BEFORE), min(result.days, end + ZOOM_AFTER))
 
 
-def _caption(run: RunResult, result: LogisticsResult, extra: str = "") -> str:
-    sc = run.scenario
-    base = _w("caption", name=sc.name, replications=format_count(result.replications, current()),
-              which=_w("calibrated" if run.calibration.calibrated else "prior"),
-              samples=format_count(sc.samples, current()), seed=sc.seed)
+def _caption(ctx: FigureContext, result: LogisticsResult, extra: str = "") -> str:
+    s = ctx.summary
+    base = _w("caption", name=s.scenario, replications=format_count(result.replications, current()),
+              which=_w("calibrated" if s.calibration.calibrated else "prior"),
+              samples=format_count(s.samples, current()), seed=s.seed)
     return base + (f" {extra}" if extra else "")
 
 
-def logistics_figures(run: RunResult) -> Iterator[tuple[str, str, Figure]]:
-    """``(file stem, title, figure)`` of the logistics charts (none without a logistics study)."""
-    result = run.logistics
+def logistics_figures(ctx: FigureContext, block: object) -> Iterator[tuple[str, str, Figure]]:
+    """``(file stem, title, figure)`` of the logistics charts, drawn from the run's replications (none when
+    the report is made again from summary.json)."""
+    result = ctx.run.features.get("logistics") if ctx.run is not None else None
     if result is None:
         return
     windows = disruption_windows(result)
@@ -130,14 +131,14 @@ def logistics_figures(run: RunResult) -> Iterator[tuple[str, str, Figure]]:
         dates[zoom], result.daily["border_trains_daily"][shown, zoom], result.daily["front_stock_daily"][shown, zoom],
         month_dates, result.monthly["ship_calls_ru"][shown], result.monthly["border_trains"][shown],
         windows=windows, title=title, stock_label=_w("usable_shells"),
-        caption=_caption(run, result, _w("shown", shown=shown, sample=int(result.sample_index[shown]), why=why)))
+        caption=_caption(ctx, result, _w("shown", shown=shown, sample=int(result.sample_index[shown]), why=why)))
 
     title = _w("stock_title")
     month_ends = dates[DAYS_PER_MONTH - 1::DAYS_PER_MONTH]
     yield "logistics_front_stock", title, front_stock_fan(
         dates, daily_quantiles(result.daily["front_stock_daily"]), windows=windows, model_dates=month_ends,
         model_median=np.median(result.model["ru_stock"], axis=0), title=title,
-        ylabel=_w("stock_axis"), caption=_caption(run, result, _w("stock_note")))
+        ylabel=_w("stock_axis"), caption=_caption(ctx, result, _w("stock_note")))
 
     if focus is not None and focus.start_day > 0:
         stock = result.daily["front_stock_daily"]
@@ -149,7 +150,7 @@ def logistics_figures(run: RunResult) -> Iterator[tuple[str, str, Figure]]:
             yield "logistics_front_stock_dip", title, dip_fan(
                 dates[zoom], daily_quantiles(rel), windows=windows, title=title,
                 ylabel=_w("dip_axis"), caption=_caption(
-                    run, result, _w("dip_note", n=format_count(int(keep.sum()), current()), start=focus.start)))
+                    ctx, result, _w("dip_note", n=format_count(int(keep.sum()), current()), start=focus.start)))
 
     title = _w("deliveries_title")
     levels = (0.05, 0.5, 0.95)
@@ -157,4 +158,4 @@ def logistics_figures(run: RunResult) -> Iterator[tuple[str, str, Figure]]:
     model_q = dict(zip(levels, np.quantile(result.model["nk_usable_deliveries"], levels, axis=0, method="hazen")))
     yield "logistics_deliveries", title, deliveries_by_engine_chart(
         month_dates, engine_q, model_q, windows=windows, title=title, ylabel=_w("deliveries_axis"),
-        caption=_caption(run, result, _w("deliveries_note")))
+        caption=_caption(ctx, result, _w("deliveries_note")))

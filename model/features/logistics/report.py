@@ -14,7 +14,7 @@ from ...presentation import texts
 from ...presentation.numbers import as_float, format_count, format_percent, format_range, format_ratio, format_value
 from ...presentation.report.common import text
 from ...presentation.report.views import FigureRow
-from ...presentation.words import logistics_story
+from .words import logistics_story
 from .views import (
     ChainDisruption,
     ChainFact,

@@ -39,7 +39,6 @@ from typing import Any
 
 import numpy as np
 
-from ...analysis.outcome import RunResult
 from .params import DAYS_PER_MONTH
 from .spec import engine_date
 from .study import LogisticsResult
@@ -265,9 +264,8 @@ def _example(result: LogisticsResult, index: int, window_start: str) -> dict[str
     return out
 
 
-def logistics_entry(run: RunResult) -> dict[str, Any]:
+def logistics_entry(result: LogisticsResult | None) -> dict[str, Any]:
     """``{"logistics": ...}`` for ``summary.json``, or ``{}`` when the scenario has no such section."""
-    result = run.logistics
     if result is None:
         return {}
     window_start = result.months[0]

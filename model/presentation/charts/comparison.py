@@ -33,10 +33,11 @@ from .words import w
 __all__ = ["scenario_comparison"]
 
 
-def _stat(d: Mapping[str, Any] | None, key: str) -> float:
+def _stat(d: Any, key: str) -> float:
+    """A statistic of a ``Stats`` (or of a mapping with the same keys); nan where there is none."""
     if d is None:
         return math.nan
-    v = d.get(key)
+    v = d.get(key) if isinstance(d, Mapping) else getattr(d, key, None)
     try:
         return math.nan if v is None else float(v)
     except (TypeError, ValueError):
@@ -45,7 +46,7 @@ def _stat(d: Mapping[str, Any] | None, key: str) -> float:
 
 def scenario_comparison(
     scenario_names: Sequence[str],
-    stats: Sequence[Mapping[str, Any] | None],
+    stats: Sequence[Any],
     *,
     title: str,
     ylabel: str,

@@ -47,6 +47,7 @@ def metric_histogram(
     observed: Mapping[str, Any] | None = None,
     ax: Axes | None = None,
     bins: int = 60,
+    ess: float | None = None,
 ) -> Figure:
     """Distribution of a per-sample metric, prior vs calibrated.
 
@@ -64,7 +65,8 @@ def metric_histogram(
     posterior_weights : array, optional
         Importance weights, one per sample, >= 0; need not sum to 1.
         Samples whose weight is nan are dropped too. The legend reports the
-        effective sample size ``(sum w)^2 / sum w^2``.
+        effective sample size: ``ess`` where given (the run's own, for every chart and page
+        to say the same), else ``(sum w)^2 / sum w^2`` of the weights drawn.
     title, xlabel, caption : str
         Title, x-axis label with unit, caption line.
     observed : dict, optional
@@ -136,7 +138,7 @@ def metric_histogram(
         drawn_max = p_prior.max()
         if weights is not None:
             w = weights / weights.sum()
-            ess = 1.0 / float(np.sum(w**2))
+            ess = 1.0 / float(np.sum(w**2)) if ess is None else ess
             p_post, _ = np.histogram(values if post_values is None else post_values, bins=edges, weights=100.0 * w)
             how = word("importance_weights") if post_values is None else word("smc_particles")
             ax.stairs(p_post, edges, fill=True, color=MODEL, alpha=ALPHA_50 + 0.07,

@@ -1,81 +1,87 @@
-"""Which charts a scenario run gets, and a batch: with their titles, labels and captions.
+"""Which charts a run gets, with their titles, labels and captions, all read from its typed summary.
 
-The words come from the output catalogue (:mod:`model.core.catalogue`: chart titles, axis
-labels, units, the headline lists :data:`FAN_TRAJECTORIES` and :data:`HISTOGRAM_METRICS`);
-the drawing from the chart modules of this package, which only draw. Each chart is named
-with a file stem; saving is the caller's job (:func:`..saving.save_figure`).
+Every number a chart writes (the effective sample size, the calibrated median, the reported figures
+as the claims they are) comes from the :class:`~model.summary.types.RunSummary`, the same the report
+reads; the run's arrays (``RunResult``) are read only for what a summary does not hold (one value per
+future for the distributions and the running statistics), and a chart that needs them is left out when
+there is no run (a report made again from ``summary.json``).
+
+By default (``figures="headline"``) a run gets its story (the reported figures against the model's
+projection, the last reported month marked), its mechanisms over time, its payments, and the
+per-metric charts (distribution, tornado, Sobol, running statistics) of its headline answers only;
+``figures="all"`` adds every metric's, every fan chart and a predictive check per reported figure.
+An optional feature's charts are its own (``model.features``). Each chart is named with a file stem;
+saving is the caller's job (:func:`.saving.save_figure`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from ...analysis.calibration import ObservedFigure
 from ...analysis.outcome import RunResult
-from ...core.catalogue import FAN_TRAJECTORIES, HISTOGRAM_METRICS, METRICS, TRAJECTORIES, applies
-from ...features.logistics.figures import logistics_figures
+from ...core.catalogue import FAN_TRAJECTORIES, HISTOGRAM_METRICS, METRICS, TRAJECTORIES
+from ...features.base import Feature, FigureContext
 from ...inputs.registry import Registry
 from ...inputs.units import conversion_factor
 from ...sensitivity import convergence
+from ...summary.types import Observation, RunSummary
 from .. import texts
-from ..analyst_figures import analyst_figures
-from ..numbers import format_count
+from ..numbers import format_count, format_value
 from ..predictive_figures import predictive_check_figures
-from ..summary import Bands
-from .comparison import scenario_comparison
 from .cutoff import cutoff_chart
 from .distributions import metric_histogram
 from .fans import fan_chart
+from .panels import Mark, Panel, Series, panel_chart
 from .sensitivity import convergence_plot, sobol_bars, tornado_chart
-from .style import format_number
+from .style import format_number, percent_formatter
 from .words import current, language, unit, w
 
-__all__ = ["run_figures", "comparison_figures", "caption_for", "CUTOFF_TITLE"]
+__all__ = ["FIGURE_SETS", "run_figures", "caption_for", "claim_label", "metric_axis", "STORY_TRAJECTORY"]
 
-CUTOFF_TITLE = "Russia's shell stock and shortfall after North Korean deliveries stop"  # runchart.cutoff_title
-_PRIOR_NOTE = " Inputs varied over their prior ranges (before calibration)."  # runchart.prior_note
+FigureSet = Literal["headline", "all"]
+FIGURE_SETS: tuple[str, ...] = ("headline", "all")
+Chart = tuple[str, str, Figure]
 
-
-# Distribution charts (histograms, convergence) draw the first 1,048,576 futures: the same picture as ten
-# million, in bounded time and memory (the summary numbers use every sample).
+# Distribution charts (histograms, running statistics) draw the first 1,048,576 futures: the same picture
+# as ten million, in bounded time and memory (the summary numbers use every sample).
 CHART_SAMPLES = 1_048_576
 
-
-def _metric_axis(metric: str) -> str:
-    """Axis label of a per-sample metric: its catalogue axis label, or its header and unit (in the
-    charts' language)."""
-    entry = METRICS[metric]
-    short = texts.header(metric, current())
-    key = f"metric.{metric}.axis_label"  # the metric's own (a trajectory of the same name has another)
-    own = texts.text(key, current()) if texts.has(key) else ""
-    return own or (short if "(" in short else f"{short} ({unit(entry.unit)})")
-
-
-def output_title(name: str) -> str:
-    """An output's chart title (else its description) in the charts' language."""
-    return texts.title(name, current())
-
-
-def _sentence_start(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
+#: The trajectory that tells a metric's story month by month.
+STORY_TRAJECTORY = {
+    "nk_share_of_fired": "nk_share_of_fired", "nk_deliveries_total": "nk_deliveries_cumulative",
+    "shortfall_total": "shortfall", "months_short": "shortfall", "killed_total": "killed_cumulative",
+    "payments_total_usd": "payments_cumulative_usd", "payments_share_of_nk_gdp": "payments_share_of_gdp_12m",
+    "payments_total_over_nk_gdp": "payments_cumulative_usd", "months_to_fire_drop_after_cutoff": "shells_fired",
+    "months_to_shortage_after_cutoff": "shortfall", "ru_stock_days_at_cutoff": "ru_stock_days",
+    "depot_losses_total": "depot_losses", "ru_reserve_end": "ru_reserve",
+}
+STORY_PANELS = 6  # at most this many panels in the story chart
 
 # input figures that can be drawn on a trajectory as a point at their date
 _INPUT_FIGURES_ON = {"ru_shell_production_per_year": "ru_production", "nk_soldiers_kursk": "troops_in_theatre"}
 
 
-def caption_for(run: RunResult, claimants: Sequence[str]) -> str:
+def metric_axis(metric: str) -> str:
+    """Axis label of a per-sample metric: its catalogue axis label, or its header and unit (in the
+    charts' language)."""
+    short = texts.header(metric, current())
+    key = f"metric.{metric}.axis_label"  # the metric's own (a trajectory of the same name has another)
+    own = texts.text(key, current()) if texts.has(key) else ""
+    return own or (short if "(" in short else f"{short} ({unit(METRICS[metric].unit)})")
+
+
+def caption_for(summary: RunSummary, claimants: Sequence[str] = ()) -> str:
     """The caption line of a run's chart: scenario, samples, seed, calibration, who reported."""
-    sc, lang = run.scenario, current()
+    lang = current()
     who = "; ".join(dict.fromkeys(claimants))
-    calib = w("caption_calibrated", ess=format_count(run.calibration.effective_sample_size, lang)) \
-        if run.calibration.calibrated else ""
-    text = w("caption", name=sc.name, samples=format_count(sc.samples, lang), sampling=sc.sampling, seed=sc.seed,
-             calibrated=calib)
+    cal = summary.calibration
+    calib = w("caption_calibrated", ess=format_count(cal.effective_sample_size, lang)) if cal.calibrated else ""
+    text = w("caption", name=summary.scenario, samples=format_count(summary.samples, lang), sampling=summary.sampling,
+             seed=summary.seed, calibrated=calib)
     return text + (w("caption_reported", who=who) if who else "")
 
 
@@ -93,36 +99,39 @@ def _claimant(fig: Any) -> str:
     return str(words).split(",")[0]
 
 
-def claim_label(obs: ObservedFigure, display_value: str, claimant: str) -> str:
-    """A figure's legend entry as the claim it is: "≤ 3.5 M, a count from transport images (…)",
-    "“schon Hunderte”: at least 200 (…)", "20 bn at an open date (…)"."""
+def claim_label(obs: Observation, display_value: str, claimant: str) -> str:
+    """A figure's legend entry as the claim it is: "at most about 3.5 M, counted from transport images (…)",
+    "“schon Hunderte”: at least 200 (…)", "20 bn by an open date (…)"."""
     value = _figure_value(display_value)
-    if obs.kind == "words":
-        return w("claim_words", words=obs.words, low=format_number(obs.allowed[0]), claimant=claimant) if (
-            obs.bound == "at_least") else w("claim_words_interval", words=obs.words, low=format_number(obs.low),
-                                             high=format_number(obs.high), claimant=claimant)
-    if obs.kind == "capacity":
+    if obs.claim == "words":
+        if obs.bound == "at_least":
+            return w("claim_words", words=obs.words, low=format_number(obs.allowed[0]), claimant=claimant)
+        return w("claim_words_interval", words=obs.words, low=format_number(obs.error_range[0]),
+                 high=format_number(obs.error_range[1]), claimant=claimant)
+    if obs.claim == "capacity":
         return w("claim_capacity", value=value, claimant=claimant)
-    if obs.kind == "total_undated":
+    if obs.claim == "total_undated":
         return w("claim_undated", value=value, first=obs.months[0], last=obs.months[-1], claimant=claimant)
     return f"{value} ({claimant})"
 
 
-def _points(run: RunResult, registry: Registry, trajectory: str) -> tuple[list[dict], list[str]]:
+def _points(summary: RunSummary, registry: Registry, trajectory: str) -> tuple[list[dict], list[str]]:
+    """The reported figures on a trajectory (as claims), and the input figures that can be drawn on it."""
     points, claimants = [], []
-    for obs in run.observed:
-        if obs.output == trajectory:
-            fig = registry.get(obs.figure_id)
-            points.append({"month": obs.month, "value": obs.reported, "low": obs.low, "high": obs.high,
-                           "kind": obs.kind, "allowed": obs.allowed, "months": obs.months,
-                           "label": claim_label(obs, fig.display_value, _claimant(fig))})
+    for obs in summary.observations:
+        if obs.output == trajectory and obs.id in registry:
+            fig = registry.get(obs.id)
+            points.append({"month": obs.month, "value": obs.reported, "low": obs.error_range[0],
+                           "high": obs.error_range[1], "kind": obs.claim, "allowed": obs.allowed,
+                           "months": obs.months, "label": claim_label(obs, fig.display_value, _claimant(fig))})
             claimants.append(_claimant(fig))
+    observed = {o.id for o in summary.observations}
     for fid, traj in _INPUT_FIGURES_ON.items():
-        if traj != trajectory or fid in run.scenario.observations or fid not in registry:
+        if traj != trajectory or fid in observed or fid not in registry:
             continue
         fig = registry.get(fid)
         month = fig.as_of_month()
-        if month not in run.timeline.months or fig.value is None:
+        if month not in summary.months or fig.value is None:
             continue
         f = conversion_factor(fig.unit, TRAJECTORIES[traj].unit)
         points.append({"month": month, "value": fig.value * f, "low": None, "high": None,
@@ -146,101 +155,179 @@ def _in_language(items: Iterator[_Item], lang: str) -> Iterator[_Item]:
         yield item
 
 
-def run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands],
-                lang: str = "en") -> Iterator[tuple[str, str, Figure]]:
-    """``(file stem, title, figure)`` for every chart of one run, one at a time, in ``lang``.
+def run_figures(summary: RunSummary, run: RunResult | None, registry: Registry, *,
+                features: Sequence[Feature] = (), figures: FigureSet = "headline",
+                lang: str = "en") -> Iterator[Chart]:
+    """``(file stem, title, figure)`` for every chart of one run, one at a time, in ``lang``."""
+    if figures not in FIGURE_SETS:
+        raise ValueError(f"figures must be one of {FIGURE_SETS}, not {figures!r}")
+    return _in_language(_run_figures(summary, run, registry, features, figures == "all"), lang)
 
-    ``bands`` are the trajectories' quantiles (``model.presentation.summary.trajectory_bands``).
-    The convergence charts' running statistics are computed here, one chart at a time.
-    """
-    return _in_language(_run_figures(run, registry, bands), lang)
+
+def _percent_axis(fig: Figure, axis: str, unit_name: str) -> Figure:
+    """Shares in %: the given axis of the first panel gets % ticks when the unit is a fraction."""
+    if unit_name == "fraction":
+        getattr(fig.axes[0], axis).set_major_formatter(percent_formatter())
+    return fig
 
 
-def _run_figures(run: RunResult, registry: Registry, bands: dict[str, Bands]) -> Iterator[tuple[str, str, Figure]]:
+def _trajectory_title(name: str) -> str:
+    return texts.trajectory_text(name, "chart_title", current()) or texts.title(name, current())
+
+
+def _trajectory_axis(name: str) -> str:
+    return texts.trajectory_text(name, "axis_label", current()) or unit(TRAJECTORIES[name].unit)
+
+
+def _series(summary: RunSummary, name: str, **kw: Any) -> Series:
+    return Series(texts.trajectory_text(name, "short_label", current()) or texts.label(name, current()),
+                  summary.bands[name].calibrated, **kw)
+
+
+def _used(summary: RunSummary, name: str) -> bool:
+    """Whether a trajectory is ever above zero (its 95th percentile): a series of zeros is left out."""
+    return bool(np.nanmax(summary.bands[name].calibrated[0.95]) > 0)
+
+
+def _marks(summary: RunSummary) -> list[Mark]:
+    marks = []
+    if summary.last_reported is not None and summary.last_reported in summary.months:
+        marks.append(Mark(summary.last_reported, w("last_reported"), (0, (1.5, 2))))
+    if summary.cutoff is not None:
+        marks.append(Mark(summary.cutoff, w("deliveries_stop")))
+    return marks
+
+
+def story_chart(summary: RunSummary, registry: Registry) -> tuple[Figure, str]:
+    """What was reported against what the model projects: each headline answer's trajectory, then each
+    trajectory a reported figure is of, with the figures as the claims they are."""
+    names = [STORY_TRAJECTORY[m] for m in summary.headline if m in STORY_TRAJECTORY]
+    names += [o.output for o in summary.observations if o.output in TRAJECTORIES]
+    names = [n for n in dict.fromkeys(names) if n in summary.bands][:STORY_PANELS]
+    panels, claimants = [], []
+    for name in names:
+        points, who = _points(summary, registry, name)
+        claimants += who
+        panels.append(Panel(_trajectory_title(name), _trajectory_axis(name), [_series(summary, name)], points,
+                            percent=TRAJECTORIES[name].unit == "fraction"))
+    title = w("story_title")
+    return panel_chart(summary.months, panels, title=title, caption=caption_for(summary, claimants),
+                       marks=_marks(summary), columns=2 if len(panels) > 1 else 1), title
+
+
+def mechanisms_chart(summary: RunSummary) -> tuple[Figure, str]:
+    """How the answer comes about, month by month: where Russia's shells come from, what it wants to fire
+    against what it fires, its depot in days of fire, and North Korea's stock."""
+    b = summary.bands
+    sources = [n for n in ("ru_production", "ru_reserve_release", "nk_usable_deliveries", "nk_refurbished")
+               if n in b and _used(summary, n)]
+    panels = [
+        Panel(w("mech_sources"), unit("shells/month"), [_series(summary, n) for n in sources]),
+        Panel(w("mech_fire"), unit("shells/month"), [_series(summary, "shells_fired"),
+                                                      _series(summary, "shells_wanted", band=False, dashed=True)]),
+        Panel(w("mech_depot"), unit("days"), [_series(summary, "ru_stock_days")]),
+        Panel(w("mech_nk_stock"), unit("shells"), [_series(summary, n) for n in ("nk_stockpile", "nk_stock_old")
+                                                   if _used(summary, n)] or [_series(summary, "nk_stockpile")]),
+    ]
+    title = w("mechanisms_title")
+    return panel_chart(summary.months, panels, title=title, caption=caption_for(summary), marks=_marks(summary)), title
+
+
+def payments_chart(summary: RunSummary) -> tuple[Figure, str]:
+    """What Russia transfers, by category per month, and the last 12 months as a share of North Korea's GDP."""
+    parts = [n for n in ("payments_shells", "payments_troops", "payments_missiles", "payments_technology",
+                         "payments_other") if _used(summary, n)]
+    panels = [Panel(w("pay_categories"), unit("usd/month"), [_series(summary, n, band=False) for n in parts]
+                    or [_series(summary, "payments")]),
+              Panel(w("pay_share"), "%", [_series(summary, "payments_share_of_gdp_12m")], percent=True)]
+    title = w("payments_title")
+    return panel_chart(summary.months, panels, title=title, caption=caption_for(summary), marks=_marks(summary)), title
+
+
+def _sentence_start(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _run_figures(summary: RunSummary, run: RunResult | None, registry: Registry, features: Sequence[Feature],
+                 every: bool) -> Iterator[Chart]:
     lang = current()
-    months = run.timeline.months
-    calibrated = run.calibration.calibrated
-    for name in FAN_TRAJECTORIES:
-        entry = TRAJECTORIES[name]
-        # the trajectory's own words (a metric of the same name has others), as the catalogue's entry
-        title = texts.trajectory_text(name, "chart_title", lang) or output_title(name)
-        ylabel = texts.trajectory_text(name, "axis_label", lang) or unit(entry.unit)
-        points, claimants = _points(run, registry, name)
-        fig = fan_chart(
-            months, bands[name].calibrated, title=title, ylabel=ylabel,
-            caption=caption_for(run, claimants), observations=points,
-            prior_quantiles=bands[name].prior if calibrated else None,
-            series_label=w("model_calibrated") if calibrated else w("model"),
-        )
-        yield f"fan_{name}", title, fig
-    for metric in HISTOGRAM_METRICS:
-        if not applies(metric, has_cutoff=run.timeline.cutoff is not None):
+    calibrated = summary.calibration.calibrated
+    metrics = [m for m in summary.metrics] if every else list(summary.headline)
+    if summary.bands:
+        fig, title = story_chart(summary, registry)
+        yield "story", title, fig
+        if summary.cutoff is not None:
+            stock, short = TRAJECTORIES["ru_stock"], TRAJECTORIES["shortfall"]
+            fig = cutoff_chart(summary.months, summary.bands["ru_stock"].calibrated,
+                               summary.bands["shortfall"].calibrated, cutoff_month=summary.cutoff,
+                               title=w("cutoff_title"), caption=caption_for(summary),
+                               panels=((texts.label("ru_stock", lang), f"{texts.header('ru_stock', lang)} ({unit(stock.unit)})"),
+                                       (texts.label("shortfall", lang),
+                                        f"{texts.header('shortfall', lang)} ({unit(short.unit)})")))
+            yield "cutoff_stock_shortfall", w("cutoff_caption"), fig
+        fig, title = mechanisms_chart(summary)
+        yield "mechanisms", title, fig
+        fig, title = payments_chart(summary)
+        yield "payments", title, fig
+    if every and summary.bands:
+        for name in FAN_TRAJECTORIES:
+            points, claimants = _points(summary, registry, name)
+            title = _trajectory_title(name)
+            fig = fan_chart(summary.months, summary.bands[name].calibrated, title=title, ylabel=_trajectory_axis(name),
+                            caption=caption_for(summary, claimants), observations=points,
+                            prior_quantiles=summary.bands[name].prior if calibrated else None,
+                            series_label=w("model_calibrated") if calibrated else w("model"))
+            yield f"fan_{name}", title, _percent_axis(fig, "yaxis", TRAJECTORIES[name].unit)
+    if run is not None:
+        for metric in [m for m in HISTOGRAM_METRICS if m in metrics] if not every else \
+                [m for m in HISTOGRAM_METRICS if m in summary.metrics]:
+            label = texts.title(metric, lang)
+            title = w("prior_and_calibrated", label=_sentence_start(label)) if calibrated else label
+            same = run.prior.metrics[metric] is run.calibrated.metrics[metric]
+            fig = metric_histogram(
+                run.prior.metrics[metric][:CHART_SAMPLES],
+                posterior_weights=run.weights[:CHART_SAMPLES] if calibrated else None,
+                posterior=None if same or not calibrated else run.calibrated.metrics[metric][:CHART_SAMPLES],
+                title=title, xlabel=metric_axis(metric), caption=caption_for(summary),
+                ess=summary.calibration.effective_sample_size if calibrated else None)
+            yield f"hist_{metric}", title, _percent_axis(fig, "xaxis", METRICS[metric].unit)
+    for d in summary.drivers:
+        if d.metric not in metrics:
             continue
-        label = output_title(metric)
-        title = w("prior_and_calibrated", label=_sentence_start(label)) if calibrated else label
-        same = run.prior.metrics[metric] is run.calibrated.metrics[metric]
-        fig = metric_histogram(
-            run.prior.metrics[metric][:CHART_SAMPLES], posterior_weights=run.weights[:CHART_SAMPLES] if calibrated else None,
-            posterior=None if same or not calibrated else run.calibrated.metrics[metric][:CHART_SAMPLES],
-            title=title, xlabel=_metric_axis(metric), caption=caption_for(run, []),
-        )
-        yield f"hist_{metric}", title, fig
-    for d in run.drivers:
-        label = output_title(d.metric)
-        pretty = [texts.parameter_label(n, lang) for n in d.names]
-        if d.swing_low is not None:
-            swing_high, swing_baseline = d.swing_high, d.swing_baseline
-            assert swing_high is not None and swing_baseline is not None  # set together with swing_low
+        label = texts.title(d.metric, lang)
+        names = [texts.parameter_label(i.name, lang) for i in d.inputs]
+        unit_name = METRICS[d.metric].unit
+        if d.swing_baseline is not None and all(i.swing_low is not None for i in d.inputs):
             title = w("what_moves", label=label)
-            fig = tornado_chart(pretty, d.swing_low, swing_high, swing_baseline, title=title,
-                                xlabel=_metric_axis(d.metric), caption=caption_for(run, []) + w("prior_note"))
-            yield f"tornado_{d.metric}", title, fig
-        if d.ST is not None:
-            s1, s1_low, s1_high, st_low, st_high = d.S1, d.S1_low, d.S1_high, d.ST_low, d.ST_high
-            # all Sobol arrays are set together with ST
-            assert s1 is not None and s1_low is not None and s1_high is not None
-            assert st_low is not None and st_high is not None
+            centre = summary.metrics[d.metric].p50 if calibrated else None
+            fig = tornado_chart(names, [i.swing_low for i in d.inputs], [i.swing_high for i in d.inputs],
+                                d.swing_baseline, title=title, xlabel=metric_axis(d.metric),
+                                caption=caption_for(summary) + w("prior_note"),
+                                reference=None if centre is None else (
+                                    centre, w("calibrated_median", value=format_value(centre, unit_name, lang))))
+            yield f"tornado_{d.metric}", title, _percent_axis(fig, "xaxis", unit_name)
+        if d.method == "sobol":
             title = w("sobol_title", label=label)
-            fig = sobol_bars(pretty, s1, s1_low, s1_high, d.ST, st_low, st_high, title=title,
-                             caption=caption_for(run, []) + w("prior_note"))
+            fig = sobol_bars(names, *([getattr(i, k) for i in d.inputs] for k in
+                                      ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")),
+                             title=title, caption=caption_for(summary) + w("prior_note"))
             yield f"sobol_{d.metric}", title, fig
-    for metric in [d.metric for d in run.drivers] or ["nk_share_of_fired"]:
-        values = run.metrics[metric][:CHART_SAMPLES]
-        finite = np.isfinite(values)
-        if finite.sum() < 2:
-            continue
-        conv = convergence(values[finite], weights=run.weights[:CHART_SAMPLES][finite] if calibrated else None)
-        title = w("convergence_title", label=output_title(metric))
-        fig = convergence_plot(conv["n"], conv["mean"], conv["mean_low"], conv["mean_high"],
-                               conv["q_low"], conv["q_high"], title=title, ylabel=_metric_axis(metric),
-                               caption=caption_for(run, []))
-        yield f"convergence_{metric}", title, fig
-    if run.timeline.cutoff is not None:
-        stock, short = TRAJECTORIES["ru_stock"], TRAJECTORIES["shortfall"]
-        fig = cutoff_chart(months, bands["ru_stock"].calibrated, bands["shortfall"].calibrated,
-                           cutoff_month=months[run.timeline.cutoff], title=w("cutoff_title"),
-                           caption=caption_for(run, []),
-                           panels=((texts.label("ru_stock", lang), f"{texts.header('ru_stock', lang)} ({unit(stock.unit)})"),
-                                   (texts.label("shortfall", lang),
-                                    f"{texts.header('shortfall', lang)} ({unit(short.unit)})")))
-        yield "cutoff_stock_shortfall", w("cutoff_caption"), fig
-    yield from predictive_check_figures(run, registry)  # ppc_*: shown beside the report's calibration table
-    yield from logistics_figures(run)  # logistics_*: the discrete-event study, shown in its own report section
-    yield from analyst_figures(run)  # discovery_*, convergence_stopping, corner_inputs (..analyst_figures)
-
-
-def comparison_figures(summaries: Sequence[dict], caption: str, lang: str = "en") -> Iterator[tuple[str, str, Figure]]:
-    """The headline metrics side by side across scenarios (from their summary.json content),
-    one chart at a time, in ``lang``."""
-    return _in_language(_comparison_figures(summaries, caption), lang)
-
-
-def _comparison_figures(summaries: Sequence[dict], caption: str) -> Iterator[tuple[str, str, Figure]]:
-    names = [s["scenario"] for s in summaries]
-    for metric in HISTOGRAM_METRICS:
-        stats = [s["metrics"].get(metric) for s in summaries]
-        if not any(stats):
-            continue
-        title = w("across", label=output_title(metric))
-        fig = scenario_comparison(names, stats, title=title, ylabel=_metric_axis(metric), caption=caption)
-        yield f"compare_{metric}", title, fig
+    if run is not None:
+        for metric in [d.metric for d in summary.drivers if d.metric in metrics]:
+            values = run.metrics[metric][:CHART_SAMPLES]
+            finite = np.isfinite(values)
+            if finite.sum() < 2:
+                continue
+            conv = convergence(values[finite], weights=run.weights[:CHART_SAMPLES][finite] if calibrated else None)
+            title = w("convergence_title", label=texts.title(metric, lang))
+            fig = convergence_plot(conv["n"], conv["mean"], conv["mean_low"], conv["mean_high"],
+                                   conv["q_low"], conv["q_high"], title=title, ylabel=metric_axis(metric),
+                                   caption=caption_for(summary))
+            yield f"convergence_{metric}", title, _percent_axis(fig, "yaxis", METRICS[metric].unit)
+        if every:
+            yield from predictive_check_figures(run, registry)  # ppc_*: one per reported figure
+    context = FigureContext(summary, run, lambda claimants=(): caption_for(summary, claimants), lang)
+    for feature in features:  # each optional feature's own charts, from its block
+        block = summary.features.get(feature.name)
+        if feature.figures is not None and block is not None:
+            yield from feature.figures(context, block)

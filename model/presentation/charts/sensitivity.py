@@ -51,6 +51,7 @@ def tornado_chart(
     caption: str,
     ax: Axes | None = None,
     top: int = 15,
+    reference: tuple[float, str] | None = None,
 ) -> Figure:
     """One-at-a-time sensitivity: output swing per input, largest on top.
 
@@ -70,6 +71,8 @@ def tornado_chart(
         grows with the number of bars).
     top : int
         Show only the ``top`` inputs with the largest swing ``|high - low|``.
+    reference : (value, label), optional
+        Another value to mark (the calibrated median), a dashed blue line.
 
     Returns
     -------
@@ -97,6 +100,8 @@ def tornado_chart(
             color=HIGH, edgecolor="black", linewidth=0.6, label=w("input_high"))
     ax.axvline(baseline, color="black", linewidth=LW_SECONDARY,
                label=w("baseline", value=format_number(baseline)))
+    if reference is not None:
+        ax.axvline(reference[0], color=MODEL, linewidth=LW_SECONDARY, linestyle=(0, (5, 3)), label=reference[1])
     ax.set_yticks(y, [names[i] for i in order], fontsize=FS_TICK)
     ax.set_ylim(-0.7, k - 0.3)
     ax.xaxis.set_major_formatter(big_number_formatter(ax.xaxis))
@@ -104,7 +109,7 @@ def tornado_chart(
     shown = w("top_of", k=k, n=n) if k < n else ""
     ax.set_ylabel(w("sorted_swing", shown=shown), fontsize=FS_LABEL)
     # Leave room so the legend does not sit on the bars.
-    finite = np.concatenate([lo_sel, hi_sel, [baseline]])
+    finite = np.concatenate([lo_sel, hi_sel, [baseline], [reference[0]] if reference is not None else []])
     finite = finite[np.isfinite(finite)]
     span = float(finite.max() - finite.min()) or max(abs(baseline), 1.0)
     ax.set_xlim(finite.min() - 0.05 * span, finite.max() + 0.05 * span)
@@ -114,6 +119,8 @@ def tornado_chart(
                  for vals, dy in ((lo_sel, 0.19), (hi_sel, -0.19))
                  for yi, v in zip(y, vals) if np.isfinite(v)]
     occupancy.append(([baseline], -np.inf, np.inf))
+    if reference is not None:
+        occupancy.append(([reference[0]], -np.inf, np.inf))
     place_legend(ax, occupancy, corners=("lower right", "lower left"), max_headroom=0,
                   ncols_below=3)
     return fig

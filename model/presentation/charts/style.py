@@ -230,6 +230,20 @@ def big_number_formatter(axis: Axis) -> mticker.FuncFormatter:
     return _BigNumberFormatter(axis)
 
 
+def percent_formatter() -> mticker.FuncFormatter:
+    """Tick labels of a share (0-1) in per cent, in the charts' language: ``0.4`` -> ``"40 %"``."""
+    from .words import current
+
+    lang = current()  # remembered: the ticks are drawn when the figure is saved, after the language block
+    step = {"en": ".", "de": ","}.get(lang, ".")
+
+    def fmt(v: float, _pos: object) -> str:
+        text = f"{100 * v:.1f}".rstrip("0").rstrip(".") if abs(100 * v - round(100 * v)) > 1e-9 else f"{100 * v:.0f}"
+        return text.replace(".", step) + " %"
+
+    return mticker.FuncFormatter(fmt)
+
+
 def count_formatter() -> mticker.FuncFormatter:
     """Formatter for sample counts on a log axis: ``100``, ``1,000``, ``10,000``."""
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import texts
 
-__all__ = ["language", "current", "w", "unit"]
+__all__ = ["language", "current", "w", "wt", "unit", "fit_label", "panel_title"]
 
 _LANG: ContextVar[str] = ContextVar("chart_language", default="en")
 
@@ -44,3 +44,28 @@ def unit(name: str) -> str:
     """A catalogue unit (``shells/month``) as an axis shows it, in the current language."""
     key = f"chartunit.{name}"
     return texts.text(key, _LANG.get()) if texts.has(key) else name
+
+
+def wt(key: str, **fields: Any) -> str:
+    """Any catalogue text (``section.key``) in the current language."""
+    return texts.text(key, _LANG.get(), **fields)
+
+
+def fit_label(label: str, width: int = 36) -> str:
+    """A long vertical axis label on two lines in another language (German words run longer than the
+    panel is high); English labels as written."""
+    import textwrap
+
+    if _LANG.get() == "en" or len(label) <= width:
+        return label
+    return "\n".join(textwrap.wrap(label, width=(len(label) + 1) // 2 + 6))
+
+
+def panel_title(fig: Any, ax: Any, title: str, *, panels: int) -> None:
+    """One panel: the axes' title; several: one title over the figure."""
+    from .style import FS_TITLE, set_title
+
+    if panels == 1:
+        set_title(ax, title)
+    else:
+        fig.suptitle(title, fontsize=FS_TITLE, fontweight="bold")

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ...core.catalogue import METRICS
 from .. import texts
-from ..numbers import as_float, format_bare_interval, format_percent, format_value, interval_ends, style
+from ..numbers import format_bare_interval, format_percent, format_value, interval_ends, style
 from .views import Estimate, FigureRow, Ident, Piece
 
-__all__ = ["text", "question", "reported_value",
-           "ident", "pieces", "estimate", "never_words", "unit_of", "figure_rows", "NOWRAP_CHARS"]
+__all__ = ["text", "question", "reported_value", "ident", "pieces", "estimate", "never_words", "figure_row",
+           "NOWRAP_CHARS"]
 
 NOWRAP_CHARS = 18  # a range end up to this long (with its unit) never breaks over two lines
 
@@ -67,36 +65,26 @@ def reported_value(value: Any, lang: str = "en") -> str:
     return words.replace(",", "\0").replace(".", s.decimal).replace("\0", s.group)
 
 
-def unit_of(metric: str, stats: Mapping[str, Any] | None = None) -> str:
-    """The unit recorded with the statistics, else the catalogue's."""
-    if stats and stats.get("unit"):
-        return str(stats["unit"])
-    if metric in METRICS:
-        return METRICS[metric].unit
-    return ""
-
-
 def never_words(metric: str, share_never: float, lang: str = "en") -> str:
     """``"no shortage within the window in 23 % of samples"``."""
     words = texts.never(metric, lang) or texts.text("page.not_reached", lang)
     return texts.text("page.never_in", lang, never=words, share=format_percent(share_never, lang))
 
 
-def estimate(stats: Mapping[str, Any] | None, unit: str, metric: str = "", lang: str = "en") -> Estimate:
-    """The median, the bare 90 % interval below it and, for metrics that may not happen within
-    the window, how often they do not."""
-    if not stats:
+def estimate(stats: Any, unit: str, metric: str = "", lang: str = "en") -> Estimate:
+    """The median, the bare 90 % interval below it and, for metrics that may not happen within the
+    window, how often they do not (``stats``: a :class:`model.summary.types.Stats`, or None)."""
+    if stats is None:
         return Estimate(available=False)
-    share_never = as_float(stats.get("share_never"))
     return Estimate(
         available=True,
-        value=format_value(stats.get("p50"), unit, lang),
-        interval=pieces(format_bare_interval(stats.get("p5"), stats.get("p95"), unit, lang), lang),
-        never=never_words(metric, share_never, lang) if share_never is not None else "",
+        value=format_value(stats.p50, unit, lang),
+        interval=pieces(format_bare_interval(stats.p5, stats.p95, unit, lang), lang),
+        never=never_words(metric, stats.share_never, lang) if stats.share_never is not None else "",
     )
 
 
-def _figure(caption: str, path: str | Path) -> FigureRow:
+def figure_row(caption: str, path: str | Path) -> FigureRow:
     """One figure embedded as a ``data:`` URI; an unreadable or empty file has no URI."""
     p = Path(path)
     try:
@@ -109,7 +97,3 @@ def _figure(caption: str, path: str | Path) -> FigureRow:
     return FigureRow(
         caption=text(caption), filename=p.name, data_uri=f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
     )
-
-
-def figure_rows(figures: Sequence[tuple[str, str | Path]]) -> tuple[FigureRow, ...]:
-    return tuple(_figure(caption, path) for caption, path in figures)

@@ -13,14 +13,14 @@ scenario.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ...summary.types import RunSummary
 from .. import texts
-from ..numbers import as_float
+from ..numbers import format_log_evidence
 from ..words import evidence_reading
-from .common import text
 
 __all__ = ["EvidenceRow", "EvidenceGroup", "evidence_groups", "observation_signature", "REFERENCE"]
 
@@ -44,59 +44,48 @@ class EvidenceGroup:
     rows: tuple[EvidenceRow, ...]
 
 
-def observation_signature(summary: Mapping[str, Any]) -> str | None:
+def observation_signature(summary: RunSummary) -> str | None:
     """What the evidence is the probability of: the observations (ids, outputs, dates, reported
-    values, 90 % error ranges) and, when some trajectory is observed twice, the series
+    values, 90 % error ranges, claims) and, when some trajectory is observed twice, the series
     correlation; None when the summary has no observations or no log evidence."""
-    observations = summary.get("observations") or []
-    if not observations or as_float(summary.get("log_evidence")) is None:
+    if not summary.observations or summary.calibration.log_evidence is None:
         return None
-    rows = sorted(
-        [text(o.get("id")), text(o.get("output")), text(o.get("month")), o.get("reported"),
-         list(o.get("error_range_90") or [])]
-        for o in observations
-    )
-    calibration = summary.get("calibration") or {}
-    series = calibration.get("series") or []
+    rows = sorted([o.id, o.output, o.month, o.reported, list(o.error_range), o.claim, list(o.allowed)]
+                  for o in summary.observations)
     key: dict[str, Any] = {"observations": rows}
-    if series:
-        key["series_correlation"] = calibration.get("series_correlation")
+    if summary.calibration.series:
+        key["series_correlation"] = summary.calibration.series_correlation
     return json.dumps(key, sort_keys=True)
 
 
-def _number(x: float, lang: str = "en") -> str:
-    return f"{x:.2f}".replace("-", "\u2212").replace(".", "," if lang == "de" else ".")
-
-
-def evidence_groups(summaries: Sequence[Mapping[str, Any]],
+def evidence_groups(summaries: Sequence[RunSummary],
                     lang: str = "en") -> tuple[tuple[EvidenceGroup, ...], tuple[str, ...]]:
     """Groups of at least two comparable scenarios, and one sentence per scenario left out."""
-    groups: dict[str, list[Mapping[str, Any]]] = {}
+    groups: dict[str, list[RunSummary]] = {}
     notes: list[str] = []
     for s in summaries:
         sig = observation_signature(s)
         if sig is None:
-            notes.append(texts.text("index.not_calibrated_note", lang, name=text(s.get("scenario"))))
+            notes.append(texts.text("index.not_calibrated_note", lang, name=s.scenario))
             continue
         groups.setdefault(sig, []).append(s)
     out = []
     for members in groups.values():
         if len(members) < 2:
-            notes.append(texts.text("index.alone_note", lang, name=text(members[0].get("scenario"))))
+            notes.append(texts.text("index.alone_note", lang, name=members[0].scenario))
             continue
-        names = [text(m.get("scenario")) for m in members]
+        names = [m.scenario for m in members]
         ref = members[names.index(REFERENCE)] if REFERENCE in names else members[0]
-        ref_name = text(ref.get("scenario"))
-        ref_z = float(as_float(ref.get("log_evidence")))  # type: ignore[arg-type]
+        ref_z = float(ref.calibration.log_evidence)  # type: ignore[arg-type]
         rows = []
         for m in [ref] + [m for m in members if m is not ref]:
-            z = float(as_float(m.get("log_evidence")))  # type: ignore[arg-type]
-            name = text(m.get("scenario"))
+            z = float(m.calibration.log_evidence)  # type: ignore[arg-type]
             if m is ref:
-                rows.append(EvidenceRow(name, _number(z, lang), "", ""))
+                rows.append(EvidenceRow(m.scenario, format_log_evidence(z, lang), "", ""))
             else:
-                rows.append(EvidenceRow(name, _number(z, lang), ("+" if z > ref_z else "") + _number(z - ref_z, lang),
-                                        evidence_reading(z - ref_z, name=name, reference=ref_name, lang=lang)))
-        ids = sorted({text(o.get("id")) for o in ref.get("observations") or []})
-        out.append(EvidenceGroup(ref_name, ", ".join(ids), tuple(rows)))
+                rows.append(EvidenceRow(m.scenario, format_log_evidence(z, lang),
+                                        ("+" if z > ref_z else "") + format_log_evidence(z - ref_z, lang),
+                                        evidence_reading(z - ref_z, name=m.scenario, reference=ref.scenario, lang=lang)))
+        ids = sorted({o.id for o in ref.observations})
+        out.append(EvidenceGroup(ref.scenario, ", ".join(ids), tuple(rows)))
     return tuple(out), tuple(notes)

@@ -1,23 +1,22 @@
-"""Every generated sentence a person reads: calibration findings and driver statements.
+"""Every generated sentence a person reads about a run's core results, made from the typed summary
+(``model.summary``) through the text catalogue, in English or German: one writer per sentence.
 
-Numbers come in from ``model.analysis`` (no sentences there); the words are made here,
-in one place, so a second language has one module to follow.
+- :mod:`.answers`: each headline answer, what it depends on and its caveat (the report's first screen);
+- :mod:`.findings`: the calibration's findings, the drivers' statements, the reading of a Bayes factor.
+
+An optional feature's sentences live in its own folder (``model.features.<name>.words``).
 """
 
-from ...features.logistics.words import logistics_story
-from .analyst import discovery_sentence, independence_note, limit_phrase, stopping_statement, tradeoff_sentence
+from .answers import Answer, answer, month_words, structure_sentence
 from .findings import (
     KASS_RAFTERY,
-    NO_OBSERVATIONS,
     calibration_findings,
-    driver_statement,
-    driver_statement_in,
+    claimant_short,
+    driver_sentence,
     evidence_reading,
-    findings_in,
     rank_drivers,
-    series_in,
+    series_sentences,
 )
 
-__all__ = ["rank_drivers", "calibration_findings", "driver_statement", "NO_OBSERVATIONS", "evidence_reading",
-           "KASS_RAFTERY", "logistics_story", "discovery_sentence", "limit_phrase", "stopping_statement",
-           "independence_note", "tradeoff_sentence", "findings_in", "series_in", "driver_statement_in"]
+__all__ = ["Answer", "answer", "month_words", "structure_sentence", "KASS_RAFTERY", "calibration_findings",
+           "claimant_short", "driver_sentence", "evidence_reading", "rank_drivers", "series_sentences"]
