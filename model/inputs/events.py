@@ -7,8 +7,8 @@ import numpy as np
 from ..core.months import month_index, month_range
 from ..core.structure import SWITCHES, Structure
 from ..core.timeline import Timeline
-from .registry import Registry, load_registry
 from ..features.alternatives.spec import Alternative
+from .registry import Registry, load_registry
 from .schema import Scenario
 from .structure_specs import fixed_choice
 

@@ -414,6 +414,10 @@ class Registry:
         object.__setattr__(self, "figures", MappingProxyType(dict(self.figures)))
         object.__setattr__(self, "files", MappingProxyType(dict(self.files)))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as plain dicts (a batch hands the registry to its worker processes, read once)."""
+        return (Registry, (dict(self.figures), self.path, dict(self.files)))
+
     def with_figures(self, figures: Mapping[str, Figure], files: Mapping[str, Path]) -> Registry:
         """This registry plus ``figures`` (ids must be new), each from the file in ``files``."""
         clash = sorted(set(figures) & set(self.figures))

@@ -9,15 +9,15 @@ from pydantic_core import PydanticCustomError, PydanticKnownError
 
 from .number_rule import whole_if_integral
 
-__all__ = ["AUTO", "SampleCount", "planned_samples"]
+__all__ = ["AUTO", "MIN_SAMPLES", "MAX_SAMPLES", "SampleCount", "planned_samples"]
 
 AUTO = "auto"
+MIN_SAMPLES = 64
+MAX_SAMPLES = 10_000_000  # the documented maximum: memory stays bounded up to here (README)
 
 
 def _sample_count(value: Any) -> int | str:
     """``samples:``: a whole number from MIN_SAMPLES to MAX_SAMPLES (``1.0e4`` is one), or ``auto``."""
-    from .schema import MAX_SAMPLES, MIN_SAMPLES  # the bounds live with the schema (which imports this module)
-
     if isinstance(value, str) and value == AUTO:
         return AUTO
     value = whole_if_integral(value)

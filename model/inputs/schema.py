@@ -42,7 +42,7 @@ from ..core.structure import SWITCHES
 from .distributions import ParameterInfo
 from .feature_specs import scenario_fields
 from .number_rule import INPUT_MODEL_CONFIG, WholeNumber
-from .sample_count import SampleCount
+from .sample_count import MAX_SAMPLES, MIN_SAMPLES, SampleCount
 from .specs import DistributionSpec
 from .structure_specs import (
     DeclineChoice,
@@ -89,8 +89,7 @@ __all__ = [
     "MAX_FIGURE_FILES",
 ]
 
-MIN_SAMPLES = 64
-MAX_SAMPLES = 10_000_000
+
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a month, YYYY-MM")]
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 # Folders the batch writes itself beside the scenarios' folders: no scenario may take these names.

@@ -23,7 +23,6 @@ from ..summary.types import (
     Drivers,
     Observation,
     RunSummary,
-    Stats,
     StructureChoice,
     StructureCombination,
     Structures,

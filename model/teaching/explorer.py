@@ -45,7 +45,7 @@ from ..inputs.events import build_structure, build_timeline
 from ..inputs.priors import scenario_priors
 from ..inputs.registry import Registry, load_registry
 from ..inputs.schema import PARAMETER_INFO, Event, Scenario
-from ..presentation.summary import metric_stats, trajectory_quantiles
+from ..summary.build import metric_stats, trajectory_quantiles
 from .futures import Futures, calibrate_futures, draw_prior, joint_log_likelihood, reweight
 
 __all__ = ["Explorer", "ExplorerResult", "Settings", "Slider", "SLIDER_PARAMETERS", "KEY_NUMBERS",
@@ -249,7 +249,7 @@ class Explorer:
             ex._calibrated[AVERAGED] = Futures(futures.params, futures.weights, ll, futures.groups)
         elif ex.observed and run.calibration.calibrated:
             found = [(ex.default_policy, run.calibrated)]
-            found += [(alt.structure.firing, alt.calibrated) for alt in run.alternatives
+            found += [(alt.structure.firing, alt.calibrated) for alt in run.features.get("alternatives") or ()
                       if alt.structure.supply_decline == run.structure.supply_decline]
             for policy, ensemble in found:
                 if policy in ex._calibrated or (ex.policies and policy not in ex.policies):

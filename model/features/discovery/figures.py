@@ -26,9 +26,10 @@ from ...presentation.charts.style import (
     big_number_formatter,
     figure,
     make_legend,
+    panel_title,
     style_axes,
 )
-from ...presentation.charts.words import current, fit_label, panel_title, unit, wt
+from ...presentation.charts.words import current, fit_label, unit, wt
 from ..base import Chart, FigureContext
 from .compute import ConditionFinding, DiscoveryOn
 from .words import condition_words

@@ -35,7 +35,7 @@ from ...core.catalogue import TRAJECTORIES
 from ...inputs.registry import Registry
 from ...presentation.charts.predictive import HindcastMark, HindcastPanel, hindcast_chart
 from ...presentation.numbers import format_count, format_value
-from ...presentation.summary import trajectory_quantiles
+from ...summary.build import trajectory_quantiles
 from .compute import Hindcast
 
 __all__ = ["hindcast_document", "hindcast_lines", "hindcast_figure", "NOTES"]

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..base import FigureContext
 from ...presentation import texts
 from ...presentation.charts.dates import months_to_dates
 from ...presentation.charts.words import current
 from ...presentation.numbers import format_count
+from ..base import FigureContext
 from .charts import Window, chain_activity_chart, deliveries_by_engine_chart, dip_fan, front_stock_fan
 from .params import DAYS_PER_MONTH
 from .study import DisruptionInfo, LogisticsResult

@@ -14,7 +14,6 @@ from ...presentation import texts
 from ...presentation.numbers import as_float, format_count, format_percent, format_range, format_ratio, format_value
 from ...presentation.report.common import text
 from ...presentation.report.views import FigureRow
-from .words import logistics_story
 from .views import (
     ChainDisruption,
     ChainFact,
@@ -23,6 +22,7 @@ from .views import (
     ChainWeekRow,
     LogisticsSection,
 )
+from .words import logistics_story
 
 __all__ = ["LOGISTICS_FIGURE_PREFIX", "logistics_section"]
 

@@ -25,9 +25,10 @@ from ...presentation.charts.style import (
     count_formatter,
     figure,
     make_legend,
+    panel_title,
     style_axes,
 )
-from ...presentation.charts.words import current, panel_title, unit, wt
+from ...presentation.charts.words import current, unit, wt
 from ..base import Chart, FigureContext
 from .compute import Stopping
 

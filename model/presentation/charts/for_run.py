@@ -16,6 +16,7 @@ saving is the caller's job (:func:`.saving.save_figure`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal, TypeVar
 
@@ -93,16 +94,18 @@ def _figure_value(value: str) -> str:
 
 
 def _claimant(fig: Any) -> str:
-    """Who reported an article figure, short (before the first comma), in the charts' language."""
+    """Who reported an article figure, short (before the first comma, without a parenthesis), in the
+    charts' language."""
     key = f"figure.{fig.id}.claimant"
     words = texts.text(key, current()) if current() != "en" and texts.has(key) else fig.claimant
-    return str(words).split(",")[0]
+    return re.sub(r"\s*\([^)]*\)", "", str(words).split(",")[0]).strip()
 
 
-def claim_label(obs: Observation, display_value: str, claimant: str) -> str:
+def claim_label(obs: Observation, display_value: str, claimant: str, unit_name: str = "") -> str:
     """A figure's legend entry as the claim it is: "at most about 3.5 M, counted from transport images (…)",
     "“schon Hunderte”: at least 200 (…)", "20 bn by an open date (…)"."""
-    value = _figure_value(display_value)
+    value = _figure_value(display_value) if obs.reported is None else (
+        format_value(obs.reported, unit_name, current()) if unit_name == "fraction" else format_number(obs.reported))
     if obs.claim == "words":
         if obs.bound == "at_least":
             return w("claim_words", words=obs.words, low=format_number(obs.allowed[0]), claimant=claimant)
@@ -123,7 +126,8 @@ def _points(summary: RunSummary, registry: Registry, trajectory: str) -> tuple[l
             fig = registry.get(obs.id)
             points.append({"month": obs.month, "value": obs.reported, "low": obs.error_range[0],
                            "high": obs.error_range[1], "kind": obs.claim, "allowed": obs.allowed,
-                           "months": obs.months, "label": claim_label(obs, fig.display_value, _claimant(fig))})
+                           "months": obs.months,
+                           "label": claim_label(obs, fig.display_value, _claimant(fig), TRAJECTORIES[trajectory].unit)})
             claimants.append(_claimant(fig))
     observed = {o.id for o in summary.observations}
     for fid, traj in _INPUT_FIGURES_ON.items():
@@ -201,8 +205,8 @@ def _marks(summary: RunSummary) -> list[Mark]:
 def story_chart(summary: RunSummary, registry: Registry) -> tuple[Figure, str]:
     """What was reported against what the model projects: each headline answer's trajectory, then each
     trajectory a reported figure is of, with the figures as the claims they are."""
-    names = [STORY_TRAJECTORY[m] for m in summary.headline if m in STORY_TRAJECTORY]
-    names += [o.output for o in summary.observations if o.output in TRAJECTORIES]
+    names = [o.output for o in summary.observations if o.output in TRAJECTORIES]
+    names += [STORY_TRAJECTORY[m] for m in summary.headline if m in STORY_TRAJECTORY]
     names = [n for n in dict.fromkeys(names) if n in summary.bands][:STORY_PANELS]
     panels, claimants = [], []
     for name in names:

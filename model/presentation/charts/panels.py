@@ -14,7 +14,7 @@ import matplotlib.dates as mdates
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .dates import date_axis, month_date, months_to_dates
+from .dates import month_date, months_to_dates
 from .fans import _draw_claim, get_quantile
 from .legend import Occupancy, floor_at_zero
 from .style import (
@@ -73,15 +73,25 @@ class Mark:
     style: tuple[Any, ...] = field(default=(0, (5, 3)))
 
 
+def _year_axis(ax: Any, dates: np.ndarray) -> None:
+    """Years labelled at each January, quarters marked: a narrow panel has no room for month names."""
+    finite = dates[~np.isnat(dates)]
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.xaxis.set_minor_locator(mdates.MonthLocator((1, 4, 7, 10)))
+    pad = np.timedelta64(15, "D")
+    ax.set_xlim(finite.min() - pad, finite.max() + pad)
+
+
 def panel_chart(months: Sequence[str], panels: Sequence[Panel], *, title: str, caption: str,
                 marks: Sequence[Mark] = (), columns: int = 2) -> Any:
-    """The panels in a grid (``columns`` wide), one legend under them, the marks on every panel."""
+    """The panels in a grid (``columns`` wide), each with its own legend (its series when it has several,
+    and its article figures), the marks on every panel and labelled on the first."""
     dates = months_to_dates(months)
     rows = -(-len(panels) // columns)
     cols = min(columns, len(panels))
-    fig = figure((5.2 * cols + 0.6, 3.3 * rows + 1.5))
+    fig = figure((5.0 * cols + 0.8, 3.1 * rows + 1.3))
     axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
-    entries: dict[str, Any] = {}
     for k, (ax, panel) in enumerate(zip(axes, panels)):
         style_axes(ax)
         drawn: list[Occupancy] = []
@@ -94,21 +104,18 @@ def panel_chart(months: Sequence[str], panels: Sequence[Panel], *, title: str, c
                 ax.fill_between(dates, q05, q95, color=colour, alpha=ALPHA_90, linewidth=0)
                 drawn.append((xnum, q05, q95))
             assert q50 is not None
-            (line,) = ax.plot(dates, q50, color=colour, linewidth=LW_MAIN if j == 0 else LW_SECONDARY,
-                              linestyle=(0, (4, 2)) if s.dashed else "-", zorder=3)
+            ax.plot(dates, q50, color=colour, linewidth=LW_MAIN if j == 0 else LW_SECONDARY,
+                    linestyle=(0, (4, 2)) if s.dashed else "-", zorder=3,
+                    label=s.label if len(panel.series) > 1 else "_nolegend_")
             drawn.append((xnum, q50, q50))
-            entries.setdefault(s.label, line)
         obs_dates = []
         for i, obs in enumerate(panel.observations):
             d = month_date(obs["month"])
             obs_dates.append(d)
-            drawn.append(_draw_claim(ax, obs, d, MARKERS[i % len(MARKERS)]))
-            handles, labels = ax.get_legend_handles_labels()
-            if labels:
-                entries.setdefault(labels[-1], handles[-1])
+            drawn.append(_draw_claim(ax, {**obs, "label": _wrap(obs.get("label") or "")}, d, MARKERS[i % len(MARKERS)]))
         for mark in marks:
             ax.axvline(month_date(mark.month), color=GREY, linewidth=1.3, linestyle=mark.style, zorder=4)
-        date_axis(ax, np.concatenate([dates, np.array(obs_dates, dtype="datetime64[D]")]))
+        _year_axis(ax, np.concatenate([dates, np.array(obs_dates, dtype="datetime64[D]")]))
         if panel.percent:
             ax.yaxis.set_major_formatter(percent_formatter())
         else:
@@ -117,8 +124,8 @@ def panel_chart(months: Sequence[str], panels: Sequence[Panel], *, title: str, c
         ax.set_ylabel(panel.ylabel, fontsize=FS_LABEL - 1)
         ax.set_title(panel.title, fontsize=FS_LABEL, loc="left", fontweight="bold")
         ax.tick_params(labelsize=FS_TICK - 1)
-        for label in ax.get_xticklabels():
-            label.set_rotation(0)
+        if ax.get_legend_handles_labels()[1]:
+            ax.legend(loc="best", fontsize=FS_LEGEND - 2, framealpha=0.9, edgecolor="#cccccc")
         if k == 0:  # label each mark once, at the top of the first panel
             for mark in marks:
                 ax.annotate(mark.label, xy=(month_date(mark.month), 1.0), xycoords=("data", "axes fraction"),
@@ -127,11 +134,12 @@ def panel_chart(months: Sequence[str], panels: Sequence[Panel], *, title: str, c
                                               "alpha": 0.85})
     for ax in axes[len(panels):]:
         ax.set_axis_off()
-    entries[w("band90")] = axes[0].fill_between([], [], [], color=SERIES_COLOURS[0], alpha=ALPHA_90, linewidth=0)
     fig.suptitle(title, fontsize=FS_TITLE, fontweight="bold")
-    # the legend in the grid's empty cell where there is one, else over the first panel
-    holder, where = (axes[len(panels)], "center") if len(panels) < len(axes) else (axes[0], "upper left")
-    holder.legend(list(entries.values()), list(entries), loc=where, fontsize=FS_LEGEND - 1, framealpha=0.92,
-                  edgecolor="#cccccc")
-    add_caption(fig, caption)
+    add_caption(fig, caption + " " + w("panel_note"))
     return fig
+
+
+def _wrap(label: str, width: int = 44) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width)) if label else label

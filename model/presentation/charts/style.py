@@ -230,6 +230,14 @@ def big_number_formatter(axis: Axis) -> mticker.FuncFormatter:
     return _BigNumberFormatter(axis)
 
 
+def panel_title(fig: Figure, ax: Axes, title: str, *, panels: int) -> None:
+    """One panel: the axes' title; several: one title over the figure."""
+    if panels == 1:
+        set_title(ax, title)
+    else:
+        fig.suptitle(title, fontsize=FS_TITLE, fontweight="bold")
+
+
 def percent_formatter() -> mticker.FuncFormatter:
     """Tick labels of a share (0-1) in per cent, in the charts' language: ``0.4`` -> ``"40 %"``."""
     from .words import current

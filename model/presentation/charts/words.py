@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import texts
 
-__all__ = ["language", "current", "w", "wt", "unit", "fit_label", "panel_title"]
+__all__ = ["language", "current", "w", "wt", "unit", "fit_label"]
 
 _LANG: ContextVar[str] = ContextVar("chart_language", default="en")
 
@@ -59,13 +59,3 @@ def fit_label(label: str, width: int = 36) -> str:
     if _LANG.get() == "en" or len(label) <= width:
         return label
     return "\n".join(textwrap.wrap(label, width=(len(label) + 1) // 2 + 6))
-
-
-def panel_title(fig: Any, ax: Any, title: str, *, panels: int) -> None:
-    """One panel: the axes' title; several: one title over the figure."""
-    from .style import FS_TITLE, set_title
-
-    if panels == 1:
-        set_title(ax, title)
-    else:
-        fig.suptitle(title, fontsize=FS_TITLE, fontweight="bold")
