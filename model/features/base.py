@@ -52,6 +52,7 @@ class FigureContext:
     run: RunResult | None
     caption: Callable[..., str]  # caption(claimants=()) -> the run's caption line, in the charts' language
     lang: str
+    every: bool = False  # every chart asked for (--figures all), not only those the report leads with
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ class NumberStyle:
     per: dict[str, str] = field(default_factory=lambda: {"month": " a month", "year": " a year", "day": " a day"})
     beyond: str = "not within the window"
     interval: str = "90 % interval {range}"
-    interval_from: str = "90 % interval from {low}; the upper end is {beyond}"
+    interval_from: str = "90 % interval {low} to beyond the window"
     interval_up_to: str = "90 % interval up to {high}"
     up_to: str = "up to {high}"
     median_interval: str = "{median} ({interval})"
@@ -81,7 +81,7 @@ STYLES: dict[str, NumberStyle] = {
         per={"month": " pro Monat", "year": " pro Jahr", "day": " pro Tag"},
         beyond="nicht im Zeitfenster",
         interval="90-%-Intervall {range}",
-        interval_from="90-%-Intervall: untere Grenze {low}, obere Grenze {beyond}",
+        interval_from="90-%-Intervall {low} bis über das Zeitfenster hinaus",
         interval_up_to="90-%-Intervall bis {high}",
         up_to="bis {high}",
         unit_names={"usd": "USD", "bn usd": "Mrd. USD"},

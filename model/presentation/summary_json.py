@@ -151,6 +151,7 @@ def to_json(s: RunSummary, features: Mapping[str, FeatureCodec] | None = None) -
             "acceptance_rates": [num(a) for a in cal.acceptance_rates],
             "temperatures": [num(t) for t in cal.temperatures], "unique_fraction": num(cal.unique_fraction),
             "series": [list(ids) for ids in cal.series], "series_correlation": num(cal.series_correlation),
+            "futures": cal.futures,
         },
         "samples_kept": s.samples_kept,
         "observations": [_observation_json(o) for o in s.observations],
@@ -187,7 +188,8 @@ def from_json(d: Mapping[str, Any], features: Mapping[str, FeatureCodec] | None 
         d.get("log_evidence"), int(cal.get("stages", 0)), int(cal.get("model_evaluations", 0)),
         tuple(cal.get("acceptance_rates", ())), tuple(cal.get("temperatures", ())), _f(cal.get("unique_fraction")),
         tuple(tuple(ids) for ids in cal.get("series", ())), _f(cal.get("series_correlation")),
-        tuple((p["a"], p["b"], _f(p["ratio"])) for p in d.get("conflicting_pairs", ())))
+        tuple((p["a"], p["b"], _f(p["ratio"])) for p in d.get("conflicting_pairs", ())),
+        int(cal.get("futures", d.get("samples_kept", 0))))
     drivers = tuple(Drivers(metric, tuple(DriverInput(**{k: v for k, v in i.items()}) for i in entry["inputs"]),
                             entry.get("swing_baseline")) for metric, entry in d.get("driver_indices", {}).items())
     blocks = {}

@@ -135,7 +135,7 @@ def _calibration(run: RunResult) -> Calibration:
     return Calibration(cal.calibrated, cal.method, float(cal.effective_sample_size), cal.log_evidence, cal.stages,
                        cal.evaluations, tuple(cal.acceptance_rates), tuple(cal.temperatures), float(cal.unique_fraction),
                        tuple(cal.series), float(cal.series_correlation),
-                       tuple((a, b, float(r)) for a, b, r in cal.conflicts))
+                       tuple((a, b, float(r)) for a, b, r in cal.conflicts), len(run.calibrated.weights))
 
 
 def _value(arr: np.ndarray | None, j: int) -> float | None:

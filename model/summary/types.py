@@ -71,6 +71,7 @@ class Calibration:
     series: tuple[tuple[str, ...], ...]
     series_correlation: float
     conflicting_pairs: tuple[tuple[str, str, float], ...]  # (figure a, figure b, ratio)
+    futures: int = 0  # the calibrated futures (SMC: its particles, the first samples drawn; else every sample)
 
 
 @dataclass(frozen=True)

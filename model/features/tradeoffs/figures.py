@@ -35,9 +35,10 @@ def _axis(name: str) -> str:
 
 
 def tradeoff_figures(ctx: FigureContext, t: Tradeoffs) -> Iterator[Chart]:
-    """``corner_inputs``: drawn from the run's samples (none when the report is made from summary.json)."""
+    """``corner_inputs``: drawn from the run's samples with every chart (``--figures all``; the section's
+    sentence says what it shows), none when the report is made from summary.json."""
     run = ctx.run
-    if run is None:
+    if run is None or not ctx.every:
         return
     m = len(run.calibrated.inputs)
     title = wt("achart.corner_title")

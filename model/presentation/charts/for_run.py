@@ -301,7 +301,9 @@ def _run_figures(summary: RunSummary, run: RunResult | None, registry: Registry,
         label = texts.title(d.metric, lang)
         names = [texts.parameter_label(i.name, lang) for i in d.inputs]
         unit_name = METRICS[d.metric].unit
-        if d.swing_baseline is not None and all(i.swing_low is not None for i in d.inputs):
+        swings = [abs((i.swing_high or 0.0) - (i.swing_low or 0.0)) for i in d.inputs]
+        # a tornado of no swing at all (every input alone leaves the answer where it is) shows nothing
+        if d.swing_baseline is not None and all(i.swing_low is not None for i in d.inputs) and max(swings) > 0:
             title = w("what_moves", label=label)
             centre = summary.metrics[d.metric].p50 if calibrated else None
             fig = tornado_chart(names, [i.swing_low for i in d.inputs], [i.swing_high for i in d.inputs],
@@ -330,7 +332,7 @@ def _run_figures(summary: RunSummary, run: RunResult | None, registry: Registry,
             yield f"convergence_{metric}", title, _percent_axis(fig, "yaxis", METRICS[metric].unit)
         if every:
             yield from predictive_check_figures(run, registry)  # ppc_*: one per reported figure
-    context = FigureContext(summary, run, lambda claimants=(): caption_for(summary, claimants), lang)
+    context = FigureContext(summary, run, lambda claimants=(): caption_for(summary, claimants), lang, every)
     for feature in features:  # each optional feature's own charts, from its block
         block = summary.features.get(feature.name)
         if feature.figures is not None and block is not None:

@@ -75,10 +75,17 @@ class Mark:
 
 def _year_axis(ax: Any, dates: np.ndarray) -> None:
     """Years labelled at each January, quarters marked: a narrow panel has no room for month names."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
     finite = dates[~np.isnat(dates)]
-    ax.xaxis.set_major_locator(mdates.YearLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.xaxis.set_minor_locator(mdates.MonthLocator((1, 4, 7, 10)))
+    first, last = finite.min().astype("datetime64[M]"), finite.max().astype("datetime64[M]")
+    months = np.arange(first, last + 1)
+    quarters = months[months.astype(int) % 3 == 0]  # Jan, Apr, Jul, Oct (months since 1970-01)
+    years = months[months.astype(int) % 12 == 0]
+    # fixed ticks: a date locator asks dateutil's rrule for every tick, each time the axis is drawn
+    ax.xaxis.set_major_locator(FixedLocator(mdates.date2num(years.astype("datetime64[D]"))))
+    ax.xaxis.set_major_formatter(FixedFormatter([str(y) for y in years.astype("datetime64[Y]")]))
+    ax.xaxis.set_minor_locator(FixedLocator(mdates.date2num(quarters.astype("datetime64[D]"))))
     pad = np.timedelta64(15, "D")
     ax.set_xlim(finite.min() - pad, finite.max() + pad)
 
@@ -126,10 +133,10 @@ def panel_chart(months: Sequence[str], panels: Sequence[Panel], *, title: str, c
         ax.tick_params(labelsize=FS_TICK - 1)
         if ax.get_legend_handles_labels()[1]:
             ax.legend(loc="best", fontsize=FS_LEGEND - 2, framealpha=0.9, edgecolor="#cccccc")
-        if k == 0:  # label each mark once, at the top of the first panel
-            for mark in marks:
+        if k == 0:  # label each mark once, at the top of the first panel, one below the other
+            for row, mark in enumerate(marks):
                 ax.annotate(mark.label, xy=(month_date(mark.month), 1.0), xycoords=("data", "axes fraction"),
-                            xytext=(3, -3), textcoords="offset points", ha="left", va="top", fontsize=FS_TICK - 1,
+                            xytext=(3, -3 - 13 * row), textcoords="offset points", ha="left", va="top", fontsize=FS_TICK - 1,
                             color=GREY, bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
                                               "alpha": 0.85})
     for ax in axes[len(panels):]:

@@ -30,7 +30,7 @@ from ..numbers import (
 from ..words import answer, calibration_findings, driver_sentence, month_words, series_sentences, structure_sentence
 from ..words.findings import MIN_HEALTHY_ESS
 from .common import estimate, figure_row, ident, question, reported_value
-from .sources import run_facts, source_row
+from .sources import figure_words, run_facts, source_row
 from .views import (
     AnswerCard,
     CalibrationView,
@@ -92,7 +92,8 @@ def _first_screen(s: RunSummary, figures: Mapping[str, FigureRow], features: Seq
 
 
 def _claim(o: Observation, display: str, lang: str) -> str:
-    value = reported_value(display, lang)
+    unit = TRAJECTORIES[o.output].unit if o.output in TRAJECTORIES else ""
+    value = format_value(o.reported, unit, lang) if o.reported is not None else reported_value(display, lang)
     if o.claim == "words":
         return _t("claim_words", lang, words=o.words)
     return _t(f"claim_{o.claim}", lang, value=value) if texts.has(f"report.claim_{o.claim}") else value
@@ -129,8 +130,13 @@ def _calibration(s: RunSummary, sources: Mapping[str, Mapping[str, Any]], figure
     labels = {o.id: r.claim for o, r in zip(s.observations, rows)}
     findings = tuple(calibration_findings(s, lang, labels))
     ess = format_count(cal.effective_sample_size, lang)
-    statement = _t("calibrated_how", lang, method=texts.text(f"method.{cal.method}", lang), ess=ess,
-                   samples=format_count(s.samples, lang)) if cal.calibrated else _t("not_calibrated", lang)
+    if not cal.calibrated:
+        statement = _t("not_calibrated", lang)
+    elif cal.method == "smc":
+        statement = _t("calibrated_smc", lang, futures=format_count(cal.futures, lang), samples=format_count(s.samples, lang),
+                       stages=cal.stages, ess=ess)
+    else:
+        statement = _t("calibrated_importance", lang, samples=format_count(s.samples, lang), ess=ess)
     conflicts = tuple(_t("conflict", lang, a=a, b=b) for a, b, _ in cal.conflicting_pairs)
     checks = tuple(f for stem, f in figures.items() if stem.startswith("ppc_"))
     fit = sum(o.fits for o in s.observations)
@@ -237,7 +243,9 @@ def report_page(summary: RunSummary, *, features: Sequence[Feature] = (),
     """
     texts.check_lang(lang)
     rows = {stem: figure_row(title, path) for stem, (title, path) in figures.items()}
-    by_id = {str(f["id"]): {**f, "claimant_short": str(f.get("claimant") or "").split(",")[0]} for f in sources}
+    by_id = {str(f["id"]): {**f, "claimant_short": figure_words(str(f["id"]), "claimant", lang,
+                                                                 str(f.get("claimant") or "")).split(",")[0]}
+             for f in sources}
     used: set[str] = {"story", *_MECHANISMS, *(k for k in rows if k.startswith("ppc_"))}
     used |= {f"{p}{m}" for p in _PER_METRIC for m in summary.headline}
     sections: list[Details] = [_calibration(summary, by_id, rows, lang), _drivers(summary, rows, lang)]
