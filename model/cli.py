@@ -387,9 +387,9 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
     registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
     _warn([resolved])
     from .analysis.stats import column_percentiles
+    from .features.correlations.words import correlation_table
     from .inputs.dependence import dependence_of
     from .inputs.sampling import BLOCK_SIZE
-    from .features.correlations.words import correlation_table
 
     n = samples or (sc.samples if isinstance(sc.samples, int) else BLOCK_SIZE)  # samples: auto -> one block
     if csv_path is not None and csv_path.exists():
@@ -412,23 +412,6 @@ def _cmd_sample(file: Path, samples: int | None, seed: int | None, csv_path: Pat
         np.savetxt(csv_path, s.values, delimiter=",", header=header, comments="", fmt="%.8g")
         print(f"\nwrote {csv_path}")
     return 0
-
-
-def _worker_count(asked: int | None, beyond_cores: bool) -> int:
-    """How many worker processes a batch may start: as asked, but not more than the cores unless
-    ``--more-workers-than-cores`` says so (each worker holds a scenario's arrays: 16 workers on 2
-    cores took 4.9 GB and ran no faster); by default the cores, at most 4."""
-    from .workers import usable_cores
-
-    cores = usable_cores()
-    if asked is None:
-        return min(4, cores)
-    if asked > cores and not beyond_cores:
-        _err(f"--workers {asked}: this computer has {cores} core{'s' if cores != 1 else ''}, so {cores} worker"
-             f"{'s' if cores != 1 else ''} run (each holds a scenario's arrays); add --more-workers-than-cores "
-             f"to start {asked}")
-        return cores
-    return asked
 
 
 def _worker_count(asked: int | None, beyond_cores: bool) -> int:
@@ -472,7 +455,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 2
     _warn(resolved)
     workers = _worker_count(args.workers, args.more_workers_than_cores)
-    from .batch import RunOptions, SchedulerUnreachable, run_batch  # after validation: a bad scenario never needs the plotting stack
+    from .batch import (  # after validation: a bad scenario never needs the plotting stack
+        RunOptions,
+        SchedulerUnreachable,
+        run_batch,
+    )
     from .storage.results_folder import FolderInTheWay, ResultsBusy, ResultsUnwritable
 
     options = RunOptions(args.out, samples=args.samples, seed=args.seed, workers=workers, scheduler=args.scheduler,

@@ -335,8 +335,8 @@ def _semantic_problems(data: dict, registry: Registry, sink: _Collector) -> None
                     sink.add(("observations", fid, "at"), outside)
     structure_problems(data, win, sink.add)  # the intensity profile (model.inputs.structure_checks)
     feature_problems(data, win, registry, sink.add)  # each optional feature's sections (model.features)
-    span = None if win is None else (month_index(win.start), month_index(win.start) + win.horizon_months - 1)
-    structure_section_problems(data, span, registry, sink.add)  # fire periods, troop phases, structures
+    months_span = None if win is None else (month_index(win.start), month_index(win.start) + win.horizon_months - 1)
+    structure_section_problems(data, months_span, registry, sink.add)  # fire periods, troop phases, structures
     sens = data.get("sensitivity")
     n = whole_if_integral(sens.get("sobol_samples")) if isinstance(sens, dict) else None
     if isinstance(n, int) and not isinstance(n, bool):

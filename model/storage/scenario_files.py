@@ -146,7 +146,8 @@ def write_outputs(run: RunResult, registry: Registry, folder: Path, *, features:
     features' blocks included), the CSV files, ``samples.npz`` and the charts (``figures``: which)."""
     summary = summarise(run, features=lambda r: {f.name: b for f in features if f.summarise is not None
                                                  and (b := f.summarise(r)) is not None})
-    write_json(folder / "summary.json", to_json(summary, {f.name: (f.to_json, f.from_json) for f in features}))
+    codecs = {f.name: (f.to_json, f.from_json) for f in features if f.to_json is not None and f.from_json is not None}
+    write_json(folder / "summary.json", to_json(summary, codecs))
     if summary.bands:
         (folder / "trajectories.csv").write_text(csv_text(*trajectory_rows(summary)), encoding="utf-8")
     header, values = metric_columns(run)

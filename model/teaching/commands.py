@@ -73,12 +73,6 @@ def _lesson(text: str) -> str:
                                      f"notebook's name ({', '.join(LESSONS)})")
 
 
-def _folder(text: str) -> Path:
-    if not text.strip():
-        raise argparse.ArgumentTypeError("give a folder name")
-    return Path(text)
-
-
 def add_commands(sub: Any, *, prog: str = "python run.py") -> None:
     """Register ``explore``, ``teach`` and ``classroom`` on the command line's sub-parsers."""
     raw = argparse.RawDescriptionHelpFormatter

@@ -248,7 +248,7 @@ class Explorer:
             ll = ex._log_likelihood(futures.params, ex.default_cutoff, AVERAGED)
             ex._calibrated[AVERAGED] = Futures(futures.params, futures.weights, ll, futures.groups)
         elif ex.observed and run.calibration.calibrated:
-            found = [(ex.default_policy, run.calibrated)]
+            found: list[tuple[Any, Any]] = [(ex.default_policy, run.calibrated)]
             found += [(alt.structure.firing, alt.calibrated) for alt in run.features.get("alternatives") or ()
                       if alt.structure.supply_decline == run.structure.supply_decline]
             for policy, ensemble in found:

@@ -127,7 +127,7 @@ def fan_svg(ex: Explorer, result: ExplorerResult, lang: str) -> str:
         out.append(f'<text x="{cx + 6:.1f}" y="{top + 14}" font-size="12" fill="#555">{esc(text("chart.cutoff", lang))}'
                    "</text>")
     obs = ex.observation(FAN_TRAJECTORY)
-    if obs is not None and obs.month in months:
+    if obs is not None and obs.month in months and obs.reported is not None:  # a claim in words has no point
         ox, oy = x(months.index(obs.month)), y(obs.reported)
         out.append(f'<line x1="{ox:.1f}" x2="{ox:.1f}" y1="{y(obs.low):.1f}" y2="{y(obs.high):.1f}" stroke="#D55E00" '
                    'stroke-width="2.5"/>')

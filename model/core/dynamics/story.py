@@ -9,6 +9,8 @@ uncertain, each sample carries its own choice and both branches are computed and
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ..months import DAYS_PER_MONTH
@@ -122,7 +124,7 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
     first_drop_after_cutoff = np.full(n, np.nan)
     stock_days_at_cutoff = np.full(n, np.nan)
     fired_before_cut, wanted_before_cut = zeros(), zeros()
-    ru_production = zeros()
+    ru_production: Any = zeros()
     ru_compound_growth, nk_compound_growth = np.ones(n), np.ones(n)
     cutoff = timeline.cutoff
     if cutoff == 0:
@@ -177,6 +179,7 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
         #    ceiling) ships first; then serviceable stock, then old stock (to Russian plants); at full
         #    capacity or thinning with the stock left (proportional). Capacity ramps up from the
         #    summit month (from a share of it, after a pulse of stock that was ready: pulse)
+        nk_new: Any
         if saturating is True:
             assert nk_logistic is not None
             nk_new = nk_logistic.next()

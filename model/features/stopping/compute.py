@@ -61,7 +61,9 @@ class PrecisionTarget:
 def precision_target(scenario: Scenario, *, has_cutoff: bool) -> PrecisionTarget:
     """The scenario's ``precision:`` section as a target; its metrics default to the sensitivity
     metrics (those that mean something in this run: cut-off metrics need a cut-off)."""
-    p = scenario.precision
+    from .spec import precision_of
+
+    p = precision_of(scenario)
     chosen = p.metrics if p.metrics is not None else scenario.sensitivity.metrics
     metrics = tuple(m for m in dict.fromkeys(chosen) if applies(m, has_cutoff=has_cutoff))
     return PrecisionTarget(metrics, tuple(p.quantiles), p.tolerance, p.confidence, p.max_samples)

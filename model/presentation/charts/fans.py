@@ -86,7 +86,7 @@ def _draw_claim(ax: Axes, obs: Mapping[str, Any], d: np.datetime64, marker: str)
     a band over the months its date may be."""
     kind = obs.get("kind", "count")
     label = obs.get("label")
-    style = dict(color=OBSERVED, markeredgecolor="black", markeredgewidth=0.8, zorder=5)
+    style: dict[str, Any] = dict(color=OBSERVED, markeredgecolor="black", markeredgewidth=0.8, zorder=5)
     x = mdates.date2num(np.array([d]))
     if kind == "capacity":
         top, bottom = float(obs["value"]), float(obs["allowed"][0])
@@ -106,17 +106,17 @@ def _draw_claim(ax: Axes, obs: Mapping[str, Any], d: np.datetime64, marker: str)
                 zorder=5)
         return (x, [low], [high])
     value = float(obs["value"])
-    low, high = obs.get("low"), obs.get("high")
+    err_low, err_high = obs.get("low"), obs.get("high")
     if kind == "total_undated" and obs.get("months"):
         first, last = month_date(obs["months"][0]), month_date(obs["months"][-1])
-        lo = float(low) if low is not None else value
-        hi = float(high) if high is not None else value
+        lo = float(err_low) if err_low is not None else value
+        hi = float(err_high) if err_high is not None else value
         ax.fill_between([first, last], [lo, lo], [hi, hi], color=OBSERVED, alpha=0.18, linewidth=0, zorder=2)
         ax.plot([first, last], [value, value], color=OBSERVED, linewidth=LW_SECONDARY * 1.5, label=label, zorder=5)
         return (mdates.date2num(np.array([first, last])), [lo, lo], [hi, hi])
-    err_lo = max(value - float(low), 0.0) if low is not None else 0.0
-    err_hi = max(float(high) - value, 0.0) if high is not None else 0.0
-    yerr = None if (low is None and high is None) else [[err_lo], [err_hi]]
+    err_lo = max(value - float(err_low), 0.0) if err_low is not None else 0.0
+    err_hi = max(float(err_high) - value, 0.0) if err_high is not None else 0.0
+    yerr = None if (err_low is None and err_high is None) else [[err_lo], [err_hi]]
     ax.errorbar([d], [value], yerr=yerr, fmt=marker, markersize=9, ecolor=OBSERVED, elinewidth=LW_SECONDARY,
                 capsize=5, capthick=LW_SECONDARY,
                 label=label or w("article_figure_value", value=format_number(value)), **style)

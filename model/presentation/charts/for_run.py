@@ -306,7 +306,8 @@ def _run_figures(summary: RunSummary, run: RunResult | None, registry: Registry,
         if d.swing_baseline is not None and all(i.swing_low is not None for i in d.inputs) and max(swings) > 0:
             title = w("what_moves", label=label)
             centre = summary.metrics[d.metric].p50 if calibrated else None
-            fig = tornado_chart(names, [i.swing_low for i in d.inputs], [i.swing_high for i in d.inputs],
+            fig = tornado_chart(names, np.array([i.swing_low for i in d.inputs], dtype=float),
+                                np.array([i.swing_high for i in d.inputs], dtype=float),
                                 d.swing_baseline, title=title, xlabel=metric_axis(d.metric),
                                 caption=caption_for(summary) + w("prior_note"),
                                 reference=None if centre is None else (

@@ -125,7 +125,7 @@ def driver_sentence(drivers: Drivers, lang: str = "en") -> str:
     label = texts.text("sentence.the_metric", lang, title=texts.title(drivers.metric, lang))
     names = [texts.parameter_label(d.name, lang) for d in drivers.inputs]
     if drivers.inputs and all(d.ST is not None for d in drivers.inputs):
-        return rank_drivers([d.ST for d in drivers.inputs], names, metric_label=label, lang=lang)
+        return rank_drivers(np.array([d.ST for d in drivers.inputs], dtype=float), names, metric_label=label, lang=lang)
     if drivers.inputs and all(d.swing is not None for d in drivers.inputs):
         swing = np.array([d.swing for d in drivers.inputs], dtype=float)
         return rank_drivers(swing / max(swing.sum(), 1e-300), names, metric_label=label, lang=lang,
