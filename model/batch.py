@@ -60,7 +60,7 @@ from .storage.results_folder import (
 )
 from .storage.scenario_files import SAMPLES_CSV_CAP, figures_used, package_versions, scenario_hash, write_outputs
 from .summary.types import RunSummary, Stats
-from .workers import WorkerDied
+from .workers import WorkerDied, usable_cores
 from .workers import keep_freed_memory as _keep_freed_memory
 from .workers import one_blas_thread as _one_blas_thread
 
@@ -122,10 +122,11 @@ def _manifest(resolved: ResolvedScenario, run: RunResult, options: RunOptions, s
 
 
 def execute_scenario(resolved: ResolvedScenario, registry: Registry, options: RunOptions, *,
-                     map_blocks: Callable = map, on_block: Callable[[int], None] | None = None) -> None:
+                     map_blocks: Callable = map, on_block: Callable[[int], None] | None = None,
+                     chart_processes: int = 1) -> None:
     """Run one validated scenario and write ``out_dir/<name>/`` atomically; the report and the charts in
     the options' language (the manifest records it and the charts chosen: a result made otherwise is
-    not current)."""
+    not current), the charts drawn by ``chart_processes`` processes side by side."""
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     registry = resolved.registry if resolved.registry is not None else registry  # plus its figure files
     target = safe_target(options.out_dir, resolved.scenario.name)
@@ -136,7 +137,7 @@ def execute_scenario(resolved: ResolvedScenario, registry: Registry, options: Ru
                        map_blocks=map_blocks, on_block=on_block)
     with Staging(target) as staging:
         written = write_outputs(run, registry, staging.folder, features=features(), figures=options.figures,
-                                lang=options.lang)
+                                lang=options.lang, chart_processes=chart_processes)
         manifest = _manifest(resolved, run, options, started)
         manifest["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         charts = {stem: (title, staging.folder / path.name) for stem, (title, path) in written.charts.items()}
@@ -328,7 +329,9 @@ def _run_one(r: ResolvedScenario, options: RunOptions, registry: Registry, mappe
             done[0] = count
 
         try:
-            execute_scenario(r, registry, options, map_blocks=mapper, on_block=on_block)
+            # scenarios one after the other: this process's charts on every core the batch may use
+            execute_scenario(r, registry, options, map_blocks=mapper, on_block=on_block,
+                             chart_processes=min(options.workers, usable_cores()))
         except Exception as exc:  # noqa: BLE001 - one scenario's failure must not stop the rest
             return _outcome(r, _failure_message(exc), 0.0, options.out_dir, log)
     return _outcome(r, "", time.perf_counter() - t0, options.out_dir, log)

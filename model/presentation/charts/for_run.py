@@ -17,7 +17,7 @@ saving is the caller's job (:func:`.saving.save_figure`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal, TypeVar
 
 import numpy as np
@@ -29,7 +29,7 @@ from ...features.base import Feature, FigureContext
 from ...inputs.registry import Registry
 from ...inputs.units import conversion_factor
 from ...sensitivity import convergence
-from ...summary.types import Observation, RunSummary
+from ...summary.types import Drivers, Observation, RunSummary
 from .. import texts
 from ..numbers import format_count, format_value
 from ..predictive_figures import predictive_check_figures
@@ -41,7 +41,8 @@ from .sensitivity import convergence_plot, sobol_bars, tornado_chart
 from .style import format_number, percent_formatter
 from .words import current, language, unit, w
 
-__all__ = ["FIGURE_SETS", "run_figures", "caption_for", "claim_label", "metric_axis", "STORY_TRAJECTORY"]
+__all__ = ["FIGURE_SETS", "chart_jobs", "numbered_charts", "run_figures", "caption_for", "claim_label", "metric_axis",
+           "STORY_TRAJECTORY"]
 
 FigureSet = Literal["headline", "all"]
 FIGURE_SETS: tuple[str, ...] = ("headline", "all")
@@ -159,13 +160,30 @@ def _in_language(items: Iterator[_Item], lang: str) -> Iterator[_Item]:
         yield item
 
 
+Job = Callable[[], Iterator[Chart]]  # draws one chart (or a feature's few) when called
+
+
 def run_figures(summary: RunSummary, run: RunResult | None, registry: Registry, *,
                 features: Sequence[Feature] = (), figures: FigureSet = "headline",
-                lang: str = "en") -> Iterator[Chart]:
-    """``(file stem, title, figure)`` for every chart of one run, one at a time, in ``lang``."""
+                lang: str = "en", part: tuple[int, int] = (0, 1)) -> Iterator[Chart]:
+    """``(file stem, title, figure)`` for every chart of one run, one at a time, in ``lang``.
+
+    ``part`` = (k, n): only the k-th of every n charts (by their order here), so that n processes can
+    draw one run's charts side by side, each its own share (``model.storage.scenario_files``)."""
+    return ((stem, title, fig) for _, stem, title, fig in numbered_charts(
+        summary, run, registry, features=features, figures=figures, lang=lang, part=part))
+
+
+def numbered_charts(summary: RunSummary, run: RunResult | None, registry: Registry, *,
+                    features: Sequence[Feature] = (), figures: FigureSet = "headline", lang: str = "en",
+                    part: tuple[int, int] = (0, 1)) -> Iterator[tuple[int, str, str, Figure]]:
+    """:func:`run_figures` with each chart's place in the order of all (its job's number): processes that
+    draw a share each can put their charts back in order."""
     if figures not in FIGURE_SETS:
         raise ValueError(f"figures must be one of {FIGURE_SETS}, not {figures!r}")
-    return _in_language(_run_figures(summary, run, registry, features, figures == "all"), lang)
+    k, n = part
+    jobs = chart_jobs(summary, run, registry, features, figures == "all", lang)
+    return _in_language(((i, *chart) for i, job in enumerate(jobs) if i % n == k for chart in job()), lang)
 
 
 def _percent_axis(fig: Figure, axis: str, unit_name: str) -> Figure:
@@ -252,89 +270,121 @@ def _sentence_start(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _run_figures(summary: RunSummary, run: RunResult | None, registry: Registry, features: Sequence[Feature],
-                 every: bool) -> Iterator[Chart]:
-    lang = current()
-    calibrated = summary.calibration.calibrated
+def chart_jobs(summary: RunSummary, run: RunResult | None, registry: Registry, features: Sequence[Feature],
+               every: bool, lang: str) -> list[Job]:
+    """Every chart of the run as a job that draws it when called (in the charts' language, which
+    :func:`run_figures` sets), in the order the report shows them."""
     metrics = [m for m in summary.metrics] if every else list(summary.headline)
+    jobs: list[Job] = []
+
+    def one(stem: str, draw: Callable[[], tuple[Figure, str]]) -> None:
+        def job() -> Iterator[Chart]:
+            fig, title = draw()
+            yield stem, title, fig
+        jobs.append(job)
+
     if summary.bands:
-        fig, title = story_chart(summary, registry)
-        yield "story", title, fig
+        one("story", lambda: story_chart(summary, registry))
         if summary.cutoff is not None:
-            stock, short = TRAJECTORIES["ru_stock"], TRAJECTORIES["shortfall"]
-            fig = cutoff_chart(summary.months, summary.bands["ru_stock"].calibrated,
-                               summary.bands["shortfall"].calibrated, cutoff_month=summary.cutoff,
-                               title=w("cutoff_title"), caption=caption_for(summary),
-                               panels=((texts.label("ru_stock", lang), f"{texts.header('ru_stock', lang)} ({unit(stock.unit)})"),
-                                       (texts.label("shortfall", lang),
-                                        f"{texts.header('shortfall', lang)} ({unit(short.unit)})")))
-            yield "cutoff_stock_shortfall", w("cutoff_caption"), fig
-        fig, title = mechanisms_chart(summary)
-        yield "mechanisms", title, fig
-        fig, title = payments_chart(summary)
-        yield "payments", title, fig
+            one("cutoff_stock_shortfall", lambda: (_cutoff(summary), w("cutoff_caption")))
+        one("mechanisms", lambda: mechanisms_chart(summary))
+        one("payments", lambda: payments_chart(summary))
     if every and summary.bands:
         for name in FAN_TRAJECTORIES:
-            points, claimants = _points(summary, registry, name)
-            title = _trajectory_title(name)
-            fig = fan_chart(summary.months, summary.bands[name].calibrated, title=title, ylabel=_trajectory_axis(name),
-                            caption=caption_for(summary, claimants), observations=points,
-                            prior_quantiles=summary.bands[name].prior if calibrated else None,
-                            series_label=w("model_calibrated") if calibrated else w("model"))
-            yield f"fan_{name}", title, _percent_axis(fig, "yaxis", TRAJECTORIES[name].unit)
+            one(f"fan_{name}", lambda name=name: _fan(summary, registry, name))  # type: ignore[misc]
     if run is not None:
-        for metric in [m for m in HISTOGRAM_METRICS if m in metrics] if not every else \
-                [m for m in HISTOGRAM_METRICS if m in summary.metrics]:
-            label = texts.title(metric, lang)
-            title = w("prior_and_calibrated", label=_sentence_start(label)) if calibrated else label
-            same = run.prior.metrics[metric] is run.calibrated.metrics[metric]
-            fig = metric_histogram(
-                run.prior.metrics[metric][:CHART_SAMPLES],
-                posterior_weights=run.weights[:CHART_SAMPLES] if calibrated else None,
-                posterior=None if same or not calibrated else run.calibrated.metrics[metric][:CHART_SAMPLES],
-                title=title, xlabel=metric_axis(metric), caption=caption_for(summary),
-                ess=summary.calibration.effective_sample_size if calibrated else None)
-            yield f"hist_{metric}", title, _percent_axis(fig, "xaxis", METRICS[metric].unit)
+        shown = [m for m in dict.fromkeys([*HISTOGRAM_METRICS, *summary.headline]) if m in summary.metrics]
+        for metric in [m for m in shown if m in metrics]:
+            one(f"hist_{metric}", lambda metric=metric: _histogram(summary, run, metric))  # type: ignore[misc]
     for d in summary.drivers:
         if d.metric not in metrics:
             continue
-        label = texts.title(d.metric, lang)
-        names = [texts.parameter_label(i.name, lang) for i in d.inputs]
-        unit_name = METRICS[d.metric].unit
         swings = [abs((i.swing_high or 0.0) - (i.swing_low or 0.0)) for i in d.inputs]
         # a tornado of no swing at all (every input alone leaves the answer where it is) shows nothing
         if d.swing_baseline is not None and all(i.swing_low is not None for i in d.inputs) and max(swings) > 0:
-            title = w("what_moves", label=label)
-            centre = summary.metrics[d.metric].p50 if calibrated else None
-            fig = tornado_chart(names, np.array([i.swing_low for i in d.inputs], dtype=float),
-                                np.array([i.swing_high for i in d.inputs], dtype=float),
-                                d.swing_baseline, title=title, xlabel=metric_axis(d.metric),
-                                caption=caption_for(summary) + w("prior_note"),
-                                reference=None if centre is None else (
-                                    centre, w("calibrated_median", value=format_value(centre, unit_name, lang))))
-            yield f"tornado_{d.metric}", title, _percent_axis(fig, "xaxis", unit_name)
+            one(f"tornado_{d.metric}", lambda d=d: _tornado(summary, d))  # type: ignore[misc]
         if d.method == "sobol":
-            title = w("sobol_title", label=label)
-            fig = sobol_bars(names, *([getattr(i, k) for i in d.inputs] for k in
-                                      ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")),
-                             title=title, caption=caption_for(summary) + w("prior_note"))
-            yield f"sobol_{d.metric}", title, fig
+            one(f"sobol_{d.metric}", lambda d=d: _sobol(summary, d))  # type: ignore[misc]
     if run is not None:
         for metric in [d.metric for d in summary.drivers if d.metric in metrics]:
-            values = run.metrics[metric][:CHART_SAMPLES]
-            finite = np.isfinite(values)
-            if finite.sum() < 2:
-                continue
-            conv = convergence(values[finite], weights=run.weights[:CHART_SAMPLES][finite] if calibrated else None)
-            title = w("convergence_title", label=texts.title(metric, lang))
-            fig = convergence_plot(conv["n"], conv["mean"], conv["mean_low"], conv["mean_high"],
-                                   conv["q_low"], conv["q_high"], title=title, ylabel=metric_axis(metric),
-                                   caption=caption_for(summary))
-            yield f"convergence_{metric}", title, _percent_axis(fig, "yaxis", METRICS[metric].unit)
+            if np.isfinite(run.metrics[metric][:CHART_SAMPLES]).sum() >= 2:
+                one(f"convergence_{metric}", lambda metric=metric: _convergence(summary, run, metric))  # type: ignore[misc]
         if every:
-            yield from predictive_check_figures(run, registry)  # ppc_*: one per reported figure
+            jobs.append(lambda: predictive_check_figures(run, registry))  # ppc_*: one per reported figure
     context = FigureContext(summary, run, lambda claimants=(): caption_for(summary, claimants), lang, every)
     for feature in features:  # each optional feature's own charts, from its block
         block = summary.features.get(feature.name)
         if feature.figures is not None and block is not None:
-            yield from feature.figures(context, block)
+            jobs.append(lambda feature=feature, block=block: feature.figures(context, block))  # type: ignore[misc]
+    return jobs
+
+
+def _cutoff(summary: RunSummary) -> Figure:
+    lang = current()
+    stock, short = TRAJECTORIES["ru_stock"], TRAJECTORIES["shortfall"]
+    assert summary.cutoff is not None
+    return cutoff_chart(summary.months, summary.bands["ru_stock"].calibrated, summary.bands["shortfall"].calibrated,
+                        cutoff_month=summary.cutoff, title=w("cutoff_title"), caption=caption_for(summary),
+                        panels=((texts.label("ru_stock", lang), f"{texts.header('ru_stock', lang)} ({unit(stock.unit)})"),
+                                (texts.label("shortfall", lang), f"{texts.header('shortfall', lang)} ({unit(short.unit)})")))
+
+
+def _fan(summary: RunSummary, registry: Registry, name: str) -> tuple[Figure, str]:
+    calibrated = summary.calibration.calibrated
+    points, claimants = _points(summary, registry, name)
+    title = _trajectory_title(name)
+    fig = fan_chart(summary.months, summary.bands[name].calibrated, title=title, ylabel=_trajectory_axis(name),
+                    caption=caption_for(summary, claimants), observations=points,
+                    prior_quantiles=summary.bands[name].prior if calibrated else None,
+                    series_label=w("model_calibrated") if calibrated else w("model"))
+    return _percent_axis(fig, "yaxis", TRAJECTORIES[name].unit), title
+
+
+def _histogram(summary: RunSummary, run: RunResult, metric: str) -> tuple[Figure, str]:
+    calibrated = summary.calibration.calibrated
+    label = texts.title(metric, current())
+    title = w("prior_and_calibrated", label=_sentence_start(label)) if calibrated else label
+    same = run.prior.metrics[metric] is run.calibrated.metrics[metric]
+    fig = metric_histogram(
+        run.prior.metrics[metric][:CHART_SAMPLES], posterior_weights=run.weights[:CHART_SAMPLES] if calibrated else None,
+        posterior=None if same or not calibrated else run.calibrated.metrics[metric][:CHART_SAMPLES],
+        title=title, xlabel=metric_axis(metric), caption=caption_for(summary),
+        ess=summary.calibration.effective_sample_size if calibrated else None)
+    return _percent_axis(fig, "xaxis", METRICS[metric].unit), title
+
+
+def _tornado(summary: RunSummary, d: Drivers) -> tuple[Figure, str]:
+    lang = current()
+    unit_name = METRICS[d.metric].unit
+    title = w("what_moves", label=texts.title(d.metric, lang))
+    centre = summary.metrics[d.metric].p50 if summary.calibration.calibrated else None
+    assert d.swing_baseline is not None
+    fig = tornado_chart([texts.parameter_label(i.name, lang) for i in d.inputs],
+                        np.array([i.swing_low for i in d.inputs], dtype=float),
+                        np.array([i.swing_high for i in d.inputs], dtype=float),
+                        d.swing_baseline, title=title, xlabel=metric_axis(d.metric),
+                        caption=caption_for(summary) + w("prior_note"),
+                        reference=None if centre is None else (
+                            centre, w("calibrated_median", value=format_value(centre, unit_name, lang))))
+    return _percent_axis(fig, "xaxis", unit_name), title
+
+
+def _sobol(summary: RunSummary, d: Drivers) -> tuple[Figure, str]:
+    lang = current()
+    title = w("sobol_title", label=texts.title(d.metric, lang))
+    fig = sobol_bars([texts.parameter_label(i.name, lang) for i in d.inputs],
+                     *(np.array([getattr(i, k) for i in d.inputs], dtype=float)
+                       for k in ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")),
+                     title=title, caption=caption_for(summary) + w("prior_note"))
+    return fig, title
+
+
+def _convergence(summary: RunSummary, run: RunResult, metric: str) -> tuple[Figure, str]:
+    calibrated = summary.calibration.calibrated
+    values = run.metrics[metric][:CHART_SAMPLES]
+    finite = np.isfinite(values)
+    conv = convergence(values[finite], weights=run.weights[:CHART_SAMPLES][finite] if calibrated else None)
+    title = w("convergence_title", label=texts.title(metric, current()))
+    fig = convergence_plot(conv["n"], conv["mean"], conv["mean_low"], conv["mean_high"], conv["q_low"], conv["q_high"],
+                           title=title, ylabel=metric_axis(metric), caption=caption_for(summary))
+    return _percent_axis(fig, "yaxis", METRICS[metric].unit), title

@@ -66,6 +66,12 @@ def _write_png(pixels: np.ndarray, path: Path) -> None:
     PIL.Image.fromarray(pixels).save(path, format="png", dpi=(DPI, DPI), compress_level=PNG_COMPRESS_LEVEL)
 
 
+def forget_compressor() -> None:
+    """In a forked process: the parent's PNG thread did not come along, so start a new one when needed."""
+    global _png_pool
+    _png_pool = None
+
+
 def _compressor() -> ThreadPoolExecutor:
     global _png_pool
     if _png_pool is None:
