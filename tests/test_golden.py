@@ -16,7 +16,9 @@ import pytest
 from model.experiment import run_scenario
 from model.inputs.loading import load_scenario
 from model.inputs.registry import load_registry
-from model.presentation.summary import build_summary
+from model.features.registry import blocks_of, codecs
+from model.presentation.summary_json import to_json
+from model.summary.build import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).with_name("golden") / "baseline_1024.json"
@@ -27,7 +29,7 @@ def small_baseline_summary() -> dict:
     scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml", registry=registry).scenario
     scenario = scenario.model_copy(update={"sensitivity": scenario.sensitivity.model_copy(
         update={"methods": ["tornado", "rank"]})})
-    return build_summary(run_scenario(scenario, registry, samples=1024))
+    return to_json(summarise(run_scenario(scenario, registry, samples=1024), features=blocks_of), codecs())
 
 
 def assert_close(new, old, path="summary"):
