@@ -365,6 +365,7 @@ def _calibrated(scenario: Scenario, priors: list[ParameterPrior], timeline: Time
     prior, unit = _ensemble(priors, timeline, tasks, map_blocks, on_block) if drawn is None else drawn
     calibrated = prior
     posterior: Posterior | None = None
+    moved = False  # the calibrated futures are SMC's particles, not the prior samples weighted
     if use_smc:
         assert unit is not None
         total = _joint_log_likelihood(prior.observed_values, observed, settings.series_correlation)
@@ -376,7 +377,10 @@ def _calibrated(scenario: Scenario, priors: list[ParameterPrior], timeline: Time
         result = temper(target, unit[:p], seed=np.random.SeedSequence(seed, spawn_key=(_SMC_STREAM,)),
                         target_ess_fraction=settings.target_ess, initial_log_likelihood=total[:p],
                         max_moves_per_stage=SMC_MOVES_PER_STAGE)
-        if result.method == "smc":
+        # the calibrated futures are the particles (moved, or only weighted when one step kept enough of the
+        # first p effective): they are run once more; all n samples only when one step weighted them all
+        moved = result.method == "smc" or p < n
+        if moved:
             tasks = _tasks(scenario, priors, timeline, observed, len(result.unit_samples), structure=structure,
                            keep_unit=False, unit=result.unit_samples)
             calibrated, _ = _ensemble(priors, timeline, tasks, map_blocks, None, weights=result.weights)
@@ -385,7 +389,7 @@ def _calibrated(scenario: Scenario, priors: list[ParameterPrior], timeline: Time
                               result.acceptance_rates, result.temperatures, result.unique_fraction)
     calibration = calibrate(prior.observed_values, observed, posterior=posterior,
                             series_correlation=settings.series_correlation)
-    if posterior is None or posterior.method == "importance":
+    if not moved:
         calibrated = Ensemble(prior.metrics, calibration.weights, prior.observed_values, prior.trajectories,
                               prior.inputs, prior.structure_choices)
     return prior, calibrated, calibration

@@ -84,7 +84,13 @@ def problems(data: dict[str, Any], window: Any, registry: Any, add: Add) -> None
     alternatives = data.get("alternatives")
     if not isinstance(alternatives, dict):
         return
-    own = {s: fixed_choice_of(data, s) for s in SWITCHES}
+    raw_structures = data.get("structures")
+    structures: dict[str, Any] = raw_structures if isinstance(raw_structures, dict) else {}
+    # a switch the scenario averages over (more than one choice weighted) is its own structure as "averaged":
+    # an alternative that fixes it to one choice changes it
+    own = {s: "averaged" if s in structures and len([w for w in (structures[s] or {}).values()
+                                                      if isinstance(w, (int, float)) and w > 0]) > 1
+           else fixed_choice_of(data, s) for s in SWITCHES}
     seen: dict[tuple[tuple[str, str], ...], str] = {tuple(sorted(own.items())): "the scenario's own structure"}
     for name, raw in alternatives.items():
         if not re.match(ALTERNATIVE_NAME, str(name)):

@@ -49,7 +49,9 @@ def summarise(run: RunResult) -> tuple[AlternativeSummary, ...] | None:
         return None
     names = [m for m in dict.fromkeys([*run.scenario.headline, *KEY_METRICS])
              if applies(m, has_cutoff=run.timeline.cutoff is not None)]
-    out = [_entry("scenario", run.structure.all_choices(), run.prior, run.calibrated, run.calibration, names)]
+    averaged = run.structures.switches if run.structures is not None else ()  # uncertain: averaged by evidence
+    own = {s: ("averaged" if s in averaged else c) for s, c in run.structure.all_choices().items()}
+    out = [_entry("scenario", own, run.prior, run.calibrated, run.calibration, names)]
     for alt in results:
         out.append(_entry(alt.name, {s: alt.structure.choice(s) for s in sorted(alt.structure.forced)}, alt.prior,
                           alt.calibrated, alt.calibration, names))

@@ -8,6 +8,7 @@ and the sources. Each section says its answer in one line while it is closed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -102,8 +103,10 @@ def _claim(o: Observation, display: str, lang: str) -> str:
 def _observation(o: Observation, display: str, claimant: str, lang: str) -> ObservationRow:
     unit = TRAJECTORIES[o.output].unit if o.output in TRAJECTORIES else ""
     low, high = o.allowed if o.claim in ("words", "capacity") else o.error_range
-    allowed = _t("at_least", lang, value=format_value(low, unit, lang)) if o.claim == "words" and o.bound == "at_least" \
-        else format_range(low, high, unit, lang)
+    if not math.isfinite(high):  # one-sided: "at least", "more than"
+        allowed = _t("at_least", lang, value=format_value(low, unit, lang))
+    else:
+        allowed = format_range(low, high, unit, lang)
     month = _t("open_date", lang, first=o.months[0], last=o.months[-1]) if o.months else o.month
 
     def model(q: tuple[float | None, float | None, float | None]) -> Any:

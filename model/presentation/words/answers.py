@@ -75,9 +75,9 @@ def structure_sentence(summary: RunSummary, metric: str, lang: str) -> str:
     if s is None:
         return ""
     main = s.main_switch(metric)
-    share = s.share_of_variance.get(metric, 0.0)
-    if main is None or share < STRUCTURE_SAYS:
+    if main is None or main[1] < STRUCTURE_SAYS:
         return ""
+    share = main[1]  # that switch's own share of the answer's spread (not the structure's as a whole)
     switch = texts.switch_label(main[0], lang)
     if s.bayes_factor(main[0]) < 3.0:
         return texts.text("answer.cannot_tell", lang, switch=switch, share=format_percent(share, lang))
