@@ -2,7 +2,7 @@
 
 With every structural switch at its first choice ("off"), today's model must give these numbers:
 ``tests/test_dynamics_equivalence.py`` holds it to them. Parameter names are today's
-(``ru_production_per_month`` is now ``ru_production_per_month``), and the metric that
+(``ru_production_start_per_month`` is now ``ru_production_per_month``), and the metric that
 issue 20 redefined (``payments_share_of_nk_gdp``, once the window's total over one year of GDP)
 is returned under its new name ``payments_total_over_nk_gdp``. Not used by the model.
 """

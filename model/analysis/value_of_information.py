@@ -165,7 +165,8 @@ DEFAULT_RANKED_DRAWS = 128  # futures whose report is simulated, per candidate
 
 def default_candidates(run: RunResult) -> list[Candidate]:
     """Each observable quantity six months after the last reported figure and at the window's end,
-    and the North Korean deliveries of each full calendar year after the first figure, all medium."""
+    and the North Korean deliveries of each full calendar year in the window from the year of the first
+    figure on, all medium."""
     months = run.timeline.months
     last = len(months) - 1
     reported = [run.timeline.index(o.months[0] if o.months else o.month) for o in run.observed] or [0]

@@ -95,7 +95,7 @@ NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 # Folders the batch writes itself beside the scenarios' folders: no scenario may take these names.
 RESERVED_NAMES = ("comparison", "teaching")
 # Counts with a maximum (the README's Limits lists them all): each alternative runs the model and its
-# calibration again on the same samples, and there are four structures, the scenario's own included
+# calibration again on the same samples
 MAX_EVENTS = 100  # a month-by-month story, not a data feed
 MAX_FIGURE_FILES = 20  # after extends: the parent's and the child's together
 
