@@ -96,13 +96,14 @@ def _facts(b: LogisticsSummary, lang: str) -> tuple[ChainFact, ...]:
         return texts.text(f"chain.{key}", lang, **fields)
 
     lo, hi = b.events_range
+    policy = "policy_" + b.policy.replace(" ", "_")
     cap = b.capacity
     facts = [
         ChainFact(t("engine"), t("engine_value", engine=b.engine, days=b.days_per_month)),
         ChainFact(t("replications"), t("replications_value", n=_count(b.replications, lang),
                                        unique=_count(b.unique_samples, lang), pool=_count(b.samples_pool, lang))),
         ChainFact(t("events"), f"{_count(b.events_per_replication, lang)} ({_count(lo, lang)}–{_count(hi, lang)})"),
-        ChainFact(t("firing_rule"), t("firing_value", policy=b.policy)),
+        ChainFact(t("firing_rule"), t("firing_value", policy=t(policy) if texts.has(f"chain.{policy}") else b.policy)),
         ChainFact(t("capacity"), t("capacity_value", total=_shells(cap.total, lang), ship=_shells(cap.ship, lang),
                                    rail=_shells(cap.rail, lang))),
     ]

@@ -160,10 +160,13 @@ def shortfall_sentence(e: DipEffect, lang: str = "en") -> str | None:
 
 
 def fire_sentence(e: DipEffect, policy: str, lang: str = "en") -> str:
-    """What the firing rule makes of it: less fire (stock target) or a falling stock (demand)."""
+    """What the firing rule makes of it: less fire (stock target), a falling stock (demand), or either
+    (the rule differs by sample)."""
+    median, worst = max(e.fire_drop_share.p50 or 0.0, 0.0), max(e.fire_drop_share.p95 or 0.0, 0.0)
+    if policy == "by sample":
+        return _t("by_sample", lang, median=_pct(median, lang), worst=_pct(worst, lang))
     if policy != "stock_target":
         return _t("demand", lang)
-    median, worst = max(e.fire_drop_share.p50 or 0.0, 0.0), max(e.fire_drop_share.p95 or 0.0, 0.0)
     return _t("stock_target", lang, median=_pct(median, lang), worst=_pct(worst, lang)) if median >= 0.01 \
         else _t("stock_target_most", lang, worst=_pct(worst, lang))
 
