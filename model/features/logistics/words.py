@@ -184,12 +184,8 @@ def logistics_story(block: LogisticsSummary, d: DisruptionSummary, lang: str = "
 
 
 # --------------------------------------------------------------------------- the answer
-def _dip_median(e: DipEffect, lang: str) -> str:
-    return _a("shells", lang, value=_shells(e.dip_shells.p50, lang))
-
-
 def _dip_interval(e: DipEffect, lang: str) -> str:
-    return _a("shells_interval", lang, interval=format_interval(e.dip_shells.p5, e.dip_shells.p95, "shells", lang))
+    return format_interval(e.dip_shells.p5, e.dip_shells.p95, "shells", lang)
 
 
 def _back(e: DipEffect, lang: str) -> str:
@@ -226,8 +222,8 @@ def chain_lead(block: LogisticsSummary, lang: str = "en") -> str:
     e = d.effect
     assert e is not None
     what = short_label(d, lang)
-    lead = _a("lead", lang, what=what[:1].upper() + what[1:], start=day_words(d.start, lang), median=_dip_median(e, lang),
-              interval=format_interval(e.dip_shells.p5, e.dip_shells.p95, "shells", lang),
+    lead = _a("lead", lang, what=what[:1].upper() + what[1:], start=day_words(d.start, lang),
+              median=_shells(e.dip_shells.p50, lang), interval=_dip_interval(e, lang),
               days=days_words(e.dip_days_of_fire.p50, lang))
     r = e.days_to_recover
     if r is None:
@@ -252,7 +248,7 @@ def _dip_answer(summary: RunSummary, d: DisruptionSummary, e: DipEffect, lang: s
                     worst_share=_pct(e.dip_share.p95, lang), worst_days=days_words(e.dip_days_of_fire.p95, lang))
     depends = _a("dip_depends", lang, share=_pct(e.share_with_dip, lang)) + (
         _a("dip_lowest", lang, day=day_words(e.trough_date_p50, lang)) if e.trough_date_p50 else ".")
-    return Answer(f"logistics:{d.name}:dip", _a("dip_label", lang, what=what, start=start), _dip_median(e, lang),
+    return Answer(f"logistics:{d.name}:dip", _a("dip_label", lang, what=what, start=start), _shells(e.dip_shells.p50, lang),
                   _dip_interval(e, lang), never, definition, depends, _a("caveat", lang), "")
 
 
@@ -263,8 +259,10 @@ def _back_answer(summary: RunSummary, d: DisruptionSummary, e: DipEffect, lang: 
     depends = _a("back_depends", lang, days=days_words(below.p50, lang), worst=days_words(below.p95, lang)) \
         if below is not None else ""
     definition = _a("back_definition", lang, share=_pct(e.share_with_dip, lang))
-    return Answer(f"logistics:{d.name}:back", _a("back_label", lang, what=what, start=start), _back(e, lang),
-                  _back_interval(e, lang), _back_never(e, end, lang), definition, depends, _a("caveat", lang), "")
+    r = e.days_to_recover
+    median = days_words(r.p50, lang) if r is not None and r.p50 is not None else _back(e, lang)
+    return Answer(f"logistics:{d.name}:back", _a("back_label", lang, what=what, start=start), median,
+                  _back_interval(e, lang), _back_never(e, end, lang), definition, depends, _a("back_caveat", lang), "")
 
 
 def chain_answers(summary: RunSummary, block: LogisticsSummary, lang: str = "en") -> list[Answer]:
