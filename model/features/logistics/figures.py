@@ -27,6 +27,7 @@ from .words import day_words, short_label
 __all__ = ["day_dates", "disruption_windows", "first_dated", "logistics_figures", "zoom_days"]
 
 ZOOM_BEFORE, ZOOM_AFTER = 45, 105  # days shown before a disruption's start and after its end
+DIP_TOP_MIN, DIP_TOP_OVER_P75 = 1.5, 1.5  # the dip chart's axis: at least 150 %, or 1.5 x the highest 75th percentile
 
 
 def day_dates(days: int, months: Sequence[str], days_per_month: int = 30) -> np.ndarray:
@@ -133,12 +134,14 @@ def logistics_figures(ctx: FigureContext, block: LogisticsSummary) -> Iterator[C
         stock = result.daily["front_stock_daily"]
         ref = stock[:, focus.start_day - 1]
         keep = ref > 0
-        rel = stock[keep][:, zoom] / ref[keep, None]
+        rel = daily_quantiles(stock[keep][:, zoom] / ref[keep, None])
+        top = max(DIP_TOP_MIN, DIP_TOP_OVER_P75 * float(np.nanmax(rel[0.75])))  # a few replications that
+        clipped = float(np.nanmax(rel[0.95])) > top  # start from almost nothing would squash the rest flat
         title = _w("dip_title", disruption=short_label(focus, current()))
+        note = _w("dip_note", n=format_count(focus.effect.stocked, current()), start=day_words(focus.start, current()))
         yield "logistics_front_stock_dip", title, dip_fan(
-            dates[zoom], daily_quantiles(rel), windows=windows, title=title, ylabel=_w("dip_axis"),
-            caption=_caption(ctx, block, _w("dip_note", n=format_count(focus.effect.stocked, current()),
-                                                start=day_words(focus.start, current()))))
+            dates[zoom], rel, windows=windows, title=title, ylabel=_w("dip_axis"), top=top if clipped else None,
+            caption=_caption(ctx, block, note + (f" {_w('dip_clipped')}" if clipped else "")))
 
     title = _w("deliveries_title")
     yield "logistics_deliveries", title, deliveries_by_engine_chart(
