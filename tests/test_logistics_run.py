@@ -1,4 +1,4 @@
-"""The discrete-event study joined to the run (model/logistics/run.py, the summary, figures, report).
+"""The discrete-event study joined to the run (model/features/logistics/run.py, the summary, figures, report).
 
 One small run of the shipped scenario (64 samples, 12 replications) is shared by the tests. They
 check: the replications' samples are the calibrated ones and both engines see the same flows; on
@@ -24,19 +24,26 @@ from model.core.dynamics import Structure, simulate
 from model.core.months import DAYS_PER_MONTH as CALENDAR_DAYS
 from model.core.timeline import Timeline
 from model.experiment import run_scenario
-from model.inputs.loading import load_scenario
-from model.features.logistics.spec import LogisticsSettings
-from model.inputs.registry import load_registry
 from model.features.logistics.params import DAYS_PER_MONTH
 from model.features.logistics.processes import firing_rule
-from model.inputs.schema import PARAMETER_INFO
 from model.features.logistics.run import TARGET_DAYS_FACTOR, chunk_count, draw_samples, logistics_plan, run_logistics
-from model.presentation.summary import build_summary
+from model.features.logistics.spec import LogisticsSettings
+from model.features.registry import blocks_of, codecs
+from model.inputs.loading import load_scenario
+from model.inputs.registry import load_registry
+from model.inputs.schema import PARAMETER_INFO
+from model.presentation.summary_json import to_json
 from model.storage.results_folder import write_json
+from model.summary.build import summarise
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "scenarios" / "logistics_rail_closure.yaml"
 SAMPLES, REPLICATIONS = 64, 12
+
+
+def build_summary(run) -> dict:
+    """The run's summary.json document, as the pipeline writes it."""
+    return to_json(summarise(run, features=blocks_of), codecs())
 
 
 def _small(scenario, replications: int = REPLICATIONS):
@@ -71,7 +78,7 @@ def test_systematic_resampling_follows_the_weights():
 
 
 def test_replications_run_on_calibrated_samples_and_see_the_monthly_models_flows(run):
-    lg = run.logistics
+    lg = run.features["logistics"]
     assert lg is not None and lg.replications == REPLICATIONS
     # the monthly model run again on the drawn samples reproduces the calibrated ensemble's trajectories
     traj = run.calibrated.trajectories
@@ -152,8 +159,8 @@ def test_result_and_summary_json_do_not_depend_on_the_number_of_workers(run, sce
     with ProcessPoolExecutor(2) as pool:
         other = run_scenario(scenario, registry, samples=SAMPLES, map_blocks=pool.map)
     for name in ("monthly", "daily", "dips", "end"):
-        for key, values in getattr(run.logistics, name).items():
-            assert getattr(other.logistics, name)[key].tobytes() == values.tobytes(), key
+        for key, values in getattr(run.features["logistics"], name).items():
+            assert getattr(other.features["logistics"], name)[key].tobytes() == values.tobytes(), key
     write_json(tmp_path / "one.json", build_summary(run))
     write_json(tmp_path / "two.json", build_summary(other))
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "two.json").read_bytes()
@@ -203,8 +210,8 @@ def test_shipped_scenario_runs_end_to_end_from_the_command_line(tmp_path):
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["logistics"]["seconds"] > 0 and manifest["logistics"]["replications"] == 10
     html = (folder / "report.html").read_text(encoding="utf-8")
-    section = html[html.index('<section id="logistics">'):]
-    section = section[:section.index("</section>")]
+    section = html[html.index('<details id="logistics">'):]
+    section = section[:section.index("</details>")]
     for words in ("The delivery chain, day by day", "is closed from 1 November 2024 for 42 days",
                   "North Korean shells reaching the front", "the stock behind the front falls",
                   "2024-11-08", "Assumptions of the chain", "data:image/png;base64"):

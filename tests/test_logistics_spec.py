@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 
 from model.cli import main
-from model.inputs.loading import ScenarioError, load_scenario
+from model.features.logistics.params import LogisticsParameters, RouteClosed
+from model.features.logistics.run import logistics_plan
 from model.features.logistics.spec import (
     LOGISTICS_PARAMETERS,
     engine_date,
     engine_day,
 )
+from model.inputs.loading import ScenarioError, load_scenario
 from model.inputs.registry import load_registry
-from model.features.logistics.params import LogisticsParameters, RouteClosed
-from model.features.logistics.run import logistics_plan
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "scenarios" / "logistics_rail_closure.yaml"

@@ -293,6 +293,7 @@ def dip_fan(
     ylabel: str,
     caption: str,
     series_label: str | None = None,  # default: lchart.across
+    top: float | None = None,  # the y axis ends here (None: where the bands end)
     ax: Axes | None = None,
 ) -> Figure:
     """The front stock around a disruption relative to the day before it (1 = that day's stock):
@@ -309,6 +310,8 @@ def dip_fan(
     loc = mdates.AutoDateLocator(minticks=4, maxticks=8)
     ax.xaxis.set_major_locator(loc)
     ax.xaxis.set_major_formatter(_day_formatter(loc))
+    if top is not None:
+        ax.set_ylim(0.0, top)
     ax.yaxis.set_major_formatter(mticker.PercentFormatter(xmax=1.0, decimals=0))
     ax.set_xlabel(_w("lchart", "day"), fontsize=FS_LABEL)
     ax.set_ylabel(ylabel, fontsize=FS_LABEL)

@@ -1,44 +1,44 @@
-"""Which charts a run's logistics study gets, with their titles, labels and captions.
+"""Which charts a run's delivery chain gets, with their titles, labels and captions.
 
-Reads :class:`model.features.logistics.study.LogisticsResult` from the run, names each chart with a file
-stem and leaves the drawing to :mod:`.charts.logistics` (saving is the caller's job). Engine days
-become dates by :func:`day_dates`: day ``k`` of a 30-day engine month sits at ``(k + 1/2) / 30``
-of its calendar month, so the daily lines read on a calendar axis.
+The numbers a chart writes (titles, legends, captions) and the bands it draws come from the chain's
+block (:class:`.summary.LogisticsSummary`); the two charts of single replications (the example's
+trains and stock, the front stock around the first disruption relative to the day before) read the
+run's :class:`.study.LogisticsResult` and are left out when the report is made again from
+``summary.json``. Drawing is :mod:`.charts`' job, saving the caller's. Engine days become dates by
+:func:`day_dates`: day ``k`` of a 30-day engine month sits at ``(k + 1/2) / 30`` of its calendar
+month, so the daily lines read on a calendar axis.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from ...presentation import texts
 from ...presentation.charts.dates import months_to_dates
 from ...presentation.charts.words import current
 from ...presentation.numbers import format_count
-from ..base import FigureContext
+from ..base import Chart, FigureContext
 from .charts import Window, chain_activity_chart, deliveries_by_engine_chart, dip_fan, front_stock_fan
-from .params import DAYS_PER_MONTH
-from .study import DisruptionInfo, LogisticsResult
-from .summary import daily_quantiles, example_replication
+from .summary import Band, DisruptionSummary, LogisticsSummary, daily_quantiles
+from .words import day_words, short_label
 
-__all__ = ["day_dates", "disruption_label", "disruption_windows", "first_dated", "logistics_figures", "zoom_days"]
+__all__ = ["day_dates", "disruption_windows", "first_dated", "logistics_figures", "zoom_days"]
 
 ZOOM_BEFORE, ZOOM_AFTER = 45, 105  # days shown before a disruption's start and after its end
-
-_ROUTES = {"rail": "rail crossing closed", "ship": "sea route closed", "longhaul": "long-haul rail closed"}
-_DEPOTS = {"nk": "North Korean depots", "port": "Russian port", "front": "front depot"}
+DIP_TOP_MIN, DIP_TOP_OVER_P75 = 1.5, 1.5  # the dip chart's axis: at least 150 %, or 1.5 x the highest 75th percentile
 
 
-def day_dates(days: int, months: list[str]) -> np.ndarray:
+def day_dates(days: int, months: Sequence[str], days_per_month: int = 30) -> np.ndarray:
     """``datetime64[m]`` of each engine day (see the module) of a run over ``months``."""
+    months = list(months)
     firsts = months_to_dates(months + [_next_month(months[-1])]).astype("datetime64[m]")
     length = (firsts[1:] - firsts[:-1]).astype(float)  # minutes in each calendar month
     d = np.arange(days)
-    m, k = np.divmod(d, DAYS_PER_MONTH)
+    m, k = np.divmod(d, days_per_month)
     m = np.minimum(m, len(months) - 1)
-    return firsts[m] + np.round((k + 0.5) / DAYS_PER_MONTH * length[m]).astype("timedelta64[m]")
+    return firsts[m] + np.round((k + 0.5) / days_per_month * length[m]).astype("timedelta64[m]")
 
 
 def _next_month(month: str) -> str:
@@ -50,112 +50,101 @@ def _w(key: str, **fields: object) -> str:
     return texts.text(f"lchart.{key}", current(), **fields)
 
 
-def disruption_label(info: DisruptionInfo) -> str:
-    """A disruption in a few words, for legends: ``rail crossing closed`` (in the charts' language)."""
-    if info.kind == "route_closed":
-        route = str(info.details.get("route"))
-        return _w(f"route_{route}") if route in _ROUTES else _w("route_other")
-    if info.kind == "slower_inspections":
-        factor = f"{float(info.details.get('factor') or 1):g}"
-        return _w("inspections", factor=factor if current() == "en" else factor.replace(".", ","))
-    if info.kind == "depot_strike":
-        depot = str(info.details.get("depot"))
-        return _w("strike", depot=_w(f"depot_{depot}") if depot in _DEPOTS else _w("depot_other"))
-    return _w("winter")
+def _days(block: LogisticsSummary) -> int:
+    return len(block.monthly.months) * block.days_per_month
 
 
-def disruption_windows(result: LogisticsResult) -> list[Window]:
+def disruption_windows(block: LogisticsSummary) -> list[Window]:
     """``(first date, end date, label)`` of every disruption within the run (winter: each month it covers)."""
-    days = result.days
-    dates = day_dates(days + 1, result.months)
+    days, per = _days(block), block.days_per_month
+    dates = day_dates(days + 1, block.monthly.months, per)
     end_of_run = dates[-1]
     out: list[Window] = []
-    for info in result.plan.info:
-        label = disruption_label(info)
-        if info.kind == "winter_slowdown":
-            cover = {int(m) for m in info.details.get("months") or []}
-            for m, month in enumerate(result.months):
+    for d in block.disruptions:
+        label = short_label(d, current())
+        if d.kind == "winter_slowdown":
+            cover = set(d.months or ())
+            for m, month in enumerate(block.monthly.months):
                 if int(month[5:7]) in cover:
-                    a, b = m * DAYS_PER_MONTH, (m + 1) * DAYS_PER_MONTH
+                    a, b = m * per, (m + 1) * per
                     out.append((dates[a], dates[min(b, days)], label))
             continue
-        start = info.start_day
-        if not 0 <= start < days:
+        if not 0 <= d.start_day < days:
             continue
-        length = info.days if info.days is not None else 1.0
-        stop = min(days, start + int(np.ceil(length)))
-        out.append((dates[start], dates[stop] if stop < days else end_of_run, label))
+        stop = min(days, d.start_day + int(np.ceil(d.days if d.days is not None else 1.0)))
+        out.append((dates[d.start_day], dates[stop] if stop < days else end_of_run, label))
     return out
 
 
-def first_dated(result: LogisticsResult) -> DisruptionInfo | None:
-    """The first disruption with a start day inside the run (closures, inspections, strikes)."""
-    for info in result.plan.info:
-        if info.kind != "winter_slowdown" and 0 < info.start_day < result.days:
-            return info
-    return None
+def first_dated(block: LogisticsSummary) -> DisruptionSummary | None:
+    """The first disruption with a start day inside the run after its first day (closures, inspections, strikes)."""
+    return next((d for d in block.dated if 0 < d.start_day < _days(block)), None)
 
 
-def zoom_days(result: LogisticsResult, info: DisruptionInfo | None) -> slice:
+def zoom_days(days: int, d: DisruptionSummary | None) -> slice:
     """The days shown around a disruption (the first 150 days without one)."""
-    if info is None:
-        return slice(0, min(result.days, 150))
-    end = info.start_day + int(np.ceil(info.days or 1.0))
-    return slice(max(0, info.start_day - ZOOM_BEFORE), min(result.days, end + ZOOM_AFTER))
+    if d is None:
+        return slice(0, min(days, 150))
+    end = d.start_day + int(np.ceil(d.days or 1.0))
+    return slice(max(0, d.start_day - ZOOM_BEFORE), min(days, end + ZOOM_AFTER))
 
 
-def _caption(ctx: FigureContext, result: LogisticsResult, extra: str = "") -> str:
-    s = ctx.summary
-    base = _w("caption", name=s.scenario, replications=format_count(result.replications, current()),
-              which=_w("calibrated" if s.calibration.calibrated else "prior"),
-              samples=format_count(s.samples, current()), seed=s.seed)
-    return base + (f" {extra}" if extra else "")
+def _caption(ctx: FigureContext, block: LogisticsSummary, extra: str = "") -> str:
+    """The run's caption line, the chain's replications and what a note adds."""
+    chain = _w("chain", replications=format_count(block.replications, current()), days=block.days_per_month)
+    return f"{ctx.caption()} {chain}" + (f" {extra}" if extra else "")
 
 
-def logistics_figures(ctx: FigureContext, block: object) -> Iterator[tuple[str, str, Figure]]:
-    """``(file stem, title, figure)`` of the logistics charts, drawn from the run's replications (none when
-    the report is made again from summary.json)."""
+def _arrays(b: Band, levels: Sequence[float] = (0.05, 0.5, 0.95)) -> dict[float, np.ndarray]:
+    """A band as the charts take it: level -> values (nan where there is none)."""
+    names = {0.05: b.p5, 0.25: b.p25, 0.5: b.p50, 0.75: b.p75, 0.95: b.p95}
+    return {q: np.array([np.nan if v is None else v for v in names[q] or ()], dtype=float) for q in levels}
+
+
+def logistics_figures(ctx: FigureContext, block: LogisticsSummary) -> Iterator[Chart]:
+    """``(file stem, title, figure)`` of the chain's charts (see the module)."""
     result = ctx.run.features.get("logistics") if ctx.run is not None else None
-    if result is None:
-        return
-    windows = disruption_windows(result)
-    dates = day_dates(result.days, result.months)
-    month_dates = months_to_dates(result.months)
+    windows = disruption_windows(block)
+    months = block.monthly.months
+    days = _days(block)
+    dates = day_dates(days, months, block.days_per_month)
+    month_dates = months_to_dates(list(months))
+    focus = first_dated(block)
+    zoom = zoom_days(days, focus)
 
-    shown = example_replication(result)
-    why = _w("why_dip") if result.plan.info else _w("why_first")
-    focus = first_dated(result)
-    zoom = zoom_days(result, focus)
-    title = _w("example_title")
-    yield "logistics_chain_example", title, chain_activity_chart(
-        dates[zoom], result.daily["border_trains_daily"][shown, zoom], result.daily["front_stock_daily"][shown, zoom],
-        month_dates, result.monthly["ship_calls_ru"][shown], result.monthly["border_trains"][shown],
-        windows=windows, title=title, stock_label=_w("usable_shells"),
-        caption=_caption(ctx, result, _w("shown", shown=shown, sample=int(result.sample_index[shown]), why=why)))
+    if result is not None:
+        x = block.example
+        title = _w("example_title")
+        why = _w("why_dip" if x.by_dip else "why_first")
+        yield "logistics_chain_example", title, chain_activity_chart(
+            dates[zoom], result.daily["border_trains_daily"][x.replication, zoom],
+            result.daily["front_stock_daily"][x.replication, zoom], month_dates,
+            result.monthly["ship_calls_ru"][x.replication], result.monthly["border_trains"][x.replication],
+            windows=windows, title=title, stock_label=_w("usable_shells"),
+            caption=_caption(ctx, block, _w("shown", shown=x.replication, sample=x.sample, why=why)))
 
     title = _w("stock_title")
-    month_ends = dates[DAYS_PER_MONTH - 1::DAYS_PER_MONTH]
+    per = block.days_per_month
     yield "logistics_front_stock", title, front_stock_fan(
-        dates, daily_quantiles(result.daily["front_stock_daily"]), windows=windows, model_dates=month_ends,
-        model_median=np.median(result.model["ru_stock"], axis=0), title=title,
-        ylabel=_w("stock_axis"), caption=_caption(ctx, result, _w("stock_note")))
+        dates, _arrays(block.daily.front_stock, (0.05, 0.25, 0.5, 0.75, 0.95)), windows=windows,
+        model_dates=dates[per - 1::per], model_median=_arrays(block.monthly.model_ru_stock, (0.5,))[0.5],
+        title=title, ylabel=_w("stock_axis"), caption=_caption(ctx, block, _w("stock_note")))
 
-    if focus is not None and focus.start_day > 0:
+    if result is not None and focus is not None and focus.effect is not None and focus.effect.stocked:
         stock = result.daily["front_stock_daily"]
         ref = stock[:, focus.start_day - 1]
         keep = ref > 0
-        if keep.any():
-            rel = stock[keep][:, zoom] / ref[keep, None]
-            title = _w("dip_title", disruption=disruption_label(focus))
-            yield "logistics_front_stock_dip", title, dip_fan(
-                dates[zoom], daily_quantiles(rel), windows=windows, title=title,
-                ylabel=_w("dip_axis"), caption=_caption(
-                    ctx, result, _w("dip_note", n=format_count(int(keep.sum()), current()), start=focus.start)))
+        rel = daily_quantiles(stock[keep][:, zoom] / ref[keep, None])
+        top = max(DIP_TOP_MIN, DIP_TOP_OVER_P75 * float(np.nanmax(rel[0.75])))  # a few replications that
+        clipped = float(np.nanmax(rel[0.95])) > top  # start from almost nothing would squash the rest flat
+        title = _w("dip_title", disruption=short_label(focus, current()))
+        note = _w("dip_note", n=format_count(focus.effect.stocked, current()), start=day_words(focus.start, current()))
+        yield "logistics_front_stock_dip", title, dip_fan(
+            dates[zoom], rel, windows=windows, title=title, ylabel=_w("dip_axis"), top=top if clipped else None,
+            caption=_caption(ctx, block, note + (f" {_w('dip_clipped')}" if clipped else "")))
 
     title = _w("deliveries_title")
-    levels = (0.05, 0.5, 0.95)
-    engine_q = dict(zip(levels, np.quantile(result.monthly["delivered_front_nk"], levels, axis=0, method="hazen")))
-    model_q = dict(zip(levels, np.quantile(result.model["nk_usable_deliveries"], levels, axis=0, method="hazen")))
     yield "logistics_deliveries", title, deliveries_by_engine_chart(
-        month_dates, engine_q, model_q, windows=windows, title=title, ylabel=_w("deliveries_axis"),
-        caption=_caption(ctx, result, _w("deliveries_note")))
+        month_dates, _arrays(block.monthly.delivered_front_nk), _arrays(block.monthly.model_nk_usable_deliveries),
+        windows=windows, title=title, ylabel=_w("deliveries_axis"),
+        caption=_caption(ctx, block, _w("deliveries_note")))

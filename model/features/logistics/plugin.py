@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...presentation import texts
-from ..base import ComputeContext, Feature, Section, SectionContext
+from ..base import ComputeContext, Feature
+from . import codec
 from .figures import logistics_figures
-from .report import LOGISTICS_FIGURE_PREFIX, logistics_section
+from .report import section
 from .run import logistics_plan, run_logistics
 from .spec import logistics_of
-from .summary import logistics_entry
+from .summary import summarise_logistics
+from .words import chain_answers
 
 
 def _compute(run: Any, context: ComputeContext) -> Any:
@@ -21,22 +22,14 @@ def _compute(run: Any, context: ComputeContext) -> Any:
                          map_blocks=context.map_blocks)
 
 
-def _section(ctx: SectionContext, block: dict[str, Any]) -> Section | None:
-    figures = [row for stem, row in ctx.figures.items() if stem.startswith(LOGISTICS_FIGURE_PREFIX)]
-    view = logistics_section({"logistics": block}, figures, ctx.lang)
-    if view is None:
-        return None
-    lead = view.disruptions[0].story[0] if view.disruptions and view.disruptions[0].story else ""
-    return Section("logistics", texts.text("chain.heading", ctx.lang), "features/logistics/section.html.j2", view, lead)
-
-
 FEATURE = Feature(
     name="logistics",
     applies=lambda scenario: logistics_of(scenario) is not None,
     compute=_compute,
-    summarise=lambda run: logistics_entry(run.features.get("logistics")).get("logistics"),
-    to_json=lambda block: {} if block is None else {"logistics": block},
-    from_json=lambda d: d.get("logistics"),
+    summarise=lambda run: summarise_logistics(run.features.get("logistics")),
+    to_json=codec.to_json,
+    from_json=codec.from_json,
+    answers=chain_answers,
     figures=logistics_figures,
-    section=_section,
+    section=section,
 )

@@ -1,8 +1,8 @@
 """Typed view objects of the report's delivery-chain section (the discrete-event study).
 
-Frozen dataclasses the template ``templates/logistics.html.j2`` reads; every number is already
-in words (:mod:`model.presentation.numbers`), every sentence from :mod:`model.presentation.words`.
-Built by :mod:`.build_logistics` from the summary's ``logistics`` key.
+Frozen dataclasses the template ``section.html.j2`` reads; every number is already in words
+(:mod:`model.presentation.numbers`), every sentence from :mod:`.words`. Built by :mod:`.report`
+from the chain's typed block (:class:`.summary.LogisticsSummary`).
 """
 
 from __future__ import annotations
