@@ -3,8 +3,8 @@
 The observation model: each observed figure is the model quantity at its date times a
 lognormal error; the figure's 90 % error range is ``value / (1 + spread)`` to
 ``value × (1 + spread)`` (spread from the scenario, else from the figure's reliability),
-or, for a claim in words, the interval the words mean ("Hunderte": 200-999, model/inputs/phrases.yaml). The likelihood of a future is
-the product of these densities (with their normalising constants, so that the marginal
+or, for a claim in words, the interval the words mean ("Hunderte": 200-999, model/inputs/phrases.yaml).
+The likelihood of a future is the product of these densities (with their normalising constants, so that the marginal
 likelihood, the model evidence, can be compared between scenarios on the same figures).
 
 The calibrated ("posterior") sample comes either from importance weighting of the prior
