@@ -15,6 +15,9 @@ __all__ = ["Tradeoffs", "TRADEOFF_INPUTS", "tradeoffs", "compute"]
 
 #: Inputs shown in the corner plot.
 TRADEOFF_INPUTS = 5
+#: Prior futures (the first ones) that estimate the prior's distribution and rank correlations: the
+#: calibrated futures they are compared with are 4,096 SMC particles or the prior ones weighted.
+PRIOR_ROWS = 16_384
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,15 @@ def tradeoffs(priors: Sequence, *, prior: Ensemble, calibrated: Ensemble, top: i
     m = len(calibrated.inputs)
     w = calibrated.head_weights(m)
     x_cal = calibrated.input_columns(names)
-    x_prior = np.sort(prior.input_columns(names), axis=0)
+    prior_columns = prior.input_columns(names)[:PRIOR_ROWS]
+    x_prior = np.sort(prior_columns, axis=0)
     # the prior CDF, estimated by the prior samples (exact CDFs of beta or truncated normals are slow)
     u_cal = np.column_stack([np.searchsorted(x_prior[:, j], x_cal[:, j]) / x_prior.shape[0]
                              for j in range(len(names))])
     q = np.asarray(weighted_quantile(u_cal, [0.25, 0.5, 0.75], w))
     narrowing = 1.0 - (q[2] - q[0]) / 0.5
     score = narrowing + 2.0 * np.abs(q[1] - 0.5)
-    before = weighted_spearman(prior.input_columns(names), None)
+    before = weighted_spearman(prior_columns, None)
     after = weighted_spearman(x_cal, w)
     change = np.abs(after - before)
     np.fill_diagonal(change, 0.0)
