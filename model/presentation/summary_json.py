@@ -131,7 +131,9 @@ def _voi_json(v: ValueOfInformation) -> dict[str, Any]:
 def _voi_from(d: Mapping[str, Any]) -> ValueOfInformation:
     return ValueOfInformation(str(d["metric"]), str(d.get("unit", "")), str(d.get("ranked_by", "interval_90")), tuple(
         Candidate(str(c["quantity"]), str(c["date"]), str(c["reliability"]), _f(c["width_before"]),
-                  _f(c["width_after"]), _f(c.get("sd_before")), _f(c.get("sd_after"))) for c in d.get("candidates", ())))
+                  _f(c["width_after"]), _f(c.get("sd_before")), _f(c.get("sd_after")),
+                  _f(c.get("narrowing_percent")) / 100, _f(c.get("sd_narrowing_percent")) / 100)
+        for c in d.get("candidates", ())))
 
 
 def to_json(s: RunSummary, features: Mapping[str, FeatureCodec] | None = None) -> dict[str, Any]:

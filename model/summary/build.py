@@ -192,7 +192,8 @@ def _value_of_information(run: RunResult) -> tuple[ValueOfInformation, ...]:
             ranked = sorted(ranked, key=lambda r: -r.sd_narrowing)
         out.append(ValueOfInformation(metric, METRICS[metric].unit, "standard_deviation" if by_spread else "interval_90",
                                       tuple(Candidate(r.candidate.quantity, r.candidate.label, r.candidate.reliability,
-                                                      r.width_before, r.width_after, r.sd_before, r.sd_after)
+                                                      r.width_before, r.width_after, r.sd_before, r.sd_after,
+                                                      r.narrowing, r.sd_narrowing)
                                             for r in ranked)))
     return tuple(out)
 

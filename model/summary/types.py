@@ -177,14 +177,8 @@ class Candidate:
     width_after: float
     sd_before: float
     sd_after: float
-
-    @property
-    def narrowing(self) -> float:
-        return 1.0 - self.width_after / self.width_before if self.width_before > 0 else 0.0
-
-    @property
-    def sd_narrowing(self) -> float:
-        return 1.0 - self.sd_after / self.sd_before if self.sd_before > 0 else 0.0
+    narrowing: float  # 1 - after / before of the 90 % interval's width (0: no narrowing)
+    sd_narrowing: float  # 1 - after / before of the standard deviation
 
     @property
     def summed(self) -> bool:
