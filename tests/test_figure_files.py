@@ -123,8 +123,9 @@ def test_sources_lists_the_scenarios_figures(tmp_path: Path, capsys: pytest.Capt
 
 
 def test_a_run_uses_them_as_one_series_and_the_report_shows_their_source(tmp_path: Path) -> None:
-    from model.experiment import run_scenario
     from model.presentation.summary import build_summary, sensitivity_rows
+
+    from model.experiment import run_scenario
     from model.storage.scenario_files import figures_used as _figures_used
 
     path = _folder(tmp_path)
