@@ -30,7 +30,7 @@ from ..numbers import (
 from ..words import answer, calibration_findings, driver_sentence, month_words, series_sentences, structure_sentence
 from ..words.findings import MIN_HEALTHY_ESS
 from .common import estimate, figure_row, ident, question, reported_value
-from .sources import run_facts, source_row
+from .sources import figure_words, run_facts, source_row
 from .views import (
     AnswerCard,
     CalibrationView,
@@ -237,7 +237,9 @@ def report_page(summary: RunSummary, *, features: Sequence[Feature] = (),
     """
     texts.check_lang(lang)
     rows = {stem: figure_row(title, path) for stem, (title, path) in figures.items()}
-    by_id = {str(f["id"]): {**f, "claimant_short": str(f.get("claimant") or "").split(",")[0]} for f in sources}
+    by_id = {str(f["id"]): {**f, "claimant_short": figure_words(str(f["id"]), "claimant", lang,
+                                                                  str(f.get("claimant") or "")).split(",")[0]}
+             for f in sources}
     used: set[str] = {"story", *_MECHANISMS, *(k for k in rows if k.startswith("ppc_"))}
     used |= {f"{p}{m}" for p in _PER_METRIC for m in summary.headline}
     sections: list[Details] = [_calibration(summary, by_id, rows, lang), _drivers(summary, rows, lang)]
