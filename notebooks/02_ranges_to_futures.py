@@ -18,7 +18,7 @@ import model
 from model.inputs.events import build_structure, build_timeline
 from model.inputs.sampling import sample_parameters
 from model.presentation.charts import teaching as charts
-from model.presentation.summary import trajectory_quantiles
+from model.summary.build import trajectory_quantiles
 from model.teaching import Lesson
 
 # %% tags=["parameters"]

@@ -17,7 +17,7 @@ import numpy as np
 from model.features.discovery.methods import prim
 from model.core.catalogue import unit_of
 from model.presentation.charts import teaching as charts
-from model.presentation.summary import metric_stats, trajectory_quantiles
+from model.summary.build import metric_stats, trajectory_quantiles
 from model.teaching import Explorer, Lesson, Settings
 from model.teaching.explorer import FEW_FUTURES
 

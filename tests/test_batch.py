@@ -90,8 +90,10 @@ def test_batch_writes_complete_folders_and_skips_current_ones(scenario_dir, tmp_
         assert manifest is not None and manifest["seed"] == 20230913 and manifest["samples"] == 128
         assert manifest["resolved"]["name"] == name
         for f in ("summary.json", "trajectories.csv", "samples.csv", "sensitivity.csv", "report.html",
-                  "fan_nk_deliveries_cumulative.png", "fan_nk_deliveries_cumulative.svg"):
+                  "story.png", "story.svg", "mechanisms.png", "hist_nk_share_of_fired.png"):
             assert (folder / f).stat().st_size > 0, f
+        assert manifest["figures"] == "headline"
+        assert not (folder / "fan_nk_deliveries_cumulative.png").exists()  # every chart only with --figures all
         summary = json.loads((folder / "summary.json").read_text())
         for key in ("scenario", "seed", "samples", "effective_sample_size", "observations", "metrics"):
             assert key in summary
@@ -111,9 +113,12 @@ def test_batch_writes_complete_folders_and_skips_current_ones(scenario_dir, tmp_
     err = capsys.readouterr().err
     assert "alpha: results are complete and current, skipped" in err
     assert (out / "alpha" / "summary.json").stat().st_mtime_ns == before
-    # another seed is another result
-    assert run_cli(scenario_dir / "alpha.yaml", "--out", out, "--seed", "7") == 0
+    # another seed is another result; and every chart on request
+    assert run_cli(scenario_dir / "alpha.yaml", "--out", out, "--seed", "7", "--figures", "all") == 0
     assert json.loads((out / "alpha" / "summary.json").read_text())["seed"] == 7
+    assert read_manifest(out / "alpha")["figures"] == "all"
+    for f in ("fan_nk_deliveries_cumulative.png", "fan_nk_deliveries_cumulative.svg", "ppc_nk_shells_delivered_2024.png"):
+        assert (out / "alpha" / f).stat().st_size > 0, f
 
 
 def test_same_seed_gives_byte_identical_summaries_whatever_the_workers(scenario_dir, tmp_path):

@@ -1,11 +1,16 @@
 """Importance weighting against closed-form Bayesian updates, and its diagnostics."""
 
+import dataclasses
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from model.analysis.calibration import Z90, ObservedFigure, calibrate, observed_figure
 from model.inputs.registry import load_registry
 from model.presentation.words import calibration_findings
+from model.summary.build import _calibration, _observations
+from tests.summaries import summary
 
 
 def obs(fid, value, spread, month="2024-06"):
@@ -76,6 +81,13 @@ def test_consistent_figures_do_not_conflict():
     assert all(f.fits for f in cal.fits)
 
 
+def _findings(cal, observed, *, samples):
+    """The calibration's findings as a run's summary says them (the calibration and its figures summarised)."""
+    run = SimpleNamespace(observed=observed, calibration=cal)
+    s = dataclasses.replace(summary(), samples=samples, calibration=_calibration(run), observations=_observations(run))
+    return calibration_findings(s)
+
+
 def test_contradicting_figures_are_reported_not_hidden():
     # two reports of the same quantity, 3 M and 9 M, each claimed to within 20 %
     rng = np.random.default_rng(3)
@@ -84,7 +96,7 @@ def test_contradicting_figures_are_reported_not_hidden():
     cal = calibrate(np.column_stack([x, x]), observed)
     assert [(a, b) for a, b, _ in cal.conflicts] == [("low_report", "high_report")]
     assert all(f.in_tension for f in cal.fits)
-    assert any("pull against each other" in line for line in calibration_findings(cal, observed, samples=x.size))
+    assert any("pull against each other" in line for line in _findings(cal, observed, samples=x.size))
     assert cal.fits[0].loo_quantile < 0.05  # calibrated on the high report, the model lies above the low one
     assert cal.fits[1].loo_quantile > 0.95
 
@@ -99,6 +111,6 @@ def test_degenerate_calibration_says_so():
     observed = [obs("far", 1e6, 0.01)]
     cal = calibrate(x[:, None], observed)
     assert cal.effective_sample_size < 100
-    findings = calibration_findings(cal, observed, samples=x.size)
+    findings = _findings(cal, observed, samples=x.size)
     assert "effective samples of 1,000" in findings[0]
     assert "hard to reconcile" in findings[0]

@@ -124,8 +124,11 @@ def test_sources_lists_the_scenarios_figures(tmp_path: Path, capsys: pytest.Capt
 
 def test_a_run_uses_them_as_one_series_and_the_report_shows_their_source(tmp_path: Path) -> None:
     from model.experiment import run_scenario
-    from model.presentation.summary import build_summary, sensitivity_rows
+    from model.features.registry import blocks_of, features
+    from model.presentation.report import report_page
     from model.storage.scenario_files import figures_used as _figures_used
+    from model.storage.scenario_files import sensitivity_rows
+    from model.summary.build import summarise
 
     path = _folder(tmp_path)
     resolved, problems = validate_files([path], load_registry())
@@ -137,17 +140,17 @@ def test_a_run_uses_them_as_one_series_and_the_report_shows_their_source(tmp_pat
     # trajectory is a bound, with no lognormal error to share, so it stays apart
     assert cal.series == (("madeup_deliveries_2025_03", "madeup_deliveries_2025_09"),)
     assert cal.series_correlation == 0.5
-    summary = build_summary(run)
-    assert summary["calibration"]["series"][0][0] == "madeup_deliveries_2025_03"
-    assert {o["id"] for o in summary["observations"]} >= {"madeup_deliveries_2025_03", "madeup_deliveries_2025_09"}
-    header, rows = sensitivity_rows(run)
+    summary = summarise(run, features=blocks_of)
+    assert summary.calibration.series[0][0] == "madeup_deliveries_2025_03"
+    assert {o.id for o in summary.observations} >= {"madeup_deliveries_2025_03", "madeup_deliveries_2025_09"}
+    header, rows = sensitivity_rows(summary)
     assert header[-3:] == ["S1_calibrated", "S1_calibrated_low", "S1_calibrated_high"]
-    assert all(row[-3] is not None for row in rows)
+    assert rows and all(row[-3] is not None for row in rows)
     used = _figures_used(r, r.registry)  # type: ignore[arg-type]
-    html = render_report(summary, figures=[], figures_used=used, sensitivity=[dict(zip(header, x)) for x in rows])
+    html = render_report(report_page(summary, features=features(), sources=used))
     assert "https://example.org/invented-report" in html and "Invented report on shell deliveries" in html
     assert "According to our invented numbers" in html and "made_up_figures.yaml" in html
-    assert "calibrated as one series" in html and "S1 calibrated" in html
+    assert "calibrated as one series" in html
 
 
 def test_the_shipped_registry_stays_on_the_seed_articles() -> None:

@@ -12,9 +12,9 @@ import pytest
 
 from model.cli import main
 from model.features.hindcast.run import HindcastError, run_hindcast, split_observations, write_hindcast
+from model.features.hindcast.view import hindcast_document, hindcast_lines
 from model.inputs.loading import load_scenario
 from model.inputs.registry import load_registry
-from model.features.hindcast.view import hindcast_document, hindcast_lines
 from model.storage.results_folder import ResultsBusy
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,9 +11,10 @@ import pytest
 
 from model import batch, workers
 from model.cli import main
-from model.inputs.analyst_specs import MAX_CONDITION_CHARS, MAX_DISCOVERY_CONDITIONS
+from model.features.alternatives.spec import MAX_ALTERNATIVES
+from model.features.discovery.spec import MAX_CONDITION_CHARS, MAX_DISCOVERY_CONDITIONS
 from model.features.logistics.spec import MAX_DISRUPTIONS
-from model.inputs.schema import MAX_ALTERNATIVES, MAX_EVENTS, MAX_FIGURE_FILES
+from model.inputs.schema import MAX_EVENTS, MAX_FIGURE_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,8 +40,8 @@ def test_workers_are_at_most_the_cores_unless_a_flag_says_so(tmp_path, monkeypat
     monkeypatch.setattr(workers, "usable_cores", lambda: 2)
     asked_for: list[int] = []
 
-    def record(resolved, **options):
-        asked_for.append(options["workers"])
+    def record(resolved, options, **kwargs):
+        asked_for.append(options.workers)
         return []
 
     monkeypatch.setattr(batch, "run_batch", record)

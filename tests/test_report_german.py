@@ -53,7 +53,7 @@ def german(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("german")
     files = _scenarios(base / "scenarios")
     out = base / "results"
-    assert run_cli(*files, "--out", out, "--lang", "de") == 0
+    assert run_cli(*files, "--out", out, "--lang", "de", "--figures", "all") == 0  # every chart, in German
     return out
 
 
@@ -78,15 +78,17 @@ def test_german_pages_hold_no_english_catalogue_text(german: Path) -> None:
 def test_german_pages_have_german_words_and_numbers(german: Path) -> None:
     pages = _pages(german)
     report = pages["alpha/report.html"]
-    for words in ("Kennzahlen", "Kalibrierung", "Was die Ergebnisse treibt", "Verwendete Zahlen aus den Artikeln",
-                  texts.label("nk_share_of_fired", "de")):
+    for words in ("Kalibrierung", texts.text("report.drivers", "de"), texts.text("report.article_figures", "de"),
+                  texts.text("report.all_numbers", "de"), texts.label("nk_share_of_fired", "de")):
         assert words in report, words
+    for key in ("report.drivers", "report.all_numbers", "report.calibration"):  # the section headings, in German
+        assert texts.text(key, "de") != texts.text(key, "en") and texts.text(key, "en") not in report, key
     assert re.search(r"\d,\d Mio\.", report)  # decimal comma, "Mio."
     assert re.search(r"\d+ %", report) and "90-%-Intervall" in report
     assert not re.search(r"\d\.\d million|\d bn USD|\d million", report)
     assert "Stichproben" in report and "samples" not in texts.visible_text(report, "de")
     index = pages["index.html"]
-    assert "Szenarioergebnisse" in index and texts.header("nk_share_of_fired", "de") in index
+    assert "Szenarioergebnisse" in index and texts.label("nk_share_of_fired", "de") in index
     assert re.search(r"\d,\d Mio\.", index)
 
 
@@ -100,10 +102,11 @@ def test_quotes_stay_german_and_glosses_say_their_language(german: Path) -> None
 
 def test_a_german_page_with_an_english_label_fails_the_check(german: Path) -> None:
     page = (german / "alpha" / "report.html").read_text(encoding="utf-8")
-    broken = page.replace(texts.text("report.key_numbers", "de"), texts.text("report.key_numbers", "en"), 1)
+    assert texts.text("report.drivers", "de") in page
+    broken = page.replace(texts.text("report.drivers", "de"), texts.text("report.drivers", "en"), 1)
     broken = broken.replace(texts.label("nk_share_of_fired", "de"), texts.label("nk_share_of_fired", "en"), 1)
     found = texts.foreign_texts(texts.visible_text(broken, "de"), "de")
-    assert "Key numbers" in found and texts.label("nk_share_of_fired", "en") in found
+    assert texts.text("report.drivers", "en") in found and texts.label("nk_share_of_fired", "en") in found
 
 
 def test_german_charts_have_german_text(german: Path) -> None:
@@ -122,7 +125,7 @@ def test_german_charts_have_german_text(german: Path) -> None:
     ticks = " | ".join(_svg_texts(german / "alpha" / "fan_nk_deliveries_cumulative.svg"))
     assert " Mio." in ticks and not re.search(r"\d M\b", ticks)
     # the reported figure as the claim it is (a count from transport images: a bound), German separators
-    assert "höchstens etwa 3.500.000" in ticks and "Südkoreanischer Geheimdienst" in ticks
+    assert "höchstens etwa 3,5 Mio., gezählt auf Bildern von Transporten (Südkoreanischer Geheimdienst)" in ticks
     cutoff = " | ".join(_svg_texts(german / "beta" / "cutoff_stock_shortfall.svg"))
     assert texts.text("runchart.deliveries_stop", "de") in cutoff
 
@@ -147,7 +150,8 @@ def test_english_results_are_not_current_for_a_german_request(tmp_path: Path, ca
     manifest = read_manifest(out / "alpha")
     assert manifest is not None and manifest["lang"] == "en"
     report = (out / "alpha" / "report.html").read_text(encoding="utf-8")
-    assert '<html lang="en">' in report and "Key numbers" in report and "Kennzahlen" not in report
+    assert '<html lang="en">' in report and texts.text("report.drivers", "en") in report
+    assert texts.text("report.drivers", "de") not in report
     summary_en = json.loads((out / "alpha" / "summary.json").read_text(encoding="utf-8"))
     assert is_current(out / "alpha", manifest["scenario_hash"])
     assert not is_current(out / "alpha", manifest["scenario_hash"], lang="de")

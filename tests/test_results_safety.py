@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from model import batch
+from model import batch, executors
 from model.cli import main
 from model.storage import results_folder
 from model.storage.results_folder import read_manifest, recover, write_text_atomic
@@ -267,13 +267,13 @@ def test_results_of_a_deleted_scenario_stay_on_disk_but_leave_the_index(tmp_path
 def test_no_more_worker_processes_than_scenarios(tmp_path, monkeypatch):
     files = _scenarios(tmp_path / "sc", alpha=64, beta=64)
     started: list[int] = []
-    real = batch._start_pool
+    real = executors.WorkerPool
 
     def record(workers: int):
         started.append(workers)
         return real(workers)
 
-    monkeypatch.setattr(batch, "_start_pool", record)
+    monkeypatch.setattr(executors, "WorkerPool", record)  # the pool the batch's executor starts
     assert main(["run", *map(str, files), "--out", str(tmp_path / "r"), "--no-progress", "--workers", "12"]) == 0
     assert started == [2]
 

@@ -15,10 +15,11 @@ from scipy import stats
 from model.analysis.smc import importance_weights
 from model.analysis.structures import structure_mixture, variance_share
 from model.core.structure import SWITCHES, Structure, structure_parameter
+from model.features.alternatives.spec import Alternative
 from model.inputs.distributions import ParameterPrior
 from model.inputs.loading import ScenarioError, load_scenario
 from model.inputs.registry import load_registry
-from model.inputs.schema import Alternative, StructurePriors, StructureSettings
+from model.inputs.schema import StructurePriors, StructureSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -23,8 +23,8 @@ import pytest
 from model.analysis.smc import importance_weights
 from model.cli import main
 from model.inputs.loading import load_scenario
-from model.presentation.summary import metric_stats
 from model.presentation.texts import foreign_texts
+from model.summary.build import metric_stats
 from model.teaching.commands import streamlit_command
 from model.teaching.explorer import CUTOFF_EVENT, Explorer, Settings
 from model.teaching.explorer_view import fan_svg, number_source, slider_source
@@ -232,6 +232,7 @@ def test_explore_prints_the_address_and_says_when_no_browser_opened(monkeypatch,
 
     class Server:  # a server that answers at once and stops when asked
         returncode = 0
+        pid = 4242
 
         def __init__(self, *args, **kwargs) -> None:
             pass
@@ -247,6 +248,7 @@ def test_explore_prints_the_address_and_says_when_no_browser_opened(monkeypatch,
     monkeypatch.setattr(commands.subprocess, "Popen", Server)
     monkeypatch.setattr(commands, "_port_free", lambda port: True)
     monkeypatch.setattr(commands, "_answers", lambda port: True)
+    monkeypatch.setattr(commands, "_served_by", lambda port, pid: pid == Server.pid)  # the answer is its own
     monkeypatch.setattr(commands.sys, "platform", "linux")
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)

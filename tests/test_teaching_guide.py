@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from model.cli import main
-from model.presentation.report.render import render_index
+from model.presentation.report import index_page, render_index
 from model.presentation.texts import foreign_texts, text, visible_text
 from model.teaching.guide import (
     GLOSSARY,
@@ -82,9 +82,10 @@ def test_the_readme_carries_the_guide_in_both_languages() -> None:
 
 
 def test_the_index_links_the_guide_only_when_it_is_there(tmp_path: Path) -> None:
-    assert "teaching/guide.html" not in render_index([], folder=tmp_path)
+    assert "teaching/guide.html" not in render_index(index_page([], folder=tmp_path))
     write_guide(tmp_path / "teaching")
-    assert 'href="teaching/guide.html"' in render_index([], folder=tmp_path)
+    assert 'href="teaching/guide.html"' in render_index(index_page([], folder=tmp_path))
+    assert "teaching/guide.html" not in render_index(index_page([]))  # no folder: nothing to check, no link
 
 
 def test_teach_refuses_an_unknown_language() -> None:

@@ -103,10 +103,13 @@ def _structures_from(d: Mapping[str, Any]) -> Structures | None:
         dict(c["choices"]), float(c["prior_weight"]), c.get("log_evidence"), float(c["posterior_probability"]),
         float(c.get("effective_sample_size") or 0.0), {m: stats_from(v) for m, v in c.get("metrics", {}).items()})
         for c in d["structures"])
+    from ..core.structure import SWITCHES
+
+    order = {s: i for i, s in enumerate(SWITCHES)}  # the catalogue's order, as the run made it (the file's is sorted)
     switches = {switch: tuple(StructureChoice(
         switch, str(c["choice"]), float(c["prior_weight"]), float(c["posterior_probability"]),
         {m: stats_from(v) for m, v in c.get("metrics", {}).items()}) for c in rows)
-        for switch, rows in d.get("structure_switches", {}).items()}
+        for switch, rows in sorted(d.get("structure_switches", {}).items(), key=lambda x: order.get(x[0], len(order)))}
     return Structures(combos, switches, {m: float(v) for m, v in d.get("structure_share_of_variance", {}).items()
                                          if v is not None}, bool(d.get("structures_distinguishable")),
                       {sw: {m: float(v) for m, v in shares.items() if v is not None}
@@ -178,6 +181,14 @@ def to_json(s: RunSummary, features: Mapping[str, FeatureCodec] | None = None) -
     return out
 
 
+def _in_catalogue_order(stats: Mapping[str, Any]) -> dict[str, Any]:
+    """A metrics mapping of the file (its keys sorted) in the catalogue's order, as the run made it."""
+    from ..core.catalogue import METRICS
+
+    order = {m: i for i, m in enumerate(METRICS)}
+    return {m: stats_from(stats[m]) for m in sorted(stats, key=lambda m: order.get(m, len(order)))}
+
+
 def from_json(d: Mapping[str, Any], features: Mapping[str, FeatureCodec] | None = None) -> RunSummary:
     """A ``summary.json`` read back into the types (no bands: they are in ``trajectories.csv``)."""
     from ..core.months import month_index, month_range
@@ -206,8 +217,8 @@ def from_json(d: Mapping[str, Any], features: Mapping[str, FeatureCodec] | None 
         fire_drop_threshold=_f(d.get("fire_drop_threshold")), shortage_threshold=_f(d.get("shortage_threshold")),
         samples_kept=int(d.get("samples_kept", 0)), calibration=calibration,
         observations=tuple(_observation_from(o) for o in d.get("observations", ())),
-        metrics={m: stats_from(v) for m, v in d.get("metrics", {}).items()},
-        prior_metrics={m: stats_from(v) for m, v in d.get("prior_metrics", {}).items()},
+        metrics=_in_catalogue_order(d.get("metrics", {})),
+        prior_metrics=_in_catalogue_order(d.get("prior_metrics", {})),
         drivers=drivers, structures=_structures_from(d),
         value_of_information=tuple(_voi_from(v) for v in d.get("value_of_information", ())),
         figure_inputs=dict(d.get("figure_inputs", {})), features=blocks)

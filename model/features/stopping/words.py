@@ -22,8 +22,8 @@ def stopping_statement(s: Stopping, lang: str = "en") -> str:
     quantiles = texts.text("analyst.quantiles_many" if len(qs) > 1 else "analyst.quantiles_one", lang,
                            list=join_words(qs, lang))
     precision = s.final.precision
-    worst = sorted(((max((v for v in values if math.isfinite(v)), default=math.inf), m)
-                    for m, values in precision.items()), reverse=True)
+    # an unbounded quantile (inf) is the least precise of all: it keeps the target from holding
+    worst = sorted(((max(values, default=math.inf), m) for m, values in precision.items()), reverse=True)
     samples = format_count(s.samples, lang)
     if s.reason == "target_met":
         head = texts.text("analyst.stop_met", lang, samples=samples, quantiles=quantiles, tolerance=tol,

@@ -266,7 +266,8 @@ def report_page(summary: RunSummary, *, features: Sequence[Feature] = (),
         if section is not None:
             sections.append(Details(section.key, section.heading, section.lead, section.template, section.view))
     # the other metrics' charts (--figures all); a feature's charts are in its own section
-    other = [row for stem, row in rows.items() if stem not in used and stem.startswith(_PER_METRIC)]
+    other = [row for stem, row in rows.items() if stem not in used
+             and any(stem.startswith(p) and stem[len(p):] in METRICS for p in _PER_METRIC)]
     sections.append(_numbers(summary, other, lang))
     sections.append(Details("sources", _t("article_figures", lang),
                             _t("sources_lead", lang, count=len(sources)), f"{TEMPLATES}/sources.html.j2",
