@@ -53,7 +53,7 @@ from .stats import normalise_log_weights, quantiles_under
 
 __all__ = ["ObservedFigure", "ObservationFit", "Calibration", "Posterior", "observed_figure", "calibrate",
            "log_likelihoods", "MIN_HEALTHY_ESS", "with_node_columns", "observation_points", "date_draws",
-           "fill_drawn_dates", "date_nodes",
+           "fill_drawn_dates", "date_nodes", "integrated_over_dates",
            "MAX_DATE_NODES"]
 
 Z90 = float(stats.norm.ppf(0.95))
@@ -273,27 +273,59 @@ class Calibration:
         return bool(self.fits)
 
 
-def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure]) -> np.ndarray:
-    """(n, k) log density of each figure given each sample's model values (n, k + the undated totals'
-    extra dates), in float32: seven significant digits are ample for weights and halve the memory of
-    large runs."""
+def _check_integrated(observed: list[ObservedFigure], integrated: dict[str, np.ndarray] | None) -> None:
+    """``integrated`` is all or nothing: the columns of the undated totals' months follow the figures'."""
+    missing = [o.figure_id for o in observed if o.node_columns and integrated is not None and o.figure_id not in integrated]
+    if missing:
+        raise ValueError(f"integrated lacks the undated totals {missing}: give every one of them, or none")
+
+
+_ROWS_AT_ONCE = 1 << 20  # samples whose log densities are computed at once: bounds the float64 temporaries
+
+
+def integrated_over_dates(model_values: np.ndarray, observed: list[ObservedFigure]) -> dict[str, np.ndarray]:
+    """Each undated total's log-likelihood (float32, as :func:`log_likelihoods` keeps it), integrated over its
+    possible months, from the (n, k + those months) model values: what a run keeps per sample in place of
+    the model values at those months (``integrated=`` of :func:`log_likelihoods` and :func:`calibrate`)."""
+    return {o.figure_id: log_likelihoods(model_values, [o])[:, 0] for o in observed if o.node_columns}
+
+
+def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure], *,
+                    integrated: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """(n, k) log density of each figure given each sample's model values, in float32: seven significant
+    digits are ample for weights and halve the memory of large runs.
+
+    ``model_values``: (n, k + the undated totals' extra dates), or (n, k) when ``integrated`` holds every
+    undated total's log-likelihood (by figure id, from :func:`integrated_over_dates`), which is then
+    taken as it is. Computed a million samples at a time, so the float64 temporaries stay small whatever n.
+    """
     values = np.asarray(model_values)
-    out = np.empty((values.shape[0], len(observed)), dtype=np.float32)
+    _check_integrated(observed, integrated)
+    n = values.shape[0]
+    out = np.empty((n, len(observed)), dtype=np.float32)
     for j, o in enumerate(observed):
-        out[:, j] = o.log_likelihood(values[:, list(o.node_columns)] if o.node_columns else values[:, j])
+        if o.node_columns and integrated is not None:
+            out[:, j] = integrated[o.figure_id]
+            continue
+        for a in range(0, n, _ROWS_AT_ONCE):
+            rows = slice(a, min(a + _ROWS_AT_ONCE, n))
+            out[rows, j] = o.log_likelihood(values[rows, list(o.node_columns)] if o.node_columns else values[rows, j])
     return out
 
 
-def _cdf_from_log_weights(values: np.ndarray, log_w: np.ndarray, x: float) -> float:
-    """Share of the weight exp(log_w) on values <= x, computed in place in ``log_w`` (overwritten):
-    no array of weights is made, which keeps ten-million-sample runs in bounded memory."""
+def _cdfs_from_log_weights(values: np.ndarray, log_w: np.ndarray, xs: tuple[float, ...]) -> list[float]:
+    """Share of the weight exp(log_w) on values <= x, for each x, computed in place in ``log_w``
+    (overwritten): no array of weights (nor of the finite log weights) is made, which keeps
+    ten-million-sample runs in bounded memory."""
     finite = np.isfinite(log_w)
     if not finite.any():
-        return float(np.mean(values <= x))
-    top = log_w[finite].max()
+        return [float(np.mean(values <= x)) for x in xs]
+    top = np.max(log_w, where=finite, initial=-np.inf)
+    del finite
     np.subtract(log_w, top, out=log_w)
     np.exp(log_w, out=log_w)  # exp(-inf) = 0
-    return float(np.sum(log_w, where=values <= x) / log_w.sum())
+    total = log_w.sum()
+    return [float(np.sum(log_w, where=values <= x) / total) for x in xs]
 
 
 def _log_mean_exp(log_w: np.ndarray) -> float:
@@ -311,13 +343,16 @@ def _weighted_cdf(values: np.ndarray, weights: np.ndarray, x: float) -> float:
 
 
 def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
-              posterior: Posterior | None = None, series_correlation: float = 0.0) -> Calibration:
+              posterior: Posterior | None = None, series_correlation: float = 0.0,
+              integrated: dict[str, np.ndarray] | None = None) -> Calibration:
     """Calibrate, and say how every observed figure fits.
 
     Parameters
     ----------
     model_values
-        (n, k): prior sample i's model value for figure j at its date, in the figure's unit.
+        (n, k): prior sample i's model value for figure j at its date, in the figure's unit (an
+        undated total: at a date drawn for the sample), then the model values at the undated totals'
+        possible months, unless ``integrated`` holds their log-likelihoods.
     observed
         The k figures, in the same order as the columns.
     posterior
@@ -326,16 +361,20 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
     series_correlation
         ``ρ`` of the figures that share a trajectory (see ``model.analysis.series``); 0:
         every figure's error is independent.
+    integrated
+        Each undated total's log-likelihood per prior sample, already integrated over its possible
+        months (``integrated_over_dates``, by figure id): ``model_values`` is then (n, k).
     """
     model_values = np.asarray(model_values)
     n = model_values.shape[0]
     if not observed:
         w = np.full(n, 1.0 / n)
         return Calibration(w, float(n), [], [], method="none")
-    extra = sum(len(o.node_columns) for o in observed)
+    _check_integrated(observed, integrated)
+    extra = 0 if integrated is not None else sum(len(o.node_columns) for o in observed)
     if model_values.shape != (n, len(observed) + extra):
         raise ValueError(f"model_values has shape {model_values.shape}, expected ({n}, {len(observed) + extra})")
-    loglik = log_likelihoods(model_values, observed)
+    loglik = log_likelihoods(model_values, observed, integrated=integrated)
     total = loglik.sum(axis=1, dtype=np.float64)
     rho = float(series_correlation)
     groups = series_groups(observed) if rho > 0 else []
@@ -371,8 +410,8 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
             others = normalise_log_weights(without)
             loo, below, above = (_weighted_cdf(v, others, x) for x in (centre, allowed_low, allowed_high))
         elif len(observed) > 1:
-            loo, below, above = (_cdf_from_log_weights(v, np.subtract(total, loglik[:, j], out=buffer), x)
-                                 for x in (centre, allowed_low, allowed_high))
+            loo, below, above = _cdfs_from_log_weights(v, np.subtract(total, loglik[:, j], out=buffer),
+                                                       (centre, allowed_low, allowed_high))
         else:
             loo, below, above = (float(np.mean(v <= x)) for x in (centre, allowed_low, allowed_high))
         # in tension: the others put the model almost surely below what the claim allows, or above it

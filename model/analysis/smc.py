@@ -100,7 +100,8 @@ def importance_weights(log_likelihood_values: np.ndarray) -> tuple[np.ndarray, f
     if not np.isfinite(ll).any():
         raise ValueError("every log-likelihood is -inf: no draw is compatible with the data")
     log_total = float(logsumexp(ll))  # stable: shifts by the largest value internally
-    weights = np.exp(ll - log_total)
+    weights = ll - log_total
+    np.exp(weights, out=weights)  # in place: one array of n, not two, for ten million draws
     weights /= weights.sum()  # exact normalisation after rounding
     return weights, _kish_ess(weights), log_total - math.log(ll.size)
 
