@@ -280,7 +280,7 @@ def _check_integrated(observed: list[ObservedFigure], integrated: dict[str, np.n
         raise ValueError(f"integrated lacks the undated totals {missing}: give every one of them, or none")
 
 
-_ROWS_AT_ONCE = 1 << 20  # samples whose log densities are computed at once: bounds the float64 temporaries
+_ROWS_AT_ONCE = 1 << 18  # samples whose log densities are computed at once: bounds the float64 temporaries
 
 
 def integrated_over_dates(model_values: np.ndarray, observed: list[ObservedFigure]) -> dict[str, np.ndarray]:
@@ -297,7 +297,7 @@ def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure], *,
 
     ``model_values``: (n, k + the undated totals' extra dates), or (n, k) when ``integrated`` holds every
     undated total's log-likelihood (by figure id, from :func:`integrated_over_dates`), which is then
-    taken as it is. Computed a million samples at a time, so the float64 temporaries stay small whatever n.
+    taken as it is. Computed in blocks of samples, so the float64 temporaries stay small whatever n.
     """
     values = np.asarray(model_values)
     _check_integrated(observed, integrated)
@@ -311,6 +311,19 @@ def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure], *,
             rows = slice(a, min(a + _ROWS_AT_ONCE, n))
             out[rows, j] = o.log_likelihood(values[rows, list(o.node_columns)] if o.node_columns else values[rows, j])
     return out
+
+
+def _summed_log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure],
+                            integrated: dict[str, np.ndarray] | None) -> np.ndarray:
+    """(n,) float64 sum over the figures of :func:`log_likelihoods`, the same numbers, made a block of
+    samples at a time: the (n, k) log densities need not exist while the weights are made."""
+    n = model_values.shape[0]
+    total = np.empty(n)
+    for a in range(0, n, _ROWS_AT_ONCE):
+        rows = slice(a, min(a + _ROWS_AT_ONCE, n))
+        part = None if integrated is None else {fid: v[rows] for fid, v in integrated.items()}
+        np.sum(log_likelihoods(model_values[rows], observed, integrated=part), axis=1, dtype=np.float64, out=total[rows])
+    return total
 
 
 def _cdfs_from_log_weights(values: np.ndarray, log_w: np.ndarray, xs: tuple[float, ...]) -> list[float]:
@@ -374,8 +387,9 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
     extra = 0 if integrated is not None else sum(len(o.node_columns) for o in observed)
     if model_values.shape != (n, len(observed) + extra):
         raise ValueError(f"model_values has shape {model_values.shape}, expected ({n}, {len(observed) + extra})")
-    loglik = log_likelihoods(model_values, observed, integrated=integrated)
-    total = loglik.sum(axis=1, dtype=np.float64)
+    # In an order that keeps few arrays of n at once (ten million samples: 80 MB each): the summed
+    # log-likelihood, then the weights, then the bands, and only then every figure's log density
+    total = _summed_log_likelihoods(model_values, observed, integrated)
     rho = float(series_correlation)
     groups = series_groups(observed) if rho > 0 else []
     if groups:
@@ -387,21 +401,22 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
     else:
         weights, post_values, run = posterior.weights, np.asarray(posterior.values), posterior
     q = np.array([0.05, 0.5, 0.95])
-    fits: list[ObservationFit] = []
-    buffer = np.empty(n)  # one work array for the leave-one-out and pairwise sums
-    for j, o in enumerate(observed):
+    bands = []
+    for j in range(len(observed)):
         v = model_values[:, j]
-        allowed_low, allowed_high = o.allowed
-        centre = o.reported if o.reported is not None else (
-            allowed_low if not np.isfinite(allowed_high) else float(np.sqrt(allowed_low * allowed_high)))
         if post_values is model_values:  # importance weighting: the same samples, one sort
             prior_q, post_q = quantiles_under(v, [None, weights], q)
         else:
             (prior_q,) = quantiles_under(v, [None], q)
             (post_q,) = quantiles_under(post_values[:, j], [weights], q)
-        prior = tuple(float(x) for x in prior_q)
-        post = tuple(float(x) for x in post_q)
+        bands.append((tuple(float(x) for x in prior_q), tuple(float(x) for x in post_q)))
+    loglik = log_likelihoods(model_values, observed, integrated=integrated)
+    fits: list[ObservationFit] = []
+    for j, (o, (prior, post)) in enumerate(zip(observed, bands)):
+        v = model_values[:, j]
         allowed_low, allowed_high = o.allowed
+        centre = o.reported if o.reported is not None else (
+            allowed_low if not np.isfinite(allowed_high) else float(np.sqrt(allowed_low * allowed_high)))
         fit = allowed_low <= post[2] and allowed_high >= post[0]  # the claim meets the calibrated 90 % band
         if len(observed) > 1 and any(j in g for g in groups):  # its series without it: a new joint density
             rest = [i for i in range(len(observed)) if i != j]
@@ -410,16 +425,17 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
             others = normalise_log_weights(without)
             loo, below, above = (_weighted_cdf(v, others, x) for x in (centre, allowed_low, allowed_high))
         elif len(observed) > 1:
-            loo, below, above = _cdfs_from_log_weights(v, np.subtract(total, loglik[:, j], out=buffer),
-                                                       (centre, allowed_low, allowed_high))
+            loo, below, above = _cdfs_from_log_weights(v, total - loglik[:, j], (centre, allowed_low, allowed_high))
         else:
             loo, below, above = (float(np.mean(v <= x)) for x in (centre, allowed_low, allowed_high))
         # in tension: the others put the model almost surely below what the claim allows, or above it
         tension = below > 0.95 or above < 0.05
         fits.append(ObservationFit(o.figure_id, centre, o.low, o.high, o.month, prior, post,  # type: ignore[arg-type]
                                    bool(fit), loo, tension))
+    del total
     conflicts: list[tuple[str, str, float]] = []
     log_mean = []
+    buffer = np.empty(n)  # one work array for the pairwise sums
     for j in range(len(observed)):
         buffer[:] = loglik[:, j]
         log_mean.append(_log_mean_exp(buffer))
