@@ -176,8 +176,9 @@ def _evaluate_block(task: _Block) -> _BlockOut:
         for j, (name, t) in enumerate(task.observed):
             obs[a:b, j] = outcome.trajectories[name][:, months.index(t)]
         fill_drawn_dates(obs[a:b], task.draws, np.arange(task.start + a, task.start + b))
-        if keep is not observed:
-            traj = {k: np.ascontiguousarray(v) for k, v in outcome.trajectories.items()}
+        if keep is not observed:  # sample-major copies, one at a time: each record is freed as it is copied
+            records = outcome.trajectories
+            traj = {k: np.ascontiguousarray(records.pop(k)) for k in sorted(records)}
     # an undated total's months are reduced to its log-likelihood here: n x 6 values would not be kept
     undated = integrated_over_dates(obs, list(task.figures))
     figure_values = np.ascontiguousarray(obs[:, :len(task.figures)])

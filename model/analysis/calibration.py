@@ -301,15 +301,24 @@ def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure], *,
     """
     values = np.asarray(model_values)
     _check_integrated(observed, integrated)
+    out = np.empty((values.shape[0], len(observed)), dtype=np.float32)
+    for j in range(len(observed)):
+        _figure_log_likelihood(values, observed, j, integrated, out=out[:, j])
+    return out
+
+
+def _figure_log_likelihood(values: np.ndarray, observed: list[ObservedFigure], j: int,
+                           integrated: dict[str, np.ndarray] | None, *, out: np.ndarray | None = None) -> np.ndarray:
+    """Column ``j`` of :func:`log_likelihoods` (float32), into ``out`` if given."""
+    o = observed[j]
     n = values.shape[0]
-    out = np.empty((n, len(observed)), dtype=np.float32)
-    for j, o in enumerate(observed):
-        if o.node_columns and integrated is not None:
-            out[:, j] = integrated[o.figure_id]
-            continue
-        for a in range(0, n, _ROWS_AT_ONCE):
-            rows = slice(a, min(a + _ROWS_AT_ONCE, n))
-            out[rows, j] = o.log_likelihood(values[rows, list(o.node_columns)] if o.node_columns else values[rows, j])
+    out = np.empty(n, dtype=np.float32) if out is None else out
+    if o.node_columns and integrated is not None:
+        out[:] = integrated[o.figure_id]
+        return out
+    for a in range(0, n, _ROWS_AT_ONCE):
+        rows = slice(a, min(a + _ROWS_AT_ONCE, n))
+        out[rows] = o.log_likelihood(values[rows, list(o.node_columns)] if o.node_columns else values[rows, j])
     return out
 
 
@@ -388,7 +397,8 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
     if model_values.shape != (n, len(observed) + extra):
         raise ValueError(f"model_values has shape {model_values.shape}, expected ({n}, {len(observed) + extra})")
     # In an order that keeps few arrays of n at once (ten million samples: 80 MB each): the summed
-    # log-likelihood, then the weights, then the bands, and only then every figure's log density
+    # log-likelihood, then the weights, the bands, leave-one-out a figure at a time, and only then
+    # every figure's log density for the pairs
     total = _summed_log_likelihoods(model_values, observed, integrated)
     rho = float(series_correlation)
     groups = series_groups(observed) if rho > 0 else []
@@ -410,7 +420,7 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
             (prior_q,) = quantiles_under(v, [None], q)
             (post_q,) = quantiles_under(post_values[:, j], [weights], q)
         bands.append((tuple(float(x) for x in prior_q), tuple(float(x) for x in post_q)))
-    loglik = log_likelihoods(model_values, observed, integrated=integrated)
+    loglik: np.ndarray | None = None  # (n, k) float32 log densities, made when first needed
     fits: list[ObservationFit] = []
     for j, (o, (prior, post)) in enumerate(zip(observed, bands)):
         v = model_values[:, j]
@@ -419,13 +429,17 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
             allowed_low if not np.isfinite(allowed_high) else float(np.sqrt(allowed_low * allowed_high)))
         fit = allowed_low <= post[2] and allowed_high >= post[0]  # the claim meets the calibrated 90 % band
         if len(observed) > 1 and any(j in g for g in groups):  # its series without it: a new joint density
+            if loglik is None:
+                loglik = log_likelihoods(model_values, observed, integrated=integrated)
             rest = [i for i in range(len(observed)) if i != j]
             without = loglik[:, rest].sum(axis=1, dtype=np.float64) + series_correction(
                 model_values, observed, rho, present=rest)
             others = normalise_log_weights(without)
             loo, below, above = (_weighted_cdf(v, others, x) for x in (centre, allowed_low, allowed_high))
         elif len(observed) > 1:
-            loo, below, above = _cdfs_from_log_weights(v, total - loglik[:, j], (centre, allowed_low, allowed_high))
+            others = total - _figure_log_likelihood(model_values, observed, j, integrated)
+            loo, below, above = _cdfs_from_log_weights(v, others, (centre, allowed_low, allowed_high))
+            del others
         else:
             loo, below, above = (float(np.mean(v <= x)) for x in (centre, allowed_low, allowed_high))
         # in tension: the others put the model almost surely below what the claim allows, or above it
@@ -433,6 +447,8 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
         fits.append(ObservationFit(o.figure_id, centre, o.low, o.high, o.month, prior, post,  # type: ignore[arg-type]
                                    bool(fit), loo, tension))
     del total
+    if loglik is None:
+        loglik = log_likelihoods(model_values, observed, integrated=integrated)
     conflicts: list[tuple[str, str, float]] = []
     log_mean = []
     buffer = np.empty(n)  # one work array for the pairwise sums
