@@ -68,6 +68,7 @@ from .inputs.schema import SMC_MAX_PARTICLES, Scenario
 from .inputs.units import conversion_factor
 from .logistics.run import logistics_plan, run_logistics
 from .sensitivity import one_at_a_time_swings, rank_correlations, sobol_analysis
+from .workers import return_freed_memory
 
 __all__ = ["run_scenario", "analyse_drivers", "observed_figures", "observed_points", "trajectory_samples",
            "TRAJECTORY_SAMPLE_CAP", "TRAJECTORY_CELLS", "SAMPLES_KEPT"]
@@ -223,6 +224,7 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
         if on_block is not None:
             on_block(done)
     trajectories = {k: v[0] if len(v) == 1 else np.concatenate(v) for k, v in traj_parts.items()}
+    return_freed_memory()  # what the blocks' temporaries left in the heap, before calibration needs it
     # equal weights as one number seen n times (read-only): 80 MB less at ten million samples
     w = np.broadcast_to(np.float64(1.0 / n), (n,)) if weights is None else weights
     return Ensemble(metrics, w, obs, trajectories, SampleSet([p.name for p in priors], inputs), choices,
