@@ -151,8 +151,10 @@ def main() -> int:
                 file = scenarios / f"{name}.yaml" if horizon == "own" else _long_copy(scenarios, name, int(horizon))
                 out = Path(tmp) / "results"
                 print(f"{file.stem} ...", end=" ", flush=True)
+                load = round(os.getloadavg()[0], 2)  # other work on the machine stretches the wall time
                 measured = _run_child(file, args.samples, out)
                 entry: dict[str, Any] = {"scenario": name, "horizon": "own" if horizon == "own" else int(horizon),
+                                         "load_average_before": load,
                                          **{k: v for k, v in measured.items() if k not in ("returncode", "stderr")}}
                 if measured["returncode"] != 0:
                     entry["failed"] = measured["stderr"]
