@@ -6,6 +6,7 @@ summing to one.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -222,19 +223,65 @@ def _hazen_equal(n: int, q: np.ndarray, sorted_at: Callable[[np.ndarray], np.nda
         return np.where(frac > 0, v_lo + frac * (v_hi - v_lo), v_lo)
 
 
-def _hazen_weighted(values: np.ndarray, order: np.ndarray, weights: np.ndarray, cumulative: np.ndarray,
-                    q: np.ndarray) -> np.ndarray:
-    """Weighted Hazen quantiles of ``values`` (sorted by ``order``) under ``weights``, from the cumulative
-    weights in sorted order (``cumulative``, zero weights included: they add nothing to it).
+_CUMULATIVE_CHUNK = 1 << 20  # sorted positions whose cumulative weights are made at once
+
+
+class _SortedCumulative:
+    """The cumulative weights in sorted order, ``C_i = C_{i-1} + w_order[i]``, without an array of n of
+    them: one pass keeps each chunk's last sum, and a sum is made again from its chunk's start when
+    asked for (the same additions in the same order: the same numbers as one cumulative sum)."""
+
+    def __init__(self, weights: np.ndarray, order: np.ndarray):
+        self.weights, self.order, self.n = weights, order, order.size
+        self.ends: list[float] = []  # C at each chunk's last position
+        carry = 0.0
+        for a in range(0, self.n, _CUMULATIVE_CHUNK):
+            carry = float(self._chunk(a, carry)[-1])
+            self.ends.append(carry)
+        self.total = np.float64(carry)
+        self._cached: tuple[int, np.ndarray] | None = None
+
+    def _chunk(self, a: int, carry: float) -> np.ndarray:
+        part = np.take(self.weights, self.order[a:a + _CUMULATIVE_CHUNK])
+        part[0] += carry  # C_a = C_{a-1} + w_a, then on as one cumulative sum
+        return np.cumsum(part, out=part)
+
+    def _start(self, i: int) -> float:
+        k = i // _CUMULATIVE_CHUNK
+        return 0.0 if k == 0 else self.ends[k - 1]
+
+    def _sums(self, i: int) -> tuple[int, np.ndarray]:
+        """The first position of ``i``'s chunk and the chunk's cumulative weights."""
+        a = i // _CUMULATIVE_CHUNK * _CUMULATIVE_CHUNK
+        if self._cached is None or self._cached[0] != a:
+            self._cached = (a, self._chunk(a, self._start(i)))
+        return self._cached
+
+    def __getitem__(self, i: int) -> np.float64:
+        a, sums = self._sums(i)
+        return sums[i - a]
+
+    def first_at_least(self, target: float) -> int:
+        """``np.searchsorted(C, target)``: the first position whose cumulative weight is ``target`` or more (n if none)."""
+        k = bisect.bisect_left(self.ends, target)
+        if k == len(self.ends):
+            return self.n
+        a, sums = self._sums(k * _CUMULATIVE_CHUNK)
+        return a + int(np.searchsorted(sums, target))
+
+
+def _hazen_weighted(values: np.ndarray, order: np.ndarray, weights: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Weighted Hazen quantiles of ``values`` (sorted by ``order``) under ``weights``.
 
     Zero weights drop out: among the positive ones, p_i = (W_i - w_i / 2) / W = (W_{i-1} + W_i) / (2 W)
-    (W_{i-1}: the cumulative weight up to the previous positive one, the same number as the entry just
+    (W_{i-1}: the cumulative weight up to the previous positive one, the same number as the sum just
     before i, as zeros add nothing); each quantile is interpolated between the two positions around it,
     found by one binary search and a look at the neighbours, so no sorted copy of the values, of the
-    weights or of the positive ones is made (each would be as long as the samples).
+    weights, of the positive ones or of their cumulative sums is made (each would be as long as the samples).
     """
-    n = cumulative.size
-    total = cumulative[-1]
+    n = order.size
+    cumulative = _SortedCumulative(weights, order)
+    total = cumulative.total
 
     def positive(i: int, step: int) -> int:
         """The first sorted position from ``i`` on (``step`` 1) or back (-1) whose weight is positive;
@@ -255,7 +302,7 @@ def _hazen_weighted(values: np.ndarray, order: np.ndarray, weights: np.ndarray, 
     out = np.empty(q.shape)
     for k, qk in enumerate(q.ravel()):
         target = qk * total
-        j = max(positive(min(int(np.searchsorted(cumulative, target)), n - 1), 1), first)  # first W_j >= target
+        j = max(positive(min(cumulative.first_at_least(target), n - 1), 1), first)  # first W_j >= target
         j = min(j, last)
         if position(j) < target:
             j = positive(j + 1, 1)
@@ -275,10 +322,10 @@ def quantiles_under(values: np.ndarray, weight_sets: list[np.ndarray | None], q:
     """Weighted Hazen quantiles (as :func:`weighted_quantile`) of one column under several
     weightings (None: equal weights), sorting the values once.
 
-    NaN values and zero weights are dropped. Memory beyond the input: one sort index and one
-    float64 array of cumulative weights (made one weighting at a time), whatever the sample count
-    (what lets ten million samples be summarised in bounded memory: no sorted copy of the values
-    or the weights is made); equal weights alone need only a plain sort.
+    NaN values and zero weights are dropped. Memory beyond the input: one sort index (8 bytes a
+    value) and chunks of a million, whatever the sample count (what lets ten million samples be
+    summarised in bounded memory: no sorted copy of the values, the weights or their cumulative
+    sums is made); equal weights alone need only a plain sort.
     """
     qa = np.asarray(q, dtype=float)
     v = np.asarray(values)
@@ -304,11 +351,7 @@ def quantiles_under(values: np.ndarray, weight_sets: list[np.ndarray | None], q:
             out.append(_hazen_equal(v.size, qa, sorted_at) if positive else np.full(qa.shape, np.nan))
             continue
         assert order is not None  # unequal weights always sort by index
-        weights = np.asarray(w, dtype=float)
-        cumulative = np.take(weights, order)
-        np.cumsum(cumulative, out=cumulative)  # zeros add nothing: the sums of the positive ones, bit for bit
-        out.append(_hazen_weighted(v, order, weights, cumulative, qa))
-        del cumulative
+        out.append(_hazen_weighted(v, order, np.asarray(w, dtype=float), qa))
     return out
 
 
