@@ -194,7 +194,10 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
               ) -> tuple[Ensemble, np.ndarray | None]:
     """Evaluate the blocks and gather their per-sample results (and the design, if kept)."""
     n = sum(t.size for t in tasks)
-    metrics = {m: np.empty(n, dtype=np.float32) for m in METRICS}
+    # a metric that means nothing without a cut-off is nan for every sample: one nan seen n times (read-only)
+    has_cutoff = timeline.cutoff is not None
+    metrics = {m: np.empty(n, dtype=np.float32) if applies(m, has_cutoff=has_cutoff)
+               else np.broadcast_to(np.float32(np.nan), (n,)) for m in METRICS}
     figures = tasks[0].figures
     obs = np.empty((n, len(figures)), dtype=np.float32)
     undated = {o.figure_id: np.empty(n, dtype=np.float32) for o in figures if o.node_columns}
@@ -207,8 +210,11 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
     done = 0
     for task, out in zip(tasks, map_blocks(_evaluate_block, tasks)):
         a, b = task.start, task.start + task.size
-        for m in METRICS:
-            metrics[m][a:b] = out.metrics[m]
+        for m, values in metrics.items():
+            if values.flags.writeable:
+                values[a:b] = out.metrics[m]
+            elif not np.isnan(out.metrics[m]).all():  # pragma: no cover - guards the catalogue's needs_cutoff
+                raise RuntimeError(f"{m} has values without a cut-off: model.core.catalogue says it needs one")
         obs[a:b] = out.observed_values
         for fid, values in out.undated_log_likelihoods.items():
             undated[fid][a:b] = values

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.core.catalogue import METRICS, TRAJECTORIES
+from model.core.catalogue import METRICS, TRAJECTORIES, applies
 from model.experiment import TRAJECTORY_CELLS, TRAJECTORY_SAMPLE_CAP, run_scenario, trajectory_samples
 from model.inputs.loading import load_scenario
 from model.inputs.registry import load_registry
@@ -70,6 +70,10 @@ def test_observed_values_hold_one_column_per_figure(long_run):
     for values in ensemble.undated_log_likelihoods.values():
         assert values.shape == (8_192,) and values.dtype == np.float32 and np.isfinite(values).all()
     assert set(ensemble.metrics) == set(METRICS) and all(v.dtype == np.float32 for v in ensemble.metrics.values())
+    for name, values in ensemble.metrics.items():  # a cut-off metric without a cut-off: one nan, broadcast
+        assert values.shape == (8_192,)
+        assert values.flags.writeable == applies(name, has_cutoff=False), name
+        assert values.flags.writeable or np.isnan(values).all()
     assert not ensemble.weights.flags.writeable  # the prior's equal weights: one number, broadcast
 
 
