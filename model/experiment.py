@@ -7,10 +7,12 @@ Blocks may be mapped over any executor (local processes, Dask); results do not d
 how many, because each block's random stream comes from the scenario seed and the block
 index alone, and SMC runs in this process from its own stream of the same seed.
 
-Memory is bounded for the documented maximum (10,000,000 samples): per sample only the
-metrics (float32) and the model values at the observed figures' dates are kept; the
-trajectories of the first ``TRAJECTORY_SAMPLE_CAP`` samples and the inputs of the first
-``SAMPLES_KEPT``.
+Memory is bounded for the documented maximum (10,000,000 samples, up to 240 months): per
+sample only the metrics (float32), the model values at the observed figures' dates (float32,
+one per figure; an undated total's at a date drawn for the sample), each undated total's
+log-likelihood over its possible dates (float32) and the structural choices (int8) are kept;
+the trajectories of the first ``trajectory_samples(months)`` samples (32,768 up to 48 months,
+fewer beyond) and the inputs of the first ``SAMPLES_KEPT``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .analysis.calibration import (
     calibrate,
     date_draws,
     fill_drawn_dates,
+    integrated_over_dates,
     log_likelihoods,
     observation_points,
     observed_figure,
@@ -65,12 +68,17 @@ from .inputs.sampling import (
 from .inputs.schema import SMC_MAX_PARTICLES, Scenario
 from .inputs.units import conversion_factor
 from .sensitivity import one_at_a_time_swings, rank_correlations, sobol_analysis
+from .workers import return_freed_memory
 
-__all__ = ["run_scenario", "analyse_drivers", "observed_figures", "observed_points", "TRAJECTORY_SAMPLE_CAP", "SAMPLES_KEPT"]
+__all__ = ["run_scenario", "analyse_drivers", "observed_figures", "observed_points", "trajectory_samples",
+           "TRAJECTORY_SAMPLE_CAP", "TRAJECTORY_CELLS", "SAMPLES_KEPT"]
 
-# Per-month trajectories are kept for the first block of samples (prior and calibrated), and
-# parameter values for the first SAMPLES_KEPT samples; metrics and observed values for all.
+# Per-month trajectories are kept for the first samples (prior and calibrated), and parameter
+# values for the first SAMPLES_KEPT samples; metrics and observed values for all.
 TRAJECTORY_SAMPLE_CAP = 32_768  # quantile bands of 32,768 futures: error well below a line width
+# Kept trajectories (29 of them, float32) cost samples x months x 116 bytes: 32,768 futures of 48 months
+# are 174 MiB, and the same futures at 240 months would be 870 MiB (and as much again while gathered).
+TRAJECTORY_CELLS = TRAJECTORY_SAMPLE_CAP * 48
 SAMPLES_KEPT = BLOCK_SIZE  # 65,536: inputs per sample kept for files, ranks, discovery, trade-offs
 # At most this many Metropolis steps per SMC stage: with acceptance near 0.25, 10 steps move 94 % of the
 # particles at least once (the rest stay duplicates; summary.json reports the unique share), at half the cost of 20.
@@ -79,6 +87,12 @@ GIVEN_DATA_ROWS = 16_384  # calibrated first-order indices use the first samples
 _SMC_STREAM = 2**31 - 2  # spawn key of the SMC random stream (sampling uses block indices and 2**31-1)
 
 MapFn = Callable[[Callable[..., Any], Iterable[Any]], Iterable[Any]]
+
+
+def trajectory_samples(months: int) -> int:
+    """How many futures keep their trajectories in a window of ``months``: ``TRAJECTORY_SAMPLE_CAP`` up to
+    48 months, beyond that as many as keep samples x months within ``TRAJECTORY_CELLS`` (6,553 at 240)."""
+    return min(TRAJECTORY_SAMPLE_CAP, TRAJECTORY_CELLS // max(months, 1))
 
 
 def observed_figures(scenario: Scenario, registry: Registry) -> list[ObservedFigure]:
@@ -114,9 +128,10 @@ class _Block:
     seed: int
     threshold: float
     structure: Structure
-    observed: list[tuple[str, int]]  # (trajectory, month index) of each column of observed_values
+    figures: tuple[ObservedFigure, ...]  # the observed figures, in the order of observed_values' columns
+    observed: list[tuple[str, int]]  # (trajectory, month index) of each figure's date, then the undated totals' months
     draws: tuple[tuple[int, tuple[int, ...]], ...]  # undated totals: own column, columns of their months
-    keep_trajectories: bool
+    trajectory_rows: int  # the block's first samples that keep every trajectory
     keep_inputs: int  # rows of parameter values to return
     keep_unit: bool  # return the design points (SMC starts from them)
     unit: np.ndarray | None = None  # given design points (SMC particles)
@@ -126,7 +141,8 @@ class _Block:
 @dataclass(frozen=True)
 class _BlockOut:
     metrics: dict[str, np.ndarray]
-    observed_values: np.ndarray
+    observed_values: np.ndarray  # (size, figures)
+    undated_log_likelihoods: dict[str, np.ndarray]  # figure id -> (size,) float32 (model.analysis.outcome.Ensemble)
     trajectories: dict[str, np.ndarray]
     inputs: np.ndarray
     unit: np.ndarray | None
@@ -141,29 +157,36 @@ def _evaluate_block(task: _Block) -> _BlockOut:
     values, unit = block_values(task.priors, unit, correlation=task.correlation,  # SMC particles: no block
                                 seed=None if task.unit is not None else task.seed, block=task.block)
     observed = {name for name, _ in task.observed}
-    # every trajectory only for the samples below TRAJECTORY_SAMPLE_CAP (a cheaper second call for the rest)
-    with_trajectories = max(0, min(task.size, TRAJECTORY_SAMPLE_CAP - task.start)) if task.keep_trajectories else 0
-    parts = [(0, with_trajectories, observed | set(TRAJECTORIES)), (with_trajectories, task.size, observed)]
+    every_month = list(range(len(task.timeline)))
+    observed_months = sorted({t for _, t in task.observed})  # the rest of the block: only the observed dates
+    # every trajectory only for the first samples (trajectory_samples); a cheaper second call for the rest
+    parts = [(0, task.trajectory_rows, observed | set(TRAJECTORIES), every_month),
+             (task.trajectory_rows, task.size, observed, observed_months)]
     metrics = {name: np.empty(task.size, dtype=np.float32) for name in METRICS}
     obs = np.empty((task.size, len(task.observed)), dtype=np.float32)
     traj: dict[str, np.ndarray] = {}
-    for a, b, keep in parts:
+    for a, b, keep, months in parts:
         if a == b:
             continue
         params = {p.name: values[a:b, j] for j, p in enumerate(task.priors)}
         with np.errstate(all="ignore"):
             outcome = simulate(params, task.timeline, shortage_threshold=task.threshold, structure=task.structure,
-                               keep=keep, trajectory_dtype=np.float32)
+                               keep=keep, months=months, trajectory_dtype=np.float32)
         for name, v in outcome.metrics.items():
             metrics[name][a:b] = v
         for j, (name, t) in enumerate(task.observed):
-            obs[a:b, j] = outcome.trajectories[name][:, t]
+            obs[a:b, j] = outcome.trajectories[name][:, months.index(t)]
         fill_drawn_dates(obs[a:b], task.draws, np.arange(task.start + a, task.start + b))
-        if keep is not observed:
-            traj = {k: np.ascontiguousarray(v) for k, v in outcome.trajectories.items()}
+        if keep is not observed:  # sample-major copies, one at a time: each record is freed as it is copied
+            records = outcome.trajectories
+            traj = {k: np.ascontiguousarray(records.pop(k)) for k in sorted(records)}
+    # an undated total's months are reduced to its log-likelihood here: n x 6 values would not be kept
+    undated = integrated_over_dates(obs, list(task.figures))
+    figure_values = np.ascontiguousarray(obs[:, :len(task.figures)])
     choices = {switch: np.rint(values[:, j]).astype(np.int8) for j, p in enumerate(task.priors)
                if (switch := switch_of_parameter(p.name)) is not None and p.is_uncertain}
-    return _BlockOut(metrics, obs, traj, values[:task.keep_inputs].copy(), unit if task.keep_unit else None, choices)
+    return _BlockOut(metrics, figure_values, undated, traj, values[:task.keep_inputs].copy(),
+                     unit if task.keep_unit else None, choices)
 
 
 def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Block], map_blocks: MapFn,
@@ -171,8 +194,13 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
               ) -> tuple[Ensemble, np.ndarray | None]:
     """Evaluate the blocks and gather their per-sample results (and the design, if kept)."""
     n = sum(t.size for t in tasks)
-    metrics = {m: np.empty(n, dtype=np.float32) for m in METRICS}
-    obs = np.empty((n, len(tasks[0].observed)), dtype=np.float32)
+    # a metric that means nothing without a cut-off is nan for every sample: one nan seen n times (read-only)
+    has_cutoff = timeline.cutoff is not None
+    metrics = {m: np.empty(n, dtype=np.float32) if applies(m, has_cutoff=has_cutoff)
+               else np.broadcast_to(np.float32(np.nan), (n,)) for m in METRICS}
+    figures = tasks[0].figures
+    obs = np.empty((n, len(figures)), dtype=np.float32)
+    undated = {o.figure_id: np.empty(n, dtype=np.float32) for o in figures if o.node_columns}
     kept = min(n, SAMPLES_KEPT)
     inputs = np.empty((kept, len(priors)))
     unit = np.empty((n, uncertain_count(priors))) if tasks[0].keep_unit else None
@@ -182,9 +210,14 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
     done = 0
     for task, out in zip(tasks, map_blocks(_evaluate_block, tasks)):
         a, b = task.start, task.start + task.size
-        for m in METRICS:
-            metrics[m][a:b] = out.metrics[m]
+        for m, values in metrics.items():
+            if values.flags.writeable:
+                values[a:b] = out.metrics[m]
+            elif not np.isnan(out.metrics[m]).all():  # pragma: no cover - guards the catalogue's needs_cutoff
+                raise RuntimeError(f"{m} has values without a cut-off: model.core.catalogue says it needs one")
         obs[a:b] = out.observed_values
+        for fid, values in out.undated_log_likelihoods.items():
+            undated[fid][a:b] = values
         if a < kept:
             inputs[a:min(b, kept)] = out.inputs[:min(b, kept) - a]
         if unit is not None and out.unit is not None:
@@ -196,18 +229,22 @@ def _ensemble(priors: list[ParameterPrior], timeline: Timeline, tasks: list[_Blo
         done += task.size
         if on_block is not None:
             on_block(done)
-    trajectories = {k: np.concatenate(v)[:TRAJECTORY_SAMPLE_CAP] for k, v in traj_parts.items()}
-    w = np.full(n, 1.0 / n) if weights is None else weights
-    return Ensemble(metrics, w, obs, trajectories, SampleSet([p.name for p in priors], inputs), choices), unit
+    trajectories = {k: v[0] if len(v) == 1 else np.concatenate(v) for k, v in traj_parts.items()}
+    return_freed_memory()  # what the blocks' temporaries left in the heap, before calibration needs it
+    # equal weights as one number seen n times (read-only): 80 MB less at ten million samples
+    w = np.broadcast_to(np.float64(1.0 / n), (n,)) if weights is None else weights
+    return Ensemble(metrics, w, obs, trajectories, SampleSet([p.name for p in priors], inputs), choices,
+                    undated), unit
 
 
 def _tasks(scenario: Scenario, priors: list[ParameterPrior], timeline: Timeline, observed: list[ObservedFigure],
            n: int, *, structure: Structure, keep_unit: bool, unit: np.ndarray | None = None) -> list[_Block]:
     points = observed_points(observed, timeline)
     dependence = dependence_of(scenario, priors)
+    with_trajectories = trajectory_samples(len(timeline))
     return [_Block(priors, timeline, b, start, stop - start, scenario.sampling, scenario.seed,
-                   scenario.shortage_threshold, structure, points, date_draws(observed), start < TRAJECTORY_SAMPLE_CAP,
-                   max(0, min(stop, SAMPLES_KEPT) - start), keep_unit,
+                   scenario.shortage_threshold, structure, tuple(observed), points, date_draws(observed),
+                   max(0, min(stop, with_trajectories) - start), max(0, min(stop, SAMPLES_KEPT) - start), keep_unit,
                    None if unit is None else unit[start:stop], correlation=dependence)
             for b, start, stop in block_ranges(n)]
 
@@ -218,6 +255,7 @@ def _smc_log_likelihood(priors: list[ParameterPrior], timeline: Timeline, thresh
     """The calibration target for SMC: design points (m, d) -> summed log-likelihood (m,)."""
     points = observed_points(observed, timeline)
     outputs = {name for name, _ in points}
+    months = sorted({t for _, t in points})
     draws = date_draws(observed)
 
     def log_likelihood(unit: np.ndarray) -> np.ndarray:
@@ -225,18 +263,20 @@ def _smc_log_likelihood(priors: list[ParameterPrior], timeline: Timeline, thresh
         params = {p.name: values[:, j] for j, p in enumerate(priors)}
         with np.errstate(all="ignore"):
             out = simulate(params, timeline, shortage_threshold=threshold, structure=structure,
-                           keep=outputs).trajectories
-        at = np.column_stack([out[name][:, t] for name, t in points])
+                           keep=outputs, months=months).trajectories
+        at = np.column_stack([out[name][:, months.index(t)] for name, t in points])
         fill_drawn_dates(at, draws, np.arange(at.shape[0]))
         return _joint_log_likelihood(at, observed, rho)
 
     return log_likelihood
 
 
-def _joint_log_likelihood(values: np.ndarray, observed: list[ObservedFigure], rho: float) -> np.ndarray:
+def _joint_log_likelihood(values: np.ndarray, observed: list[ObservedFigure], rho: float,
+                          integrated: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Summed log-likelihood of the figures, with the joint density of each series (one
-    trajectory observed at several dates, ``model.analysis.series``) when ``rho`` > 0."""
-    total = log_likelihoods(values, observed).sum(axis=1)
+    trajectory observed at several dates, ``model.analysis.series``) when ``rho`` > 0;
+    ``integrated``: the undated totals' log-likelihoods, when ``values`` holds the figures' own columns only."""
+    total = log_likelihoods(values, observed, integrated=integrated).sum(axis=1)
     if rho > 0 and series_groups(observed):
         return total + series_correction(values, observed, rho)
     return total
@@ -368,7 +408,8 @@ def _calibrated(scenario: Scenario, priors: list[ParameterPrior], timeline: Time
     moved = False  # the calibrated futures are SMC's particles, not the prior samples weighted
     if use_smc:
         assert unit is not None
-        total = _joint_log_likelihood(prior.observed_values, observed, settings.series_correlation)
+        total = _joint_log_likelihood(prior.observed_values, observed, settings.series_correlation,
+                                      prior.undated_log_likelihoods)
         # one importance-weighting step of every sample when it keeps enough of them effective; else SMC
         # moves the first `particles` of them (a balanced part of the design) through the stages
         p = n if importance_weights(total)[1] >= settings.target_ess * n else min(n, settings.particles)
@@ -388,10 +429,9 @@ def _calibrated(scenario: Scenario, priors: list[ParameterPrior], timeline: Time
                               result.effective_sample_size, result.stages, result.evaluations,
                               result.acceptance_rates, result.temperatures, result.unique_fraction)
     calibration = calibrate(prior.observed_values, observed, posterior=posterior,
-                            series_correlation=settings.series_correlation)
+                            series_correlation=settings.series_correlation, integrated=prior.undated_log_likelihoods)
     if not moved:
-        calibrated = Ensemble(prior.metrics, calibration.weights, prior.observed_values, prior.trajectories,
-                              prior.inputs, prior.structure_choices)
+        calibrated = replace(prior, weights=calibration.weights)
     return prior, calibrated, calibration
 
 
@@ -407,7 +447,8 @@ def _draw_auto(scenario: Scenario, priors: list[ParameterPrior], timeline: Timel
     outs, stopping = draw_until_precise(
         [t.size for t in tasks], lambda todo: list(map_blocks(_evaluate_block, [tasks[b] for b in todo])),
         target=target, metrics_of=lambda out: out.metrics, on_blocks=on_block,
-        log_likelihood_of=(lambda out: _joint_log_likelihood(out.observed_values, observed, rho)) if observed else None)
+        log_likelihood_of=(lambda out: _joint_log_likelihood(out.observed_values, observed, rho,
+                                                             out.undated_log_likelihoods)) if observed else None)
     keep = stopping.samples <= SMC_MAX_PARTICLES
     used = [replace(t, keep_unit=keep) for t in tasks[:len(outs)]]
     return _ensemble(priors, timeline, used, lambda _f, _tasks: outs, None), stopping

@@ -25,7 +25,7 @@ from typing import Any
 from .storage.results_folder import guard_parent
 
 __all__ = ["WORKER_DIED", "WorkerDied", "WorkerPool", "die_with_parent", "keep_freed_memory", "one_blas_thread",
-           "quiet_dask_on_interrupt", "start_pool", "usable_cores", "worker_init"]
+           "quiet_dask_on_interrupt", "return_freed_memory", "start_pool", "usable_cores", "worker_init"]
 
 WORKER_DIED = ("its worker process died while running it (killed by a signal: by a user, or by the system's "
                "out-of-memory killer when memory runs short); nothing of this run was kept, an earlier result "
@@ -46,6 +46,7 @@ _M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD_BYTES = 32 * 2**20
 #: Free memory a process keeps at the top of its heap instead of returning it.
 TRIM_THRESHOLD_BYTES = 128 * 2**20
+_keeps_freed_memory = False  # set by keep_freed_memory(): the process's allocator settings, process-wide by nature
 
 
 def usable_cores() -> int:
@@ -104,7 +105,28 @@ def keep_freed_memory() -> bool:
         mallopt = libc.mallopt
     except (OSError, AttributeError):  # pragma: no cover - not glibc (macOS, musl)
         return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES))
+    global _keeps_freed_memory
+    _keeps_freed_memory = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES))
+    return _keeps_freed_memory
+
+
+def return_freed_memory() -> None:
+    """Give the memory glibc holds freed back to the kernel (``malloc_trim``), unless this process keeps
+    it on purpose (:func:`keep_freed_memory`); nothing where that is not glibc.
+
+    After the blocks of a run of millions the heap keeps what the block temporaries left in its middle,
+    which trimming its top alone never returns: 65 MiB of a ten-million-sample run, measured after the
+    blocks of ``nk_cutoff`` (1,525 MiB resident, 1,460 MiB after).
+    """
+    if _keeps_freed_memory:
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # pragma: no cover - not glibc (macOS, musl)
+        pass
 
 
 def worker_init(parent_pid: int) -> None:

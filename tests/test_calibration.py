@@ -114,3 +114,69 @@ def test_degenerate_calibration_says_so():
     findings = _findings(cal, observed, samples=x.size)
     assert "effective samples of 1,000" in findings[0]
     assert "hard to reconcile" in findings[0]
+
+
+def _baseline_figures_and_values(n: int, seed: int = 5):
+    """The baseline's observed figures (one an undated total with several possible months) and model
+    values for them: (n, figures + the undated total's months), the layout a block computes."""
+    from pathlib import Path
+
+    from model.analysis.calibration import date_draws, fill_drawn_dates
+    from model.experiment import observed_figures
+    from model.inputs.loading import load_scenario
+
+    registry = load_registry()
+    scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml",
+                             registry=registry).scenario
+    observed = observed_figures(scenario, registry)
+    assert any(o.node_columns for o in observed), "the baseline has an undated total"
+    width = len(observed) + sum(len(o.node_columns) for o in observed)
+    rng = np.random.default_rng(seed)
+    centres = np.array([o.reported if o.reported is not None else o.low for o in observed]
+                       + [o.reported for o in observed for _ in o.node_columns], dtype=float)
+    values = (centres * np.exp(rng.normal(0.0, 0.7, (n, width)))).astype(np.float32)
+    fill_drawn_dates(values, date_draws(observed), np.arange(n))
+    return observed, values
+
+
+def test_an_undated_total_integrated_in_advance_calibrates_the_same():
+    # a run keeps one column per figure and the undated total's log-likelihood, not its months' values
+    from model.analysis.calibration import integrated_over_dates
+
+    observed, wide = _baseline_figures_and_values(50_000)
+    integrated = integrated_over_dates(wide, observed)
+    assert set(integrated) == {o.figure_id for o in observed if o.node_columns}
+    assert all(v.shape == (wide.shape[0],) and v.dtype == np.float32 for v in integrated.values())
+    compact = np.ascontiguousarray(wide[:, :len(observed)])
+    full = calibrate(wide, observed)
+    kept = calibrate(compact, observed, integrated=integrated)
+    np.testing.assert_array_equal(kept.weights, full.weights)
+    assert kept.fits == full.fits and kept.conflicts == full.conflicts
+    assert kept.log_evidence == full.log_evidence and kept.effective_sample_size == full.effective_sample_size
+    with pytest.raises(ValueError, match="integrated lacks"):
+        calibrate(compact, observed, integrated={})
+    with pytest.raises(ValueError, match="expected"):
+        calibrate(wide, observed, integrated=integrated)  # the months' columns are not expected then
+
+
+def test_calibration_memory_per_sample_is_bounded():
+    # ten million samples must calibrate within the documented 2 GiB: at most the log densities (4 bytes a
+    # figure), the weights and one work array for the pairs, or the summed log-likelihood and the weights
+    # with a sort index and its cumulative weights (36 bytes a sample at ten million, 44 here with the
+    # fixed-size blocks of work); the undated total's months in float64 temporaries once took 418
+    import tracemalloc
+
+    from model.analysis.calibration import integrated_over_dates
+
+    n = 1_000_000
+    observed, wide = _baseline_figures_and_values(n)
+    integrated = integrated_over_dates(wide, observed)
+    compact = np.ascontiguousarray(wide[:, :len(observed)])
+    del wide
+    tracemalloc.start()
+    try:
+        calibrate(compact, observed, integrated=integrated)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak / n < 50, f"{peak / n:.0f} bytes a sample"

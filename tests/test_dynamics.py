@@ -258,3 +258,21 @@ def test_demand_policy_fires_in_full_until_the_stock_is_gone():
     assert fired[cut + 5] == pytest.approx(190_000)
     assert out.metrics["months_to_fire_drop_after_cutoff"][0] == 5
     assert out.metrics["months_to_shortage_after_cutoff"][0] == 5
+
+
+def test_chosen_months_are_the_same_numbers_as_every_month():
+    tl = timeline(present=np.ones(H, bool), cutoff=10)
+    p = params(5, nk_production_per_month=2e5, nk_shipping_capacity_per_month=3e5, shells_wanted_per_month=4e5,
+               ru_production_per_month=1e5, troop_ceiling=1e4, troop_buildup_per_month=3e3)
+    every = simulate(p, tl, keep=TRAJECTORIES)
+    months = [17, 0, 9, H - 1]  # any order: the columns come in it
+    chosen = simulate(p, tl, keep=TRAJECTORIES, months=months)
+    for name in TRAJECTORIES:
+        assert chosen.trajectories[name].shape == (5, len(months))
+        np.testing.assert_array_equal(chosen.trajectories[name], every.trajectories[name][:, months])
+    for name in METRICS:
+        np.testing.assert_array_equal(chosen.metrics[name], every.metrics[name])
+    with pytest.raises(ValueError, match="distinct month indices"):
+        simulate(p, tl, keep=["shells_fired"], months=[3, 3])
+    with pytest.raises(ValueError, match="distinct month indices"):
+        simulate(p, tl, keep=["shells_fired"], months=[H])

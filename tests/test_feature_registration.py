@@ -101,7 +101,8 @@ def _run(package: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_new_feature_runs_from_its_folder_and_one_line(package: Path) -> None:
     scenario = package / "scenarios" / "with_example.yaml"
-    scenario.write_text("name: with_example\nextends: baseline\ndescription: an example\nexample:\n  months: 4\n", encoding="utf-8")
+    scenario.write_text("name: with_example\nextends: baseline\ndescription: an example\n"
+                        "example:\n  months: 4\n", encoding="utf-8")
     done = _run(package, "run", str(scenario), "--samples", "256", "--out", "out", "--no-progress")
     assert done.returncode == 0, done.stderr[-3000:]
     folder = package / "out" / "with_example"
@@ -115,7 +116,8 @@ def test_a_new_feature_runs_from_its_folder_and_one_line(package: Path) -> None:
 
 def test_the_new_section_is_checked_like_the_others(package: Path) -> None:
     scenario = package / "scenarios" / "bad_example.yaml"
-    scenario.write_text("name: bad_example\nextends: baseline\ndescription: an example\nexample:\n  monhts: 4\n", encoding="utf-8")
+    scenario.write_text("name: bad_example\nextends: baseline\ndescription: an example\n"
+                        "example:\n  monhts: 4\n", encoding="utf-8")
     done = _run(package, "validate", str(scenario))
     assert done.returncode == 2
     assert "bad_example.yaml:5" in done.stderr and "monhts" in done.stderr

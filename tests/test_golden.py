@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from model.experiment import run_scenario
+from model.features.registry import blocks_of, codecs
 from model.inputs.loading import load_scenario
 from model.inputs.registry import load_registry
-from model.features.registry import blocks_of, codecs
 from model.presentation.summary_json import to_json
 from model.summary.build import summarise
 

@@ -316,3 +316,18 @@ def test_bad_log_likelihood_values_are_rejected() -> None:
         temper(lambda u: np.full(len(u), -np.inf), u0, seed=1)
     with pytest.raises(ValueError, match="shape"):
         temper(lambda u: np.zeros(len(u) + 1), u0, seed=1)
+
+
+def test_importance_weights_sum_the_exponentials_as_scipy_does():
+    # the evidence and the weights come from one work array; the number is scipy's logsumexp's
+    rng = np.random.default_rng(8)
+    for scale, shift in [(1.0, 0.0), (40.0, -3e4), (1e-3, 700.0)]:
+        ll = rng.standard_normal(50_001) * scale + shift
+        ll[rng.random(ll.size) < 0.2] = -np.inf
+        ll[[3, 70, 900]] = np.max(ll)  # ties at the largest value
+        weights, ess, log_evidence = importance_weights(ll)
+        expected_total = float(logsumexp(ll))
+        assert log_evidence == pytest.approx(expected_total - np.log(ll.size), rel=1e-14, abs=1e-12)
+        expected = np.exp(ll - expected_total)
+        np.testing.assert_allclose(weights, expected / expected.sum(), rtol=1e-12, atol=0)
+        assert ess == pytest.approx(1 / np.sum(weights ** 2))

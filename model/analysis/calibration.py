@@ -53,7 +53,7 @@ from .stats import normalise_log_weights, quantiles_under
 
 __all__ = ["ObservedFigure", "ObservationFit", "Calibration", "Posterior", "observed_figure", "calibrate",
            "log_likelihoods", "MIN_HEALTHY_ESS", "with_node_columns", "observation_points", "date_draws",
-           "fill_drawn_dates", "date_nodes",
+           "fill_drawn_dates", "date_nodes", "integrated_over_dates",
            "MAX_DATE_NODES"]
 
 Z90 = float(stats.norm.ppf(0.95))
@@ -273,27 +273,81 @@ class Calibration:
         return bool(self.fits)
 
 
-def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure]) -> np.ndarray:
-    """(n, k) log density of each figure given each sample's model values (n, k + the undated totals'
-    extra dates), in float32: seven significant digits are ample for weights and halve the memory of
-    large runs."""
+def _check_integrated(observed: list[ObservedFigure], integrated: dict[str, np.ndarray] | None) -> None:
+    """``integrated`` is all or nothing: the columns of the undated totals' months follow the figures'."""
+    missing = [o.figure_id for o in observed if o.node_columns and integrated is not None and o.figure_id not in integrated]
+    if missing:
+        raise ValueError(f"integrated lacks the undated totals {missing}: give every one of them, or none")
+
+
+_ROWS_AT_ONCE = 1 << 18  # samples whose log densities are computed at once: bounds the float64 temporaries
+
+
+def integrated_over_dates(model_values: np.ndarray, observed: list[ObservedFigure]) -> dict[str, np.ndarray]:
+    """Each undated total's log-likelihood (float32, as :func:`log_likelihoods` keeps it), integrated over its
+    possible months, from the (n, k + those months) model values: what a run keeps per sample in place of
+    the model values at those months (``integrated=`` of :func:`log_likelihoods` and :func:`calibrate`)."""
+    return {o.figure_id: log_likelihoods(model_values, [o])[:, 0] for o in observed if o.node_columns}
+
+
+def log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure], *,
+                    integrated: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """(n, k) log density of each figure given each sample's model values, in float32: seven significant
+    digits are ample for weights and halve the memory of large runs.
+
+    ``model_values``: (n, k + the undated totals' extra dates), or (n, k) when ``integrated`` holds every
+    undated total's log-likelihood (by figure id, from :func:`integrated_over_dates`), which is then
+    taken as it is. Computed in blocks of samples, so the float64 temporaries stay small whatever n.
+    """
     values = np.asarray(model_values)
+    _check_integrated(observed, integrated)
     out = np.empty((values.shape[0], len(observed)), dtype=np.float32)
-    for j, o in enumerate(observed):
-        out[:, j] = o.log_likelihood(values[:, list(o.node_columns)] if o.node_columns else values[:, j])
+    for j in range(len(observed)):
+        _figure_log_likelihood(values, observed, j, integrated, out=out[:, j])
     return out
 
 
-def _cdf_from_log_weights(values: np.ndarray, log_w: np.ndarray, x: float) -> float:
-    """Share of the weight exp(log_w) on values <= x, computed in place in ``log_w`` (overwritten):
-    no array of weights is made, which keeps ten-million-sample runs in bounded memory."""
+def _figure_log_likelihood(values: np.ndarray, observed: list[ObservedFigure], j: int,
+                           integrated: dict[str, np.ndarray] | None, *, out: np.ndarray | None = None) -> np.ndarray:
+    """Column ``j`` of :func:`log_likelihoods` (float32), into ``out`` if given."""
+    o = observed[j]
+    n = values.shape[0]
+    out = np.empty(n, dtype=np.float32) if out is None else out
+    if o.node_columns and integrated is not None:
+        out[:] = integrated[o.figure_id]
+        return out
+    for a in range(0, n, _ROWS_AT_ONCE):
+        rows = slice(a, min(a + _ROWS_AT_ONCE, n))
+        out[rows] = o.log_likelihood(values[rows, list(o.node_columns)] if o.node_columns else values[rows, j])
+    return out
+
+
+def _summed_log_likelihoods(model_values: np.ndarray, observed: list[ObservedFigure],
+                            integrated: dict[str, np.ndarray] | None) -> np.ndarray:
+    """(n,) float64 sum over the figures of :func:`log_likelihoods`, the same numbers, made a block of
+    samples at a time: the (n, k) log densities need not exist while the weights are made."""
+    n = model_values.shape[0]
+    total = np.empty(n)
+    for a in range(0, n, _ROWS_AT_ONCE):
+        rows = slice(a, min(a + _ROWS_AT_ONCE, n))
+        part = None if integrated is None else {fid: v[rows] for fid, v in integrated.items()}
+        np.sum(log_likelihoods(model_values[rows], observed, integrated=part), axis=1, dtype=np.float64, out=total[rows])
+    return total
+
+
+def _cdfs_from_log_weights(values: np.ndarray, log_w: np.ndarray, xs: tuple[float, ...]) -> list[float]:
+    """Share of the weight exp(log_w) on values <= x, for each x, computed in place in ``log_w``
+    (overwritten): no array of weights (nor of the finite log weights) is made, which keeps
+    ten-million-sample runs in bounded memory."""
     finite = np.isfinite(log_w)
     if not finite.any():
-        return float(np.mean(values <= x))
-    top = log_w[finite].max()
+        return [float(np.mean(values <= x)) for x in xs]
+    top = np.max(log_w, where=finite, initial=-np.inf)
+    del finite
     np.subtract(log_w, top, out=log_w)
     np.exp(log_w, out=log_w)  # exp(-inf) = 0
-    return float(np.sum(log_w, where=values <= x) / log_w.sum())
+    total = log_w.sum()
+    return [float(np.sum(log_w, where=values <= x) / total) for x in xs]
 
 
 def _log_mean_exp(log_w: np.ndarray) -> float:
@@ -311,13 +365,16 @@ def _weighted_cdf(values: np.ndarray, weights: np.ndarray, x: float) -> float:
 
 
 def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
-              posterior: Posterior | None = None, series_correlation: float = 0.0) -> Calibration:
+              posterior: Posterior | None = None, series_correlation: float = 0.0,
+              integrated: dict[str, np.ndarray] | None = None) -> Calibration:
     """Calibrate, and say how every observed figure fits.
 
     Parameters
     ----------
     model_values
-        (n, k): prior sample i's model value for figure j at its date, in the figure's unit.
+        (n, k): prior sample i's model value for figure j at its date, in the figure's unit (an
+        undated total: at a date drawn for the sample), then the model values at the undated totals'
+        possible months, unless ``integrated`` holds their log-likelihoods.
     observed
         The k figures, in the same order as the columns.
     posterior
@@ -326,17 +383,23 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
     series_correlation
         ``ρ`` of the figures that share a trajectory (see ``model.analysis.series``); 0:
         every figure's error is independent.
+    integrated
+        Each undated total's log-likelihood per prior sample, already integrated over its possible
+        months (``integrated_over_dates``, by figure id): ``model_values`` is then (n, k).
     """
     model_values = np.asarray(model_values)
     n = model_values.shape[0]
     if not observed:
         w = np.full(n, 1.0 / n)
         return Calibration(w, float(n), [], [], method="none")
-    extra = sum(len(o.node_columns) for o in observed)
+    _check_integrated(observed, integrated)
+    extra = 0 if integrated is not None else sum(len(o.node_columns) for o in observed)
     if model_values.shape != (n, len(observed) + extra):
         raise ValueError(f"model_values has shape {model_values.shape}, expected ({n}, {len(observed) + extra})")
-    loglik = log_likelihoods(model_values, observed)
-    total = loglik.sum(axis=1, dtype=np.float64)
+    # In an order that keeps few arrays of n at once (ten million samples: 80 MB each): the summed
+    # log-likelihood, then the weights, the bands, leave-one-out a figure at a time, and only then
+    # every figure's log density for the pairs
+    total = _summed_log_likelihoods(model_values, observed, integrated)
     rho = float(series_correlation)
     groups = series_groups(observed) if rho > 0 else []
     if groups:
@@ -348,39 +411,47 @@ def calibrate(model_values: np.ndarray, observed: list[ObservedFigure], *,
     else:
         weights, post_values, run = posterior.weights, np.asarray(posterior.values), posterior
     q = np.array([0.05, 0.5, 0.95])
-    fits: list[ObservationFit] = []
-    buffer = np.empty(n)  # one work array for the leave-one-out and pairwise sums
-    for j, o in enumerate(observed):
+    bands = []
+    for j in range(len(observed)):
         v = model_values[:, j]
-        allowed_low, allowed_high = o.allowed
-        centre = o.reported if o.reported is not None else (
-            allowed_low if not np.isfinite(allowed_high) else float(np.sqrt(allowed_low * allowed_high)))
         if post_values is model_values:  # importance weighting: the same samples, one sort
             prior_q, post_q = quantiles_under(v, [None, weights], q)
         else:
             (prior_q,) = quantiles_under(v, [None], q)
             (post_q,) = quantiles_under(post_values[:, j], [weights], q)
-        prior = tuple(float(x) for x in prior_q)
-        post = tuple(float(x) for x in post_q)
+        bands.append((tuple(float(x) for x in prior_q), tuple(float(x) for x in post_q)))
+    loglik: np.ndarray | None = None  # (n, k) float32 log densities, made when first needed
+    fits: list[ObservationFit] = []
+    for j, (o, (prior, post)) in enumerate(zip(observed, bands)):
+        v = model_values[:, j]
         allowed_low, allowed_high = o.allowed
+        centre = o.reported if o.reported is not None else (
+            allowed_low if not np.isfinite(allowed_high) else float(np.sqrt(allowed_low * allowed_high)))
         fit = allowed_low <= post[2] and allowed_high >= post[0]  # the claim meets the calibrated 90 % band
         if len(observed) > 1 and any(j in g for g in groups):  # its series without it: a new joint density
+            if loglik is None:
+                loglik = log_likelihoods(model_values, observed, integrated=integrated)
             rest = [i for i in range(len(observed)) if i != j]
             without = loglik[:, rest].sum(axis=1, dtype=np.float64) + series_correction(
                 model_values, observed, rho, present=rest)
             others = normalise_log_weights(without)
             loo, below, above = (_weighted_cdf(v, others, x) for x in (centre, allowed_low, allowed_high))
         elif len(observed) > 1:
-            loo, below, above = (_cdf_from_log_weights(v, np.subtract(total, loglik[:, j], out=buffer), x)
-                                 for x in (centre, allowed_low, allowed_high))
+            others = total - _figure_log_likelihood(model_values, observed, j, integrated)
+            loo, below, above = _cdfs_from_log_weights(v, others, (centre, allowed_low, allowed_high))
+            del others
         else:
             loo, below, above = (float(np.mean(v <= x)) for x in (centre, allowed_low, allowed_high))
         # in tension: the others put the model almost surely below what the claim allows, or above it
         tension = below > 0.95 or above < 0.05
         fits.append(ObservationFit(o.figure_id, centre, o.low, o.high, o.month, prior, post,  # type: ignore[arg-type]
                                    bool(fit), loo, tension))
+    del total
+    if loglik is None:
+        loglik = log_likelihoods(model_values, observed, integrated=integrated)
     conflicts: list[tuple[str, str, float]] = []
     log_mean = []
+    buffer = np.empty(n)  # one work array for the pairwise sums
     for j in range(len(observed)):
         buffer[:] = loglik[:, j]
         log_mean.append(_log_mean_exp(buffer))

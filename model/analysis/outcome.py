@@ -52,16 +52,20 @@ class Ensemble:
 
     ``metrics[name]`` has one value per sample (float32: 7 significant digits, half the memory
     of a ten-million-sample run); ``trajectories`` and ``inputs`` hold only the first samples
-    (``TRAJECTORY_SAMPLE_CAP``, ``SAMPLES_KEPT``), which is what the charts, the CSV files and the
-    rank correlations use; every metric and every calibration number uses all samples.
+    (``model.experiment.trajectory_samples``, ``SAMPLES_KEPT``), which is what the charts, the CSV
+    files and the rank correlations use; every metric and every calibration number uses all samples.
+    ``weights`` of the prior futures are one number seen n times (``np.broadcast_to``: read-only).
     """
 
     metrics: dict[str, np.ndarray]
     weights: np.ndarray  # (n,), summing to 1
-    observed_values: np.ndarray  # (n, k) model value at each observed figure's date
+    observed_values: np.ndarray  # (n, k) float32 model value at each observed figure's date (an undated total: a drawn one)
     trajectories: dict[str, np.ndarray]  # (m, months) float32, the first m samples
     inputs: SampleSet  # the first samples' parameter values
     structure_choices: dict[str, np.ndarray] = field(default_factory=dict)  # uncertain switch -> choice index (n,) int8
+    # figure id of each undated total -> (n,) float32 log-likelihood integrated over its possible dates
+    # (model.analysis.calibration.integrated_over_dates): n x 4 bytes, where its dates' values took n x 24
+    undated_log_likelihoods: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.weights.shape[0])

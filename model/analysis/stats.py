@@ -6,6 +6,8 @@ summing to one.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -209,44 +211,109 @@ def weighted_quantile(
     out = out.reshape(qa.shape + v.shape[1:])
     return float(out) if out.ndim == 0 else out
 
-def _hazen_equal(sorted_values: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Equal-weight Hazen quantiles of sorted values: p_i = (i + 1/2) / n, linear between, ends held."""
-    n = sorted_values.size
+def _hazen_equal(n: int, q: np.ndarray, sorted_at: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Equal-weight Hazen quantiles of ``n`` sorted values: p_i = (i + 1/2) / n, linear between, ends
+    held; ``sorted_at(i)`` gives the sorted values at positions ``i`` (only the few needed are read)."""
     pos = np.clip(q * n - 0.5, 0.0, n - 1.0)
     lo = np.floor(pos).astype(np.int64)
     hi = np.minimum(lo + 1, n - 1)
     frac = pos - lo
-    v_lo, v_hi = sorted_values[lo].astype(float), sorted_values[hi].astype(float)
+    v_lo, v_hi = sorted_at(lo).astype(float), sorted_at(hi).astype(float)
     with np.errstate(invalid="ignore"):
         return np.where(frac > 0, v_lo + frac * (v_hi - v_lo), v_lo)
 
 
-def _hazen_weighted(sorted_values: np.ndarray, cumulative: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Weighted Hazen quantiles from sorted values and their cumulative (positive) weights.
+_CUMULATIVE_CHUNK = 1 << 20  # sorted positions whose cumulative weights are made at once
 
-    p_i = (W_i - w_i / 2) / W = (W_{i-1} + W_i) / (2 W); each quantile is interpolated between
-    the two positions around it, found by one binary search, so no array of positions is made.
+
+class _SortedCumulative:
+    """The cumulative weights in sorted order, ``C_i = C_{i-1} + w_order[i]``, without an array of n of
+    them: one pass keeps each chunk's last sum, and a sum is made again from its chunk's start when
+    asked for (the same additions in the same order: the same numbers as one cumulative sum)."""
+
+    def __init__(self, weights: np.ndarray, order: np.ndarray):
+        self.weights, self.order, self.n = weights, order, order.size
+        self.ends: list[float] = []  # C at each chunk's last position
+        carry = 0.0
+        for a in range(0, self.n, _CUMULATIVE_CHUNK):
+            carry = float(self._chunk(a, carry)[-1])
+            self.ends.append(carry)
+        self.total = np.float64(carry)
+        self._cached: tuple[int, np.ndarray] | None = None
+
+    def _chunk(self, a: int, carry: float) -> np.ndarray:
+        part = np.take(self.weights, self.order[a:a + _CUMULATIVE_CHUNK])
+        part[0] += carry  # C_a = C_{a-1} + w_a, then on as one cumulative sum
+        return np.cumsum(part, out=part)
+
+    def _start(self, i: int) -> float:
+        k = i // _CUMULATIVE_CHUNK
+        return 0.0 if k == 0 else self.ends[k - 1]
+
+    def _sums(self, i: int) -> tuple[int, np.ndarray]:
+        """The first position of ``i``'s chunk and the chunk's cumulative weights."""
+        a = i // _CUMULATIVE_CHUNK * _CUMULATIVE_CHUNK
+        if self._cached is None or self._cached[0] != a:
+            self._cached = (a, self._chunk(a, self._start(i)))
+        return self._cached
+
+    def __getitem__(self, i: int) -> np.float64:
+        a, sums = self._sums(i)
+        return sums[i - a]
+
+    def first_at_least(self, target: float) -> int:
+        """``np.searchsorted(C, target)``: the first position whose cumulative weight is ``target`` or more (n if none)."""
+        k = bisect.bisect_left(self.ends, target)
+        if k == len(self.ends):
+            return self.n
+        a, sums = self._sums(k * _CUMULATIVE_CHUNK)
+        return a + int(np.searchsorted(sums, target))
+
+
+def _hazen_weighted(values: np.ndarray, order: np.ndarray, weights: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Weighted Hazen quantiles of ``values`` (sorted by ``order``) under ``weights``.
+
+    Zero weights drop out: among the positive ones, p_i = (W_i - w_i / 2) / W = (W_{i-1} + W_i) / (2 W)
+    (W_{i-1}: the cumulative weight up to the previous positive one, the same number as the sum just
+    before i, as zeros add nothing); each quantile is interpolated between the two positions around it,
+    found by one binary search and a look at the neighbours, so no sorted copy of the values, of the
+    weights, of the positive ones or of their cumulative sums is made (each would be as long as the samples).
     """
-    n = sorted_values.size
-    total = cumulative[-1]
+    n = order.size
+    cumulative = _SortedCumulative(weights, order)
+    total = cumulative.total
+
+    def positive(i: int, step: int) -> int:
+        """The first sorted position from ``i`` on (``step`` 1) or back (-1) whose weight is positive;
+        n or -1 if there is none (zero weights come in runs: windows of growing length are looked at)."""
+        span = 64
+        while 0 <= i < n:
+            lo, hi = (i, min(i + span, n)) if step > 0 else (max(i - span + 1, 0), i + 1)
+            found = np.flatnonzero(weights[order[lo:hi]][::step] > 0)
+            if found.size:
+                return i + step * int(found[0])
+            i, span = (hi if step > 0 else lo - 1), span * 4
+        return i
+
+    def position(i: int) -> float:
+        return (cumulative[i] + (cumulative[i - 1] if i > 0 else 0.0)) / 2.0
+
+    first, last = positive(0, 1), positive(n - 1, -1)
     out = np.empty(q.shape)
     for k, qk in enumerate(q.ravel()):
         target = qk * total
-        j = int(np.searchsorted(cumulative, target))  # first W_j >= target
-        j = min(j, n - 1)
-
-        def position(i: int) -> float:
-            return (cumulative[i] + (cumulative[i - 1] if i > 0 else 0.0)) / 2.0
-
+        j = max(positive(min(cumulative.first_at_least(target), n - 1), 1), first)  # first W_j >= target
+        j = min(j, last)
         if position(j) < target:
-            j += 1
-        if j <= 0:
-            out.flat[k] = float(sorted_values[0])
+            j = positive(j + 1, 1)
+        if j <= first:
+            out.flat[k] = float(values[order[first]])
         elif j >= n:
-            out.flat[k] = float(sorted_values[-1])
+            out.flat[k] = float(values[order[last]])
         else:
-            p0, p1 = position(j - 1), position(j)
-            v0, v1 = float(sorted_values[j - 1]), float(sorted_values[j])
+            before = positive(j - 1, -1)
+            p0, p1 = position(before), position(j)
+            v0, v1 = float(values[order[before]]), float(values[order[j]])
             out.flat[k] = v0 + (target - p0) / (p1 - p0) * (v1 - v0) if p1 > p0 else v1
     return out
 
@@ -255,9 +322,10 @@ def quantiles_under(values: np.ndarray, weight_sets: list[np.ndarray | None], q:
     """Weighted Hazen quantiles (as :func:`weighted_quantile`) of one column under several
     weightings (None: equal weights), sorting the values once.
 
-    NaN values and zero weights are dropped. Memory beyond the input: one sort index and one
-    float64 array of cumulative weights per weighting, whatever the sample count (what lets
-    ten million samples be summarised in bounded memory); equal weights need only a plain sort.
+    NaN values and zero weights are dropped. Memory beyond the input: one sort index (8 bytes a
+    value) and chunks of a million, whatever the sample count (what lets ten million samples be
+    summarised in bounded memory: no sorted copy of the values, the weights or their cumulative
+    sums is made); equal weights alone need only a plain sort.
     """
     qa = np.asarray(q, dtype=float)
     v = np.asarray(values)
@@ -265,26 +333,25 @@ def quantiles_under(values: np.ndarray, weight_sets: list[np.ndarray | None], q:
     if nan.any():
         v = v[~nan]
         weight_sets = [None if w is None else np.asarray(w)[~nan] for w in weight_sets]
+    del nan
     if v.size == 0:
         return [np.full(qa.shape, np.nan) for _ in weight_sets]
     unequal = [w is not None and np.asarray(w).min() != np.asarray(w).max() for w in weight_sets]
     # ties in index order (their order moves the weighted positions a little)
     order = sort_order(v) if any(unequal) else None
-    v_sorted = np.sort(v) if order is None else v[order]
+    v_sorted = np.sort(v) if order is None else None
+
+    def sorted_at(i: np.ndarray) -> np.ndarray:
+        return v_sorted[i] if order is None else v[order[i]]  # type: ignore[index]
+
     out = []
     for w, flat in zip(weight_sets, unequal):
         if not flat:
             positive = w is None or np.asarray(w)[0] > 0
-            out.append(_hazen_equal(v_sorted, qa) if positive else np.full(qa.shape, np.nan))
+            out.append(_hazen_equal(v.size, qa, sorted_at) if positive else np.full(qa.shape, np.nan))
             continue
         assert order is not None  # unequal weights always sort by index
-        cumulative = np.take(np.asarray(w, dtype=float), order)
-        keep = cumulative > 0
-        values_kept = v_sorted if keep.all() else v_sorted[keep]
-        if not keep.all():
-            cumulative = cumulative[keep]
-        np.cumsum(cumulative, out=cumulative)
-        out.append(_hazen_weighted(values_kept, cumulative, qa))
+        out.append(_hazen_weighted(v, order, np.asarray(w, dtype=float), qa))
     return out
 
 

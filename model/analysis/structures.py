@@ -95,11 +95,14 @@ def variance_share(values: np.ndarray, weights: np.ndarray, group_of_sample: np.
     if total_w <= 0:
         return 0.0
     mean = float(np.dot(weights, values) / total_w)
-    variance = float(np.dot(weights, (values - mean) ** 2) / total_w)
+    sums = np.bincount(group_of_sample, weights=weights * values)
+    squares = values - mean  # one work array of n at a time: ten million samples, 80 MB each
+    np.square(squares, out=squares)
+    variance = float(np.dot(weights, squares) / total_w)
+    del squares
     if not variance > 0:
         return 0.0
     p = np.bincount(group_of_sample, weights=weights)
-    sums = np.bincount(group_of_sample, weights=weights * values)
     present = p > 0
     group_means = sums[present] / p[present]
     between = float(np.dot(p[present] / total_w, (group_means - mean) ** 2))
@@ -150,7 +153,7 @@ def structure_mixture(choices: Mapping[str, np.ndarray], weights: np.ndarray, pr
     shares: dict[str, float] = {}
     by_switch: dict[str, dict[str, float]] = {s: {} for s in switches}
     for m, v in metrics.items():
-        values = np.nan_to_num(np.asarray(v, dtype=float), nan=never_value)
+        values = np.nan_to_num(np.array(v, dtype=float), copy=False, nan=never_value)  # one copy at a time
         shares[m] = variance_share(values, weights, combination_of_sample)
         for s in switches:  # each switch's own part: the spread between its choices
             by_switch[s][m] = variance_share(values, weights, index[s].astype(np.int64))

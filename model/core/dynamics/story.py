@@ -50,9 +50,11 @@ class _Logistic:
 
 
 def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold: float, selection: Selection,
-               fire_drop_threshold: float, record: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The story, month by month, for one slice of samples; fills ``record`` rows in place and
-    returns the metrics (one array per name in ``model.core.catalogue.METRICS``)."""
+               fire_drop_threshold: float, record: dict[str, np.ndarray],
+               row_of_month: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The story, month by month, for one slice of samples; fills ``record`` rows in place (month ``t``
+    into row ``row_of_month[t]``, none where it is -1; default: row ``t``) and returns the metrics (one
+    array per name in ``model.core.catalogue.METRICS``)."""
     n = next(iter(p.values())).shape[0]
     h = len(timeline)
 
@@ -313,7 +315,8 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
         soldier_months += troops_this_month
         np.maximum(troops_peak, troops_this_month, out=troops_peak)
         payments_total += payments
-        if record:
+        row = t if row_of_month is None else int(row_of_month[t])
+        if record and row >= 0:
             share_of_fired = np.divide(fired_nk, shells_fired, out=zeros(), where=shells_fired > 0)
             depot = depot_ru + depot_nk
             month = {
@@ -336,7 +339,7 @@ def run_months(p: dict[str, np.ndarray], timeline: Timeline, shortage_threshold:
                 "payments_other": p["other_support_per_month_usd"] * factor, "payments_share_of_gdp_12m": payments_share_12m,
             }
             for name, rows in record.items():
-                rows[t] = month[name]
+                rows[row] = month[name]
 
     return {
         "nk_deliveries_total": delivered_total,

@@ -7,8 +7,8 @@ has fitted figures (a series, ``model.analysis.series``) has its error condition
 each future's location moves by the conditional mean error and the spread shrinks to the
 conditional one. The prior predictive (no calibration, no conditioning) is computed beside it.
 
-The model values come from the calibrated trajectories (the first ``TRAJECTORY_SAMPLE_CAP``
-futures of a run, weights renormalised), so memory stays bounded for any sample count.
+The model values come from the calibrated trajectories (the first ``trajectory_samples(months)``
+futures of a run, weights renormalised), so memory stays bounded for any sample count and horizon.
 Running the model and writing files is ``model.features.hindcast.run``'s job; this module only computes.
 """
 

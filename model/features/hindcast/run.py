@@ -11,8 +11,9 @@ predictive density (log score). When a withheld figure belongs to a series with 
 (the same trajectory, see ``model.analysis.series``), its error is conditioned on theirs.
 
 The model values at the withheld dates come from the calibrated trajectories, which a run
-keeps for its first ``model.experiment.TRAJECTORY_SAMPLE_CAP`` futures (with their weights
-renormalised): all of them for the shipped scenarios, a bounded subsample for larger runs.
+keeps for its first ``model.experiment.trajectory_samples(months)`` futures (with their weights
+renormalised): all of them for the shipped scenarios, a bounded subsample for larger runs
+(32,768 futures up to 48 months, fewer for longer windows).
 
 ``write_hindcast`` writes ``hindcast.json`` and ``hindcast.png``/``.svg`` into the scenario's
 results folder (``results/<name>/`` or ``DIR/<name>/`` with ``--out DIR``), holding the results
