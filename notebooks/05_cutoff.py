@@ -14,8 +14,8 @@
 # %%
 import numpy as np
 
-from model.features.discovery.methods import prim
 from model.core.catalogue import unit_of
+from model.features.discovery.methods import prim
 from model.presentation.charts import teaching as charts
 from model.summary.build import metric_stats, trajectory_quantiles
 from model.teaching import Explorer, Lesson, Settings

@@ -65,12 +65,12 @@ def test_a_structural_choice_the_figures_cannot_settle() -> None:
     s = typed(summary_json(**_structures(0.4, (0.55, 0.45), 0.35)))
     a = answer(s, M)
     assert a.depends.endswith("and how Russia fires (35 % of its spread after calibration).")
-    assert a.caveat == ("The reported figures cannot tell apart how Russia fires: 40 % of this answer's spread comes "
+    assert a.caveat == ("The reported figures cannot tell apart how Russia fires: 35 % of this answer's spread comes "
                         "from that choice, not from the numbers.") == structure_sentence(s, M, "en")
     favoured = typed(summary_json(**_structures(0.4, (0.9, 0.1), 0.35)))
     assert answer(favoured, M).caveat == (
         "The reported figures favour, for how Russia fires, “holds a reserve, rations down to a floor” (90 % after "
-        "calibration); the choice carries 40 % of this answer's spread.")
+        "calibration); the choice carries 35 % of this answer's spread.")
     small = typed(summary_json(**_structures(0.1, (0.55, 0.45), 0.03)))  # below both thresholds: not said
     assert structure_sentence(small, M, "en") == "" and "how Russia fires" not in answer(small, M).depends
 

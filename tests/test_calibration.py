@@ -83,7 +83,7 @@ def test_consistent_figures_do_not_conflict():
 
 def _findings(cal, observed, *, samples):
     """The calibration's findings as a run's summary says them (the calibration and its figures summarised)."""
-    run = SimpleNamespace(observed=observed, calibration=cal)
+    run = SimpleNamespace(observed=observed, calibration=cal, calibrated=SimpleNamespace(weights=cal.weights))
     s = dataclasses.replace(summary(), samples=samples, calibration=_calibration(run), observations=_observations(run))
     return calibration_findings(s)
 

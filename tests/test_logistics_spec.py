@@ -84,7 +84,7 @@ def test_engine_date_inverts_engine_day_in_30_and_31_day_months():
 
 def test_shipped_scenario_becomes_the_engine_objects(registry):
     sc = load_scenario(SHIPPED, registry=registry).scenario
-    assert sc.logistics is not None and sc.logistics.replications == 300
+    assert sc.logistics is not None and sc.logistics.replications == 100
     plan = logistics_plan(sc.logistics, sc.window.start)
     assert plan.disruptions == (RouteClosed("rail", 420, 42.0),)
     assert plan.params.transit_days_mean == 14.0  # written as 2 weeks

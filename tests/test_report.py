@@ -182,7 +182,7 @@ def test_low_ess_warning_null_quantiles_and_share_never() -> None:
     doc = _html(typed(d), sources=[])
     assert 'class="warning"' in doc and "Only 42 effective futures remain after calibration" in _first_screen(doc)
     assert "Only 42 effective samples of 16,384 survive the weighting" in doc  # the calibration's findings
-    assert "nk_share_of_munitions_2025 (0.4, a share) is in tension with the other figures" in doc
+    assert "nk_share_of_munitions_2025 (40 %, a share) is in tension with the other figures" in doc
     assert "1 of 2 reported figures reproduced" in doc  # the calibration section's lead
     assert "not within the window" in doc
     assert "no shortage within the window in 62 % of samples" in doc
@@ -211,7 +211,7 @@ def test_number_formatting() -> None:
     assert format_value(None, "months") == "not within the window"
     assert format_interval(0.327563, 0.504657, "fraction") == "90 % interval 33–50 %"
     assert format_interval(0.0, 5389640.0, "shells") == "90 % interval 0–5.4 million"
-    assert "not within the window" in format_interval(4.0, None, "months")
+    assert format_interval(4.0, None, "months") == "90 % interval 4 months to beyond the window"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,7 +250,7 @@ def test_an_answer_that_may_not_happen_says_how_often_and_what_it_counts() -> No
                                                          "unit": "months", "share_never": 0.3}
     page = _page(typed(d))
     (card,) = page.first.answers
-    assert card.median == "6 months" and "not within the window" in card.interval
+    assert card.median == "6 months" and card.interval.endswith("to beyond the window")
     assert card.never.startswith("In 30 % of the futures") and "Aug 2026" in card.never
     assert "80 %" in card.definition  # the fire-drop threshold
     first = html.unescape(_first_screen(render_report(page)))

@@ -25,10 +25,11 @@ def _scenario(folder: Path, body: str) -> Path:
     ("alternatives:\n  'two words': {firing: demand}\n", "alternatives.two words", "is not usable as an alternative's name"),
     ("alternatives:\n  empty: {}\n", "alternatives.empty", "changes nothing"),
     ("alternatives:\n  only_a_note: {note: same as before}\n", "alternatives.only_a_note", "changes nothing"),
-    ("alternatives:\n  same: {firing: stock_target}\n", "alternatives.same",
-     "firing: stock_target gives the scenario's own structure; an alternative must differ from it"),
-    ("alternatives:\n  one: {firing: demand}\n  two: {supply_decline: constant}\n"  # baseline: stock_target, proportional
-     "  three: {supply_decline: constant, firing: stock_target}\n", "alternatives.three",
+    # (baseline averages firing, supply_decline and firing_order: fixing one of them is a change; depot is fixed)
+    ("alternatives:\n  same: {depot: limited}\n", "alternatives.same",
+     "depot: limited gives the scenario's own structure; an alternative must differ from it"),
+    ("alternatives:\n  one: {depot: unlimited}\n  two: {nk_stock: single}\n"  # baseline: limited, tiers
+     "  three: {nk_stock: single, depot: limited}\n", "alternatives.three",
      "gives the same structure as alternative 'two'; an alternative must differ from it"),
     ("intensity_profile:\n  - {month: 2023-09, factor: 1}\n  - {month: 2031-01, factor: 2}\n",
      "intensity_profile[1].month", "2031-01 is outside the scenario window"),

@@ -79,13 +79,6 @@ def test_each_feature_block_is_read_by_its_own_codec(with_features: RunSummary) 
         assert read({}) is None, name
 
 
-def test_the_chain_block_passes_through_as_written() -> None:
-    write, read = codecs()["logistics"]
-    block = {"replications": 12, "disruptions": [{"name": "rail_crossing_closed", "dip": {"p50": 0.5}}]}
-    assert write(None) == {} and read({}) is None
-    assert read(_through_the_file(write(block))) == block
-
-
 def test_a_run_without_features_has_no_blocks_and_reads_back() -> None:
     s = summary_of(small_run("baseline", 256))
     d = written(s)

@@ -121,14 +121,16 @@ def _general(x: float, digits: int, s: NumberStyle) -> str:
 
 
 def as_float(x: Any) -> float | None:
-    """A finite float, or None for None / "" / nan / inf / anything unreadable."""
+    """A finite float at summary.json's six significant digits, or None for None / "" / nan / inf / anything
+    unreadable. Rounding first as the file does keeps a page made from the run and one made from its
+    summary.json the same (18,117.49 would show as 18,117, and the file's 18,117.5 as 18,118)."""
     if x is None or isinstance(x, bool):
         return None
     try:
         v = float(x)
     except (TypeError, ValueError):
         return None
-    return v if math.isfinite(v) else None
+    return float(f"{v:.6g}") if math.isfinite(v) else None
 
 
 def _thousands(x: float, s: NumberStyle) -> str:
