@@ -49,8 +49,10 @@ def _cli_default_workers() -> int:
     sys.path.insert(0, str(ROOT))
     from model.cli import _parser
 
+    from model.cli import _worker_count
+
     args = _parser().parse_args(["run"])
-    return int(args.workers)
+    return _worker_count(args.workers, args.more_workers_than_cores)
 
 
 def _scenarios(files: list[str]) -> list[Path]:
