@@ -47,9 +47,7 @@ OUTPUT = ROOT / "bench" / "run.json"
 def _cli_default_workers() -> int:
     """The ``--workers`` default of ``python run.py`` (read from the parser, not re-typed)."""
     sys.path.insert(0, str(ROOT))
-    from model.cli import _parser
-
-    from model.cli import _worker_count
+    from model.cli import _parser, _worker_count
 
     args = _parser().parse_args(["run"])
     return _worker_count(args.workers, args.more_workers_than_cores)

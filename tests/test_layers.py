@@ -2,7 +2,7 @@
 
 Layers, lowest first: ``core`` (numpy only) -> ``inputs`` -> ``analysis``, ``sensitivity`` ->
 ``summary`` (the typed run summary) -> ``presentation``, ``storage`` -> the top (``experiment``,
-``batch``, ``executors``, ``workers``, ``cli``, ``api``, ``results``, ``teaching``, the package itself). An
+``batch``, ``executors``, ``workers``, ``cli``, ``cli_parser``, ``api``, ``results``, ``teaching``, the package itself). An
 optional feature's folder (``model/features/<name>/``) spans the layers, each file in the layer its
 name says: its ``spec.py`` beside the inputs, its computation beside the analysis, its summary block
 beside the summary, its words, charts and report section beside the presentation, its ``plugin.py``
@@ -23,7 +23,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "model"
 LAYER = {"core": 0, "inputs": 1, "analysis": 2, "sensitivity": 2, "summary": 3, "presentation": 4,
-         "storage": 4, "experiment": 6, "batch": 6, "executors": 6, "workers": 6, "cli": 6, "api": 6,
+         "storage": 4, "experiment": 6, "batch": 6, "executors": 6, "workers": 6, "cli": 6, "cli_parser": 6, "api": 6,
          "__init__": 6, "__main__": 6, "teaching": 6, "results": 6}
 #: The layer of a file in a feature's folder, by its name (the first part of its path in the folder).
 FEATURE_FILE_LAYER = {"__init__": 1, "base": 1, "spec": 1, "compute": 2, "methods": 2, "engine": 2, "params": 2,

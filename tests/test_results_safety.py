@@ -75,9 +75,9 @@ def _group_alive(pgid: int) -> bool:
 def _group_size(pgid: int) -> int:
     """How many live processes are in the process group (read from /proc: the batch and its workers)."""
     count = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
         except OSError:  # the process ended while we looked
             continue
         count += fields[0] != "Z" and int(fields[2]) == pgid  # state, ppid, pgrp
