@@ -121,10 +121,11 @@ def test_batch_writes_complete_folders_and_skips_current_ones(scenario_dir, tmp_
         assert (out / "alpha" / f).stat().st_size > 0, f
 
 
-def test_same_seed_gives_byte_identical_summaries_whatever_the_workers(scenario_dir, tmp_path):
+def test_same_seed_gives_byte_identical_summaries_whatever_the_workers_and_figures(scenario_dir, tmp_path):
     files = [scenario_dir / "alpha.yaml", scenario_dir / "beta.yaml"]
     assert run_cli(*files, "--out", tmp_path / "one", "--workers", "1") == 0
-    assert run_cli(*files, "--out", tmp_path / "two", "--workers", "2") == 0
+    # two workers and every chart: the charts are drawn from the summary, never into it
+    assert run_cli(*files, "--out", tmp_path / "two", "--workers", "2", "--figures", "all") == 0
     for name in ("alpha", "beta"):
         a = (tmp_path / "one" / name / "summary.json").read_bytes()
         b = (tmp_path / "two" / name / "summary.json").read_bytes()

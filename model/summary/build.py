@@ -45,19 +45,26 @@ def stats_sets(values: np.ndarray, weight_sets: list[np.ndarray | None], unit: s
     """:func:`stats_of` for one metric under several weightings (None: equal), sorting once."""
     values = np.asarray(values)
     never = np.isnan(values)
-    ranked = np.where(never, np.float32(np.inf) if values.dtype == np.float32 else np.inf, values)
+    # Where every future sees it happen (most metrics), the values themselves: no copy of n values (80 MB
+    # at ten million samples), and the same sums in the same order as over the finite ones
+    some_never = bool(never.any())
+    ranked = np.where(never, np.float32(np.inf) if values.dtype == np.float32 else np.inf, values) if some_never \
+        else values
     quantiles = quantiles_under(ranked, weight_sets, [0.05, 0.5, 0.95])
+    del ranked
+    finite_values = values[~never] if some_never else values
     out = []
     for weights, qs in zip(weight_sets, quantiles):
         if weights is None:
-            finite = int((~never).sum())
-            mean = float(np.mean(values[~never], dtype=np.float64)) if finite else None
-            share = float(never.mean()) if never.any() else None
+            finite = finite_values.size
+            mean = float(np.mean(finite_values, dtype=np.float64)) if finite else None
+            share = float(never.mean()) if some_never else None
         else:
             w = np.asarray(weights, dtype=float)
-            finite_w = w[~never].sum()
-            mean = float(np.dot(values[~never].astype(float), w[~never]) / finite_w) if finite_w > 0 else None
-            share = float(w[never].sum() / w.sum()) if never.any() else None
+            w_finite = w[~never] if some_never else w
+            finite_w = w_finite.sum()
+            mean = float(np.dot(finite_values.astype(float, copy=False), w_finite) / finite_w) if finite_w > 0 else None
+            share = float(w[never].sum() / w.sum()) if some_never else None
         q5, q50, q95 = (float(q) if math.isfinite(float(q)) else None for q in qs)
         out.append(Stats(mean, q5, q50, q95, unit, share))
     return out
