@@ -30,7 +30,7 @@ from .experiment import run_scenario
 from .features.alternatives.spec import alternatives_of
 from .features.logistics.run import chunk_count
 from .features.logistics.spec import logistics_of
-from .features.registry import features
+from .features.registry import codecs, features
 from .inputs.loading import ResolvedScenario
 from .inputs.registry import Registry, load_registry
 from .inputs.sample_count import planned_samples
@@ -349,7 +349,7 @@ def _read_summary(folder: Path) -> RunSummary | None:
     """A result folder's summary, read back into the types (None: unreadable, or written by an older
     version without the keys the index needs)."""
     try:
-        return from_json(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
+        return from_json(json.loads((folder / "summary.json").read_text(encoding="utf-8")), codecs())
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -445,7 +445,8 @@ def write_index(out_dir: Path, outcomes: Sequence[ScenarioOutcome], *,
         if log is not None:
             log(f"{out_dir / 'teaching'}: the lecturer's guide was not written ({exc.strerror or exc})")
     page = index_page(list(entries.values()), groups=groups,
-                      generated=datetime.now(timezone.utc).isoformat(timespec="seconds"), folder=out_dir, lang=lang)
+                      generated=datetime.now(timezone.utc).isoformat(timespec="seconds"), folder=out_dir, lang=lang,
+                      features=features())
     write_text_atomic(index, render_index(page))
     write_text_atomic(state_file, state_text)
     return index

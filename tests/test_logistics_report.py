@@ -41,6 +41,7 @@ from model.presentation import summary_json, texts
 from model.presentation.charts.words import language
 from model.presentation.numbers import format_count, format_percent, format_range, format_value
 from model.presentation.report import render_report, report_page
+from model.presentation.report.index import IndexEntry, index_page
 from model.summary.build import summarise
 from model.summary.codec import num
 from model.summary.types import RunSummary
@@ -233,6 +234,16 @@ def test_several_disruptions_get_one_card_each_and_none_without_a_dated_one(summ
 def _text(fragment: str) -> str:
     """What a reader sees of an HTML fragment: tags out, entities and spaces as one."""
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment)))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_index_card_gives_the_chain_answers_as_the_first_screen_does(summary, block, lang):
+    (row,) = index_page([IndexEntry(summary.scenario, "ok", summary=summary)], features=features(), lang=lang).rows
+    cards = chain_answers(summary, block, lang)
+    assert [(a.label, a.median, a.interval) for a in row.answers[-len(cards):]] == [
+        (c.label, c.median, c.interval) for c in cards]
+    (bare,) = index_page([IndexEntry(summary.scenario, "ok", summary=summary)], lang=lang).rows
+    assert len(bare.answers) == len(summary.headline)  # without the features: the headline answers alone
 
 
 @pytest.mark.parametrize("lang", LANGS)

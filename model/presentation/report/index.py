@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from ...features.base import Feature
 from ...summary.types import RunSummary
 from .. import texts
 from ..numbers import format_count
-from ..words import answer, month_words
+from ..words import month_words
 from .common import question
 from .evidence import evidence_groups
+from .page import scenario_answers
 from .views import IndexAnswer, IndexGroup, IndexPage, IndexRow
 
 __all__ = ["IndexEntry", "index_page", "report_href", "guide_href"]
@@ -43,13 +45,12 @@ def guide_href(folder: str | Path | None) -> str:
     return "teaching/guide.html" if folder is not None and (Path(folder) / "teaching" / "guide.html").is_file() else ""
 
 
-def _row(e: IndexEntry, folder: str | Path | None, lang: str) -> IndexRow:
+def _row(e: IndexEntry, folder: str | Path | None, lang: str, features: Sequence[Feature]) -> IndexRow:
     s = e.summary
     if s is None:
         return IndexRow(e.name, report_href(e.name, folder), question(e.name, e.description or "–", lang), "",
                         e.status, e.message, ())
-    answers = tuple(IndexAnswer(a.label, a.median, a.interval, a.never)
-                    for a in (answer(s, m, lang) for m in s.headline))
+    answers = tuple(IndexAnswer(a.label, a.median, a.interval, a.never) for a in scenario_answers(s, features, lang))
     window = texts.text("report.window_range", lang, start=month_words(s.window[0], lang),
                         end=month_words(s.window[1], lang))
     return IndexRow(e.name, report_href(e.name, folder), question(e.name, s.description, lang), window, e.status,
@@ -57,9 +58,10 @@ def _row(e: IndexEntry, folder: str | Path | None, lang: str) -> IndexRow:
 
 
 def index_page(entries: Sequence[IndexEntry], *, groups: Sequence[IndexGroup] = (), generated: str = "",
-               folder: str | Path | None = None, lang: str = "en") -> IndexPage:
-    """The batch overview as one typed object."""
+               folder: str | Path | None = None, lang: str = "en", features: Sequence[Feature] = ()) -> IndexPage:
+    """The batch overview as one typed object; ``features`` (``model.features.registry.features()``) add
+    their answers to a card as to the report's first screen."""
     texts.check_lang(lang)
     evidence, notes = evidence_groups([e.summary for e in entries if e.summary is not None], lang)
-    return IndexPage(tuple(_row(e, folder, lang) for e in entries), tuple(groups), generated,
+    return IndexPage(tuple(_row(e, folder, lang, features) for e in entries), tuple(groups), generated,
                      format_count(len(entries), lang), evidence, notes, guide_href(folder), lang)

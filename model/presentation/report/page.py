@@ -76,13 +76,20 @@ def _basis(s: RunSummary, lang: str) -> str:
     return f"{how} {window}"
 
 
-def _first_screen(s: RunSummary, figures: Mapping[str, FigureRow], features: Sequence[Feature], lang: str
-                  ) -> FirstScreen:
+def scenario_answers(s: RunSummary, features: Sequence[Feature], lang: str) -> list[Any]:
+    """The scenario's answers, as its report's first screen and its index card give them: each headline
+    metric's, then those of the features that answer part of the question (the chain's stock dip)."""
     cards = [answer(s, m, lang) for m in s.headline]
-    for f in features:  # a feature may answer part of the scenario's question (the chain's stock dip)
+    for f in features:
         block = s.features.get(f.name)
         if f.answers is not None and block is not None:
             cards += list(f.answers(s, block, lang))
+    return cards
+
+
+def _first_screen(s: RunSummary, figures: Mapping[str, FigureRow], features: Sequence[Feature], lang: str
+                  ) -> FirstScreen:
+    cards = scenario_answers(s, features, lang)
     warning = ""
     if s.calibration.calibrated and s.calibration.effective_sample_size < MIN_HEALTHY_ESS:
         warning = _t("low_ess", lang, ess=format_count(s.calibration.effective_sample_size, lang),
