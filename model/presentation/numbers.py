@@ -18,6 +18,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..summary.codec import num
+
 __all__ = [
     "NumberStyle",
     "STYLES",
@@ -130,7 +132,7 @@ def as_float(x: Any) -> float | None:
         v = float(x)
     except (TypeError, ValueError):
         return None
-    return float(f"{v:.6g}") if math.isfinite(v) else None
+    return num(v)  # summary.json's one rounding rule (None for nan and inf)
 
 
 def _thousands(x: float, s: NumberStyle) -> str:

@@ -53,16 +53,16 @@ def stats_sets(values: np.ndarray, weight_sets: list[np.ndarray | None], unit: s
     quantiles = quantiles_under(ranked, weight_sets, [0.05, 0.5, 0.95])
     del ranked
     # the means in float64 over a float64 copy, made only now that the sort's memory is free
-    finite_values = (values[~never] if some_never else values).astype(np.float64, copy=False)
+    happens = ~never if some_never else slice(None)  # a slice: a view, no copy
+    finite_values = values[happens].astype(np.float64, copy=False)
     out = []
     for weights, qs in zip(weight_sets, quantiles):
         if weights is None:
-            finite = finite_values.size
-            mean = float(np.mean(finite_values, dtype=np.float64)) if finite else None
+            mean = float(np.mean(finite_values, dtype=np.float64)) if finite_values.size else None
             share = float(never.mean()) if some_never else None
         else:
             w = np.asarray(weights, dtype=float)
-            w_finite = w[~never] if some_never else w
+            w_finite = w[happens]
             finite_w = w_finite.sum()
             mean = float(np.dot(finite_values, w_finite) / finite_w) if finite_w > 0 else None
             share = float(w[never].sum() / w.sum()) if some_never else None
